@@ -1,0 +1,67 @@
+"""neurocompare: how does a real (spiking) neuron differ from an artificial one? Measured.
+
+One circuit, described once (:class:`Circuit`), simulated by two backends side by side:
+:class:`SpikingBackend` (Brian2 leaky integrate-and-fire neurons, weights as integer synapse
+counts) and :class:`ArtificialBackend` (numpy, y = f(W x + b)). Both return a :class:`Result`
+with the same per-population ``(batch, size)`` activations.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .activations import BUILTIN_ACTIVATIONS
+from .backends import ArtificialBackend, Backend, SpikingBackend, available_backends, get_backend
+from .circuit import Circuit, InputPopulation, NeuronPopulation, Projection
+from .encoding import Analog, Encoding, Latency, Poisson, Regular, get_encoding
+from .errors import (
+    BackendError,
+    CircuitError,
+    InputError,
+    NeurocompareError,
+    NeurocompareWarning,
+    NoSpikesWarning,
+    ParameterError,
+    SimulationError,
+    UnknownNameError,
+)
+from .neurons import LIF
+from .results import Result, SpikeTrains, VoltageTrace
+
+try:
+    __version__ = version("neurocompare")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Circuit",
+    "InputPopulation",
+    "NeuronPopulation",
+    "Projection",
+    "LIF",
+    "ArtificialBackend",
+    "SpikingBackend",
+    "Backend",
+    "get_backend",
+    "available_backends",
+    "Result",
+    "SpikeTrains",
+    "VoltageTrace",
+    "Encoding",
+    "Poisson",
+    "Regular",
+    "Latency",
+    "Analog",
+    "get_encoding",
+    "BUILTIN_ACTIVATIONS",
+    "NeurocompareError",
+    "CircuitError",
+    "ParameterError",
+    "InputError",
+    "UnknownNameError",
+    "BackendError",
+    "SimulationError",
+    "NeurocompareWarning",
+    "NoSpikesWarning",
+    "__version__",
+]

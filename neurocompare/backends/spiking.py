@@ -1,0 +1,581 @@
+"""The spiking backend: the circuit as asynchronous threshold-spiking LIF neurons in Brian2.
+
+This is the only module of neurocompare that imports Brian2, and it does so lazily, when a
+network is built. Each run builds an explicit ``brian2.Network`` (never the global "magic"
+network); no state is kept at module level.
+
+The model (times in ms, potentials dimensionless; see :mod:`neurocompare.neurons`)
+---------------------------------------------------------------------------------
+Neuron ``k`` of a population with bias ``b_k`` obeys, between spikes,
+
+    dv/dt = (v_rest - v) / tau_m + I_k,   I_k = b_k * rate_scale_hz + analog input current
+
+(``(v_rest - v)/tau_m`` is dropped for the non-leaky ``tau_m_ms = inf``), integrated exactly
+over each step ``dt``. A spike is emitted when ``v`` reaches threshold, ``v >= v_threshold`` (within a relative
+tolerance of 1e-9 of ``v_threshold - v_reset``, so that |n| additions of ``w`` and one of
+``n * w`` agree despite floating-point summation order); ``v`` is then reset (to
+``v_reset``, or by subtracting ``v_threshold - v_reset``) and, if ``t_ref_ms > 0``, clamped for
+``t_ref_ms``; synaptic input arriving while clamped (including in the spike's own step) is
+discarded.
+
+A projection with ``counts[k, j] = n`` creates ``|n|`` Brian2 synapses from ``j`` to ``k``
+(multi-synapses), each adding ``sign(n) * unit_weight`` to ``v_k`` when a spike of ``j``
+arrives, after the projection's delay (rounded to ``dt`` by Brian2). With
+``synapse_mode="aggregate"`` one synapse carries ``n * unit_weight`` instead: the same
+membrane jump in one addition rather than ``|n|`` (equal up to floating-point summation
+order; the tests show identical spikes).
+
+Each step runs in Brian2's order: state update, threshold, synaptic delivery, reset.
+Spike times are reported as ``step * dt`` in ms: Brian2 stamps a spike with the start of the
+step in which ``v`` crossed threshold.
+
+Batching
+--------
+``B`` samples run in ONE Brian2 run: every population of size ``n`` becomes a group of
+``B * n`` neurons (sample ``b``'s neuron ``i`` is index ``b * n + i``) and synapses only
+connect neurons of the same sample, so samples cannot talk to each other.
+
+Inputs and decoding
+-------------------
+Input populations become ``SpikeGeneratorGroup``s fed by an :mod:`~neurocompare.encoding`
+(``poisson``, ``regular``, ``latency``), or constant currents (``analog``). A value of 1 is
+the rate ``rate_scale_hz``; decoded activations are ``spike count / duration / rate_scale_hz``,
+on the artificial backend's scale.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+import warnings
+from dataclasses import dataclass, field
+from numbers import Integral
+from typing import Any, Iterator, Mapping, Sequence
+
+import numpy as np
+
+from ..circuit import Circuit, NeuronPopulation, Projection, normalize_inputs
+from ..encoding import Encoding, get_encoding
+from ..errors import BackendError, InputError, ParameterError, SimulationError, UnknownNameError
+from ..neurons import LIF
+from ..results import Result, SpikeTrains, VoltageTrace
+from .base import check_positive, check_seed
+
+__all__ = ["SpikingBackend", "SpikingSimulation", "TARGETS", "SYNAPSE_MODES"]
+
+log = logging.getLogger(__name__)
+
+#: Code-generation targets: "auto" picks numpy for small runs and cython for large ones.
+TARGETS = ("auto", "numpy", "cython")
+#: One Brian2 synapse per synapse count ("multi"), or one per connected pair ("aggregate").
+SYNAPSE_MODES = ("multi", "aggregate")
+#: Relative tolerance of the threshold test (see the module docstring).
+THRESHOLD_TOLERANCE = 1e-9
+#: "auto" switches to cython above this many neuron-steps (batch x neurons x steps) ...
+AUTO_CYTHON_NEURON_STEPS = 50_000_000
+#: ... or this many synapse-steps, if cython works here.
+AUTO_CYTHON_SYNAPSE_STEPS = 5_000_000_000
+
+
+def import_brian2() -> Any:
+    """Import Brian2, hiding the deprecation warnings newer pyparsing raises inside it."""
+    try:
+        from pyparsing.warnings import PyparsingDeprecationWarning as _PDW  # pyparsing >= 3.3
+    except ImportError:  # pragma: no cover - older pyparsing
+        _PDW = DeprecationWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", _PDW)
+        try:
+            import brian2
+        except ImportError as exc:  # pragma: no cover - brian2 is a core dependency
+            raise BackendError(
+                f"The spiking backend needs Brian2 2.9 ('pip install \"brian2>=2.9,<2.10\"'): {exc}"
+            ) from exc
+    return brian2
+
+
+@contextlib.contextmanager
+def _brian2_context(b2: Any, target: str) -> Iterator[None]:
+    """Set Brian2's code-generation target for one build/run and restore it afterwards."""
+    try:
+        from pyparsing.warnings import PyparsingDeprecationWarning as _PDW
+    except ImportError:  # pragma: no cover
+        _PDW = DeprecationWarning
+    old_target = b2.prefs.codegen.target
+    b2.prefs.codegen.target = target
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", _PDW)
+            yield
+    finally:
+        b2.prefs.codegen.target = old_target
+
+
+def cython_available() -> bool:
+    """True if Brian2's cython target works here (Cython and a C compiler present)."""
+    b2 = import_brian2()
+    from brian2.codegen.runtime.cython_rt import CythonCodeObject
+
+    try:
+        return bool(CythonCodeObject.is_available())
+    except Exception:  # pragma: no cover - a broken toolchain counts as unavailable
+        return False
+
+
+def _lif_of(pop: NeuronPopulation, default: LIF) -> LIF:
+    return pop.neuron if pop.neuron is not None else default
+
+
+class SpikingBackend:
+    """Asynchronous threshold-spiking LIF neurons in Brian2 (the "real neuron" of the comparison).
+
+    Parameters
+    ----------
+    duration_ms : float
+        Simulated time per sample (all samples run in parallel). Default 100 ms.
+    dt_ms : float
+        Time step. Default 0.1 ms; keep it well below ``tau_m`` and ``t_ref`` (1 ms visibly
+        distorts rates).
+    encoding : str or Encoding
+        ``"poisson"`` (default), ``"regular"``, ``"latency"``, ``"analog"`` or an instance.
+    rate_scale_hz : float
+        The firing rate that stands for activation 1.0 (inputs, biases and decoding). Default 200 Hz.
+    neuron : LIF, optional
+        Parameters for populations that do not set their own. Default ``LIF()``.
+    target : {"auto", "numpy", "cython"}
+        Brian2 code-generation target. "auto": numpy for small runs (nothing to compile),
+        cython for large ones when a compiler is present (first use compiles, then cached).
+    synapse_mode : {"multi", "aggregate"}
+        ``|n|`` Brian2 synapses per pair (literal, default) or one carrying ``n x unit``.
+    """
+
+    name = "spiking"
+
+    def __init__(
+        self,
+        *,
+        duration_ms: float = 100.0,
+        dt_ms: float = 0.1,
+        encoding: str | Encoding = "poisson",
+        rate_scale_hz: float = 200.0,
+        neuron: LIF | None = None,
+        target: str = "auto",
+        synapse_mode: str = "multi",
+    ) -> None:
+        owner = "SpikingBackend"
+        self.duration_ms = check_positive(owner, "duration_ms", duration_ms)
+        self.dt_ms = check_positive(owner, "dt_ms", dt_ms)
+        if self.duration_ms < self.dt_ms:
+            raise ParameterError(f"{owner}: duration_ms ({duration_ms!r}) must be at least dt_ms ({dt_ms!r}).")
+        n_steps = self.duration_ms / self.dt_ms
+        if abs(n_steps - round(n_steps)) > 1e-6 * max(1.0, n_steps):
+            raise ParameterError(
+                f"{owner}: duration_ms ({duration_ms!r}) must be a whole number of time steps of dt_ms ({dt_ms!r})."
+            )
+        self.encoding = get_encoding(encoding)
+        self.rate_scale_hz = check_positive(owner, "rate_scale_hz", rate_scale_hz)
+        if neuron is not None and not isinstance(neuron, LIF):
+            raise ParameterError(f"{owner}: neuron must be a LIF instance or None; got {neuron!r}.")
+        self.neuron = neuron if neuron is not None else LIF()
+        if target not in TARGETS:
+            raise UnknownNameError(f"{owner}: unknown target {target!r}; valid: {', '.join(TARGETS)}.")
+        self.target = target
+        if synapse_mode not in SYNAPSE_MODES:
+            raise UnknownNameError(
+                f"{owner}: unknown synapse_mode {synapse_mode!r}; valid: {', '.join(SYNAPSE_MODES)}."
+            )
+        self.synapse_mode = synapse_mode
+
+    def __repr__(self) -> str:
+        return (
+            f"SpikingBackend(duration_ms={self.duration_ms:g}, dt_ms={self.dt_ms:g}, "
+            f"encoding={self.encoding.name!r}, rate_scale_hz={self.rate_scale_hz:g}, "
+            f"target={self.target!r}, synapse_mode={self.synapse_mode!r})"
+        )
+
+    @property
+    def n_steps(self) -> int:
+        return int(round(self.duration_ms / self.dt_ms))
+
+    def options(self) -> dict[str, Any]:
+        """The backend's settings as plain data."""
+        return {
+            "duration_ms": self.duration_ms,
+            "dt_ms": self.dt_ms,
+            "encoding": self.encoding.to_dict(),
+            "rate_scale_hz": self.rate_scale_hz,
+            "neuron": self.neuron.to_dict(),
+            "target": self.target,
+            "synapse_mode": self.synapse_mode,
+        }
+
+    # ------------------------------------------------------------------ API
+    def run(
+        self,
+        circuit: Circuit,
+        inputs: Any = None,
+        *,
+        seed: int | None = None,
+        record_voltage: Mapping[str, Sequence[int]] | None = None,
+    ) -> Result:
+        """Simulate ``circuit`` on a batch of inputs (one Brian2 run for the whole batch).
+
+        Parameters
+        ----------
+        circuit : Circuit
+        inputs : mapping name -> array (batch, size), or an array if there is one input population
+        seed : int, optional
+            Seeds the input encoding; ``None`` draws one (recorded in ``result.info["seed"]``).
+        record_voltage : mapping population -> neuron indices, optional
+            Record the membrane potential of these neurons (in every sample).
+        """
+        return self.build(circuit, inputs, seed=seed, record_voltage=record_voltage).run()
+
+    def build(
+        self,
+        circuit: Circuit,
+        inputs: Any = None,
+        *,
+        seed: int | None = None,
+        record_voltage: Mapping[str, Sequence[int]] | None = None,
+    ) -> "SpikingSimulation":
+        """Build (but do not run) the Brian2 network, for inspection or custom monitoring."""
+        if not isinstance(circuit, Circuit):
+            raise ParameterError(f"SpikingBackend: circuit must be a Circuit; got {type(circuit).__name__}.")
+        values, batch = normalize_inputs(circuit, inputs)
+        seed = check_seed(seed)
+        record = _check_record(circuit, record_voltage)
+        return _Builder(self, circuit, values, batch, seed, record).build()
+
+    def choose_target(self, circuit: Circuit, batch: int) -> str:
+        """The code-generation target "auto" resolves to for this circuit and batch size."""
+        if self.target != "auto":
+            return self.target
+        neurons = batch * sum(p.size for p in circuit.populations)
+        synapses = batch * (circuit.n_synapses if self.synapse_mode == "multi" else
+                            sum(p.n_connections for p in circuit.projections))
+        big = neurons * self.n_steps > AUTO_CYTHON_NEURON_STEPS or synapses * self.n_steps > AUTO_CYTHON_SYNAPSE_STEPS
+        return "cython" if big and cython_available() else "numpy"
+
+
+def _check_record(circuit: Circuit, record: Mapping[str, Sequence[int]] | None) -> dict[str, np.ndarray]:
+    if record is None:
+        return {}
+    if not isinstance(record, Mapping):
+        raise ParameterError(f"record_voltage must map population names to neuron indices; got {record!r}.")
+    out = {}
+    for name, idx in record.items():
+        if name not in circuit.population_names:
+            raise UnknownNameError(
+                f"record_voltage: {name!r} is not a neuron population of {circuit.name!r}; valid: "
+                f"{', '.join(circuit.population_names)}."
+            )
+        size = circuit.population(name).size
+        arr = np.atleast_1d(np.asarray(idx))
+        if arr.dtype.kind not in "iu" or arr.ndim != 1 or len(arr) == 0:
+            raise ParameterError(f"record_voltage[{name!r}]: expected a list of neuron indices; got {idx!r}.")
+        if arr.min() < 0 or arr.max() >= size:
+            raise ParameterError(
+                f"record_voltage[{name!r}]: neuron index out of range 0..{size - 1}; got {arr.tolist()}."
+            )
+        out[name] = arr.astype(np.int64)
+    return out
+
+
+@dataclass
+class SpikingSimulation:
+    """A built Brian2 network for one circuit and batch, ready to :meth:`run` once.
+
+    Attributes
+    ----------
+    network : brian2.Network
+    groups : dict name -> NeuronGroup or SpikeGeneratorGroup (inputs with analog coding have none)
+    synapses : dict projection name ("pre->post") -> brian2.Synapses (empty projections have none)
+    """
+
+    backend: SpikingBackend
+    circuit: Circuit
+    batch_size: int
+    seed: int
+    target: str
+    values: dict[str, np.ndarray]
+    input_trains: dict[str, SpikeTrains]
+    network: Any
+    groups: dict[str, Any]
+    synapses: dict[str, Any]
+    spike_monitors: dict[str, Any]
+    state_monitors: dict[str, tuple[Any, np.ndarray]]
+    build_time_s: float
+    _ran: bool = field(default=False, repr=False)
+
+    def run(self) -> Result:
+        """Run the network for the backend's duration and collect the result."""
+        if self._ran:
+            raise SimulationError("This SpikingSimulation has already run; build a new one.")
+        self._ran = True
+        b2 = import_brian2()
+        be = self.backend
+        start = time.perf_counter()
+        with _brian2_context(b2, self.target):
+            self.network.run(be.duration_ms * b2.ms, namespace={}, report=None)
+        run_time = time.perf_counter() - start
+        return self._collect(run_time)
+
+    def _collect(self, run_time: float) -> Result:
+        be, circuit, batch = self.backend, self.circuit, self.batch_size
+        dt_s = be.dt_ms * 1e-3
+        acts: dict[str, np.ndarray] = {}
+        spikes: dict[str, SpikeTrains] = {}
+        for pop in circuit.inputs:
+            values = self.values[pop.name]
+            trains = self.input_trains.get(pop.name)
+            acts[pop.name] = be.encoding.decode(trains, values, rate_scale_hz=be.rate_scale_hz)
+            if trains is not None:
+                spikes[pop.name] = trains
+        for pop in circuit.populations:
+            group = self.groups[pop.name]
+            v = np.asarray(group.v_[:])
+            if not np.all(np.isfinite(v)):
+                raise SimulationError(
+                    f"Population {pop.name!r}: the membrane potential became non-finite; check the bias, "
+                    "weights and neuron parameters."
+                )
+            mon = self.spike_monitors[pop.name]
+            gidx = np.asarray(mon.i[:], dtype=np.int64)
+            # Brian2 keeps times in seconds; convert explicitly to integer steps, then to ms.
+            steps = np.round(np.asarray(mon.t_[:]) / dt_s).astype(np.int64)
+            order = np.lexsort((gidx, steps))
+            gidx, steps = gidx[order], steps[order]
+            trains = SpikeTrains(
+                pop.name, batch, pop.size, gidx // pop.size, gidx % pop.size, steps * be.dt_ms, be.duration_ms
+            )
+            spikes[pop.name] = trains
+            acts[pop.name] = trains.counts() / (be.duration_ms * 1e-3) / be.rate_scale_hz
+        voltages = {}
+        for name, (mon, neurons) in self.state_monitors.items():
+            raw = np.asarray(mon.v_[:] if hasattr(mon, "v_") else mon.v[:])  # (len(record), T)
+            trace = raw.reshape(batch, len(neurons), -1)
+            t_ms = np.round(np.asarray(mon.t_[:]) / dt_s) * be.dt_ms
+            voltages[name] = VoltageTrace(name, neurons, t_ms, trace)
+        n_syn = {name: int(len(s)) for name, s in self.synapses.items()}
+        b2 = import_brian2()
+        info = {
+            "backend": be.name,
+            **be.options(),
+            "target": self.target,
+            "seed": self.seed,
+            "batch_size": batch,
+            "neurons": {
+                p.name: _lif_of(p, be.neuron).to_dict() for p in circuit.populations
+            },
+            "brian2_synapses": n_syn,
+            "brian2_version": b2.__version__,
+            "build_time_s": self.build_time_s,
+            "run_time_s": run_time,
+            "wall_time_s": self.build_time_s + run_time,
+        }
+        return Result(be.name, circuit.name, batch, acts, spikes=spikes, voltages=voltages, info=info)
+
+
+class _Builder:
+    """Turns (circuit, inputs) into Brian2 objects; used once per build."""
+
+    def __init__(self, backend: SpikingBackend, circuit: Circuit, values, batch, seed, record) -> None:
+        self.be = backend
+        self.circuit = circuit
+        self.values = values
+        self.batch = batch
+        self.seed = seed
+        self.record = record
+
+    def build(self) -> SpikingSimulation:
+        be, circuit, batch = self.be, self.circuit, self.batch
+        start = time.perf_counter()
+        target = be.choose_target(circuit, batch)
+        b2 = import_brian2()
+        dt = be.dt_ms * b2.ms
+        groups: dict[str, Any] = {}
+        trains: dict[str, SpikeTrains] = {}
+        objects: list[Any] = []
+        with _brian2_context(b2, target):
+            # Inputs -------------------------------------------------------------
+            for pop in circuit.inputs:
+                if not be.encoding.is_spiking:
+                    continue
+                tr = be.encoding.encode(
+                    pop.name,
+                    self.values[pop.name],
+                    rate_scale_hz=be.rate_scale_hz,
+                    duration_ms=be.duration_ms,
+                    dt_ms=be.dt_ms,
+                    seed=self.seed,
+                )
+                trains[pop.name] = tr
+                # Brian2 takes times with units; hand it seconds explicitly (ms -> s).
+                group = b2.SpikeGeneratorGroup(
+                    batch * pop.size,
+                    tr.sample * pop.size + tr.neuron,
+                    (tr.time_ms * 1e-3) * b2.second,
+                    dt=dt,
+                    sorted=True,
+                    name=f"in_{pop.name}*",
+                )
+                groups[pop.name] = group
+                objects.append(group)
+            # Neurons -------------------------------------------------------------
+            analog = self._analog_currents()
+            for pop in circuit.populations:
+                group = self._neuron_group(b2, pop, analog.get(pop.name, {}), dt)
+                groups[pop.name] = group
+                objects.append(group)
+            # Synapses ------------------------------------------------------------
+            synapses: dict[str, Any] = {}
+            for proj in circuit.projections:
+                if circuit.is_input(proj.pre) and not be.encoding.is_spiking:
+                    continue  # analog: folded into constant currents above
+                syn = self._synapses(b2, proj, groups[proj.pre], groups[proj.post], dt)
+                if syn is not None:
+                    synapses[proj.name] = syn
+                    objects.append(syn)
+            # Monitors ------------------------------------------------------------
+            spike_monitors = {}
+            for pop in circuit.populations:
+                mon = b2.SpikeMonitor(groups[pop.name], record=True, name=f"spikes_{pop.name}*")
+                spike_monitors[pop.name] = mon
+                objects.append(mon)
+            state_monitors = {}
+            for name, neurons in self.record.items():
+                size = circuit.population(name).size
+                idx = (np.arange(batch)[:, None] * size + neurons[None, :]).ravel()
+                mon = b2.StateMonitor(groups[name], "v", record=idx, dt=dt, name=f"v_{name}*")
+                state_monitors[name] = (mon, neurons)
+                objects.append(mon)
+            network = b2.Network(*objects)
+        return SpikingSimulation(
+            backend=be,
+            circuit=circuit,
+            batch_size=batch,
+            seed=self.seed,
+            target=target,
+            values=self.values,
+            input_trains=trains,
+            network=network,
+            groups=groups,
+            synapses=synapses,
+            spike_monitors=spike_monitors,
+            state_monitors=state_monitors,
+            build_time_s=time.perf_counter() - start,
+        )
+
+    def _analog_currents(self) -> dict[str, dict[int, np.ndarray]]:
+        """Analog inputs as constant currents (1/s): {post: {delay_steps: (batch, size)}}."""
+        out: dict[str, dict[int, np.ndarray]] = {}
+        if self.be.encoding.is_spiking:
+            return out
+        be = self.be
+        for proj in self.circuit.projections:
+            if not self.circuit.is_input(proj.pre):
+                continue
+            x = be.encoding.current_hz(self.values[proj.pre], rate_scale_hz=be.rate_scale_hz)
+            steps = np.round(proj.delays / be.dt_ms).astype(np.int64)
+            per_post = out.setdefault(proj.post, {})
+            for d in np.unique(steps):
+                w = np.where(steps == d, proj.weights, 0.0)
+                cur = x @ w.T  # (batch, post size)
+                per_post[int(d)] = per_post.get(int(d), 0.0) + cur
+        return out
+
+    def _neuron_group(self, b2: Any, pop: NeuronPopulation, analog: dict[int, np.ndarray], dt: Any) -> Any:
+        be, batch = self.be, self.batch
+        lif = _lif_of(pop, be.neuron)
+        leak = "(v_rest - v) / tau_m + " if lif.leaky else ""
+        delayed = sorted(d for d in analog if d > 0)
+        lines = [
+            f"dv/dt = {leak}I_bias + I_analog : 1" + (" (unless refractory)" if lif.t_ref_ms > 0 else ""),
+            "I_bias : Hz (constant)",
+            "I_analog : Hz",
+        ]
+        lines += [f"I_delayed_{d} : Hz (constant)" for d in delayed]
+        namespace = {
+            "v_rest": lif.v_rest,
+            "v_th": lif.v_threshold,
+            "v_reset": lif.v_reset,
+            "v_fire": lif.v_threshold - THRESHOLD_TOLERANCE * lif.reset_step,
+        }
+        if lif.leaky:
+            namespace["tau_m"] = lif.tau_m_ms * b2.ms
+        reset = "v = v_reset" if lif.reset == "value" else "v = v - (v_th - v_reset)"
+        kwargs: dict[str, Any] = {}
+        if lif.t_ref_ms > 0:
+            kwargs["refractory"] = lif.t_ref_ms * b2.ms
+        group = b2.NeuronGroup(
+            batch * pop.size,
+            "\n".join(lines),
+            threshold="v >= v_fire",
+            reset=reset,
+            # Exact integration: linear ODE with currents constant over a step; without the leak
+            # the right-hand side is constant and forward Euler is exact.
+            method="exact" if lif.leaky else "euler",
+            namespace=namespace,
+            dt=dt,
+            name=f"pop_{pop.name}*",
+            **kwargs,
+        )
+        group.v = lif.v_rest
+        group.I_bias = np.tile(pop.bias * be.rate_scale_hz, batch) * b2.Hz
+        if 0 in analog:
+            group.I_analog = np.asarray(analog[0]).ravel() * b2.Hz
+        for d in delayed:
+            setattr(group, f"I_delayed_{d}", np.asarray(analog[d]).ravel() * b2.Hz)
+        if delayed:
+            # Currents from delayed analog synapses switch on when their delay has elapsed.
+            terms = " + ".join(f"I_delayed_{d} * int(t_in_timesteps == {d})" for d in delayed)
+            group.run_regularly(f"I_analog += {terms}", when="start", name=f"onset_{pop.name}*")
+        return group
+
+    def _synapses(self, b2: Any, proj: Projection, pre_group: Any, post_group: Any, dt: Any) -> Any | None:
+        be, batch, circuit = self.be, self.batch, self.circuit
+        k_idx, j_idx = np.nonzero(proj.counts)
+        if len(k_idx) == 0:
+            return None
+        n = proj.counts[k_idx, j_idx]
+        if be.synapse_mode == "multi":
+            rep = np.abs(n)
+            w_pair = np.sign(n) * proj.unit_weight
+        else:
+            rep = np.ones_like(n)
+            w_pair = n * proj.unit_weight
+        pre_local = np.repeat(j_idx, rep)
+        post_local = np.repeat(k_idx, rep)
+        w_local = np.repeat(w_pair, rep).astype(float)
+        n_pre = circuit.population(proj.pre).size
+        n_post = circuit.population(proj.post).size
+        offsets = np.arange(batch)[:, None]
+        pre = (offsets * n_pre + pre_local[None, :]).ravel()
+        post = (offsets * n_post + post_local[None, :]).ravel()
+        w = np.tile(w_local, batch)
+        if circuit.is_input(proj.pre):
+            # Spikes encoding a negative value act with the opposite sign (see encoding.py).
+            sign = np.where(self.values[proj.pre] < 0, -1.0, 1.0)
+            w = w * sign[:, pre_local].ravel()
+        lif = _lif_of(circuit.population(proj.post), be.neuron)
+        on_pre = "v_post += w * int(not_refractory_post)" if lif.t_ref_ms > 0 else "v_post += w"
+        syn = b2.Synapses(
+            pre_group,
+            post_group,
+            model="w : 1 (constant)",
+            on_pre=on_pre,
+            dt=dt,
+            name=f"syn_{proj.pre}_{proj.post}*",
+        )
+        syn.connect(i=pre, j=post)
+        syn.w = w
+        delays = proj.delays
+        if np.any(delays > 0):
+            if np.all(delays == delays.flat[0]):
+                syn.delay = float(delays.flat[0]) * b2.ms
+            else:
+                d_local = np.repeat(delays[k_idx, j_idx], rep)
+                syn.delay = (np.tile(d_local, batch) * 1e-3) * b2.second
+        return syn

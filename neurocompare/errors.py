@@ -1,0 +1,57 @@
+"""The exceptions and warnings neurocompare raises.
+
+Every error derives from :class:`NeurocompareError` and from the builtin it refines
+(``CircuitError`` is also a ``ValueError``), so callers can catch either. Messages name
+the owner (a population, a projection, a parameter, a file), the bad value and the fix.
+Library code raises; only the command-line interface catches, prints one line and exits.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "NeurocompareError",
+    "CircuitError",
+    "ParameterError",
+    "InputError",
+    "UnknownNameError",
+    "BackendError",
+    "SimulationError",
+    "NeurocompareWarning",
+    "NoSpikesWarning",
+]
+
+
+class NeurocompareError(Exception):
+    """Base class of every error raised by neurocompare."""
+
+
+class CircuitError(NeurocompareError, ValueError):
+    """A circuit (or a circuit file) is malformed: bad sizes, counts, delays, names, shapes."""
+
+
+class ParameterError(NeurocompareError, ValueError):
+    """A neuron, encoding or backend parameter is out of its valid range."""
+
+
+class InputError(NeurocompareError, ValueError):
+    """Input values handed to a backend do not fit the circuit (names, shapes, NaN...)."""
+
+
+class UnknownNameError(NeurocompareError, LookupError):
+    """A name (backend, encoding, population, metric...) is not known; the message lists valid ones."""
+
+
+class BackendError(NeurocompareError, RuntimeError):
+    """A backend cannot run here (e.g. its simulator is not installed)."""
+
+
+class SimulationError(NeurocompareError, RuntimeError):
+    """A simulation produced non-finite states or otherwise failed while running."""
+
+
+class NeurocompareWarning(UserWarning):
+    """Base class of neurocompare's warnings."""
+
+
+class NoSpikesWarning(NeurocompareWarning):
+    """A quantity that needs spikes was asked of a run without any; the result is NaN."""

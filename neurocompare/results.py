@@ -1,0 +1,257 @@
+"""Result objects: the same shape of answer from every backend.
+
+Every backend returns a :class:`Result` whose ``activations`` map each population (inputs
+included) to an array of shape ``(batch, size)`` on the artificial scale: the artificial
+backend's real values, the spiking backend's firing rates divided by its rate scale. Spiking
+runs also fill ``spikes`` (one :class:`SpikeTrains` per population) and, on request,
+``voltages``; synchronous runs fill ``trajectory``. Times are in milliseconds throughout.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import numpy as np
+
+from .errors import InputError, NoSpikesWarning
+
+__all__ = ["SpikeTrains", "VoltageTrace", "Result"]
+
+
+def _frozen(a: Any, dtype: Any) -> np.ndarray:
+    arr = np.array(a, dtype=dtype, copy=True)
+    arr.setflags(write=False)
+    return arr
+
+
+@dataclass(frozen=True, eq=False)
+class SpikeTrains:
+    """All spikes of one population over a batch, as three aligned arrays (one entry per spike).
+
+    Attributes
+    ----------
+    population : str
+    batch_size, size : int
+        Number of samples and of neurons.
+    sample, neuron : int arrays
+        Which sample and which neuron emitted each spike.
+    time_ms : float array
+        Spike times in ms, sorted by time (ties in neuron order).
+    sign : float array
+        +1 for ordinary spikes; -1 for input spikes that encode a negative value.
+    duration_ms : float
+        Length of the recording.
+    """
+
+    population: str
+    batch_size: int
+    size: int
+    sample: np.ndarray
+    neuron: np.ndarray
+    time_ms: np.ndarray
+    duration_ms: float
+    sign: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        sample = _frozen(self.sample, np.int64)
+        neuron = _frozen(self.neuron, np.int64)
+        time_ms = _frozen(self.time_ms, float)
+        sign = _frozen(np.ones(len(time_ms)) if self.sign is None else self.sign, float)
+        if not (len(sample) == len(neuron) == len(time_ms) == len(sign)):
+            raise ValueError("SpikeTrains: sample, neuron, time_ms and sign must have the same length.")
+        if len(sample) and (sample.min() < 0 or sample.max() >= self.batch_size):
+            raise ValueError(f"SpikeTrains {self.population!r}: sample index out of range.")
+        if len(neuron) and (neuron.min() < 0 or neuron.max() >= self.size):
+            raise ValueError(f"SpikeTrains {self.population!r}: neuron index out of range.")
+        object.__setattr__(self, "sample", sample)
+        object.__setattr__(self, "neuron", neuron)
+        object.__setattr__(self, "time_ms", time_ms)
+        object.__setattr__(self, "sign", sign)
+
+    def __len__(self) -> int:
+        return len(self.time_ms)
+
+    def counts(self) -> np.ndarray:
+        """Spike counts, shape (batch, size)."""
+        flat = np.bincount(self.sample * self.size + self.neuron, minlength=self.batch_size * self.size)
+        return flat.reshape(self.batch_size, self.size)
+
+    def times(self, sample: int, neuron: int) -> np.ndarray:
+        """Spike times (ms) of one neuron in one sample."""
+        if not (0 <= sample < self.batch_size and 0 <= neuron < self.size):
+            raise InputError(
+                f"Spikes of {self.population!r}: (sample, neuron) = ({sample}, {neuron}) is out of range "
+                f"(batch {self.batch_size}, size {self.size})."
+            )
+        return self.time_ms[(self.sample == sample) & (self.neuron == neuron)]
+
+    def first_spike_ms(self) -> np.ndarray:
+        """Time of each neuron's first spike, shape (batch, size); NaN where it never fired."""
+        out = np.full(self.batch_size * self.size, np.nan)
+        flat = self.sample * self.size + self.neuron
+        if len(flat):
+            order = np.lexsort((self.time_ms, flat))
+            flat_sorted = flat[order]
+            first = np.ones(len(flat_sorted), dtype=bool)
+            first[1:] = flat_sorted[1:] != flat_sorted[:-1]
+            out[flat_sorted[first]] = self.time_ms[order][first]
+        return out.reshape(self.batch_size, self.size)
+
+    def select(self, samples: Any) -> "SpikeTrains":
+        """The spikes of the given samples only, renumbered 0..len(samples)-1."""
+        samples = np.atleast_1d(np.asarray(samples, dtype=np.int64))
+        remap = np.full(self.batch_size, -1)
+        remap[samples] = np.arange(len(samples))
+        keep = remap[self.sample] >= 0
+        return SpikeTrains(
+            self.population,
+            len(samples),
+            self.size,
+            remap[self.sample[keep]],
+            self.neuron[keep],
+            self.time_ms[keep],
+            self.duration_ms,
+            self.sign[keep],
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class VoltageTrace:
+    """Membrane potential of chosen neurons: ``v[sample, k, t]`` for neuron ``neurons[k]``."""
+
+    population: str
+    neurons: np.ndarray
+    time_ms: np.ndarray
+    v: np.ndarray
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "neurons", _frozen(self.neurons, np.int64))
+        object.__setattr__(self, "time_ms", _frozen(self.time_ms, float))
+        object.__setattr__(self, "v", _frozen(self.v, float))
+
+    def of(self, neuron: int, sample: int = 0) -> np.ndarray:
+        """The trace of one recorded neuron in one sample."""
+        hits = np.flatnonzero(self.neurons == neuron)
+        if not len(hits):
+            raise InputError(
+                f"Voltage of {self.population!r}: neuron {neuron} was not recorded; recorded: "
+                f"{self.neurons.tolist()}."
+            )
+        return self.v[sample, hits[0]]
+
+
+def _freeze_mapping(m: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(m or {}))
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """What a backend returns for one circuit and one batch of inputs.
+
+    Attributes
+    ----------
+    backend : str
+        ``"artificial"``, ``"spiking"``, ``"reference"``...
+    circuit_name : str
+    batch_size : int
+    activations : mapping name -> array (batch, size)
+        Every population, inputs included, on the artificial scale.
+    spikes : mapping name -> SpikeTrains
+        Spiking backends: every population that emits spikes. Empty for the artificial backend.
+    voltages : mapping name -> VoltageTrace
+        Membrane traces that were asked for; otherwise empty.
+    trajectory : mapping name -> array (steps + 1, batch, size)
+        Synchronous backends: the state after each update step (index 0 = initial state).
+    info : mapping
+        How the result was produced: backend options, code-generation target, dt, seed,
+        duration, encoding, versions, wall times.
+    """
+
+    backend: str
+    circuit_name: str
+    batch_size: int
+    activations: Mapping[str, np.ndarray]
+    spikes: Mapping[str, SpikeTrains] = field(default_factory=dict)
+    voltages: Mapping[str, VoltageTrace] = field(default_factory=dict)
+    trajectory: Mapping[str, np.ndarray] = field(default_factory=dict)
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        acts = {}
+        for name, a in self.activations.items():
+            arr = _frozen(a, float)
+            if arr.ndim != 2 or arr.shape[0] != self.batch_size:
+                raise ValueError(f"Result: activations of {name!r} must be (batch, size); got {arr.shape}.")
+            acts[name] = arr
+        object.__setattr__(self, "activations", _freeze_mapping(acts))
+        object.__setattr__(self, "spikes", _freeze_mapping(self.spikes))
+        object.__setattr__(self, "voltages", _freeze_mapping(self.voltages))
+        object.__setattr__(
+            self, "trajectory", _freeze_mapping({k: _frozen(v, float) for k, v in self.trajectory.items()})
+        )
+        object.__setattr__(self, "info", _freeze_mapping(self.info))
+
+    def __getitem__(self, population: str) -> np.ndarray:
+        """``result["out"]`` is ``result.activations["out"]``."""
+        try:
+            return self.activations[population]
+        except KeyError:
+            raise InputError(
+                f"Result of {self.circuit_name!r}: no population {population!r}; known: "
+                f"{', '.join(self.activations)}."
+            ) from None
+
+    @property
+    def is_spiking(self) -> bool:
+        return bool(self.spikes)
+
+    def spike_counts(self, population: str) -> np.ndarray:
+        """Spike counts (batch, size) of a population of a spiking run."""
+        return self._spikes_of(population).counts()
+
+    def rates_hz(self, population: str) -> np.ndarray:
+        """Mean firing rates (Hz), shape (batch, size), over the whole run."""
+        trains = self._spikes_of(population)
+        return trains.counts() / (trains.duration_ms * 1e-3)
+
+    def first_spike_ms(self, population: str) -> np.ndarray:
+        """First-spike times (ms), NaN (with a :class:`NoSpikesWarning`) where a neuron never fired."""
+        first = self._spikes_of(population).first_spike_ms()
+        if np.all(np.isnan(first)):
+            warnings.warn(
+                f"Result of {self.circuit_name!r}: population {population!r} emitted no spikes; "
+                "first-spike times are NaN.",
+                NoSpikesWarning,
+                stacklevel=2,
+            )
+        return first
+
+    def _spikes_of(self, population: str) -> SpikeTrains:
+        if not self.spikes:
+            raise InputError(f"Result of {self.circuit_name!r} from the {self.backend} backend has no spikes.")
+        try:
+            return self.spikes[population]
+        except KeyError:
+            raise InputError(
+                f"Result of {self.circuit_name!r}: no spikes for {population!r}; known: {', '.join(self.spikes)}."
+            ) from None
+
+    def __repr__(self) -> str:
+        pops = ", ".join(f"{k}{tuple(v.shape)}" for k, v in self.activations.items())
+        extra = ""
+        if self.spikes:
+            n = sum(len(s) for s in self.spikes.values())
+            extra = f", {n} spikes, target={self.info.get('target')!r}, dt_ms={self.info.get('dt_ms')}"
+        return f"Result(backend={self.backend!r}, circuit={self.circuit_name!r}, {pops}{extra})"
+
+
+def nan_if_empty(value: float, what: str) -> float:
+    """Return ``value`` or NaN with a :class:`NoSpikesWarning` if it is undefined."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        warnings.warn(f"{what}: no spikes to measure; the value is NaN.", NoSpikesWarning, stacklevel=3)
+        return math.nan
+    return value

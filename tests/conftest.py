@@ -1,0 +1,39 @@
+"""Shared fixtures. Every random thing in the tests is seeded."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from neurocompare import Circuit, InputPopulation, NeuronPopulation, Projection, LIF
+
+DT_MS = 0.1
+
+
+def single_neuron(bias, *, neuron: LIF | None = None, name: str = "single") -> Circuit:
+    """A population of neurons driven only by their biases (no inputs)."""
+    bias = np.atleast_1d(np.asarray(bias, dtype=float))
+    return Circuit(name, populations=[NeuronPopulation("n", len(bias), bias=bias, neuron=neuron)])
+
+
+def random_feedforward(rng: np.random.Generator, *, n_in=4, n_hidden=5, n_out=3, max_count=4, unit=0.1, delay=0.0):
+    """A seeded two-layer circuit with signed integer counts."""
+    return Circuit(
+        "random_ff",
+        inputs=[InputPopulation("x", n_in)],
+        populations=[
+            NeuronPopulation("hidden", n_hidden, bias=rng.uniform(-0.2, 0.3, n_hidden)),
+            NeuronPopulation("out", n_out, bias=rng.uniform(-0.1, 0.2, n_out)),
+        ],
+        projections=[
+            Projection("x", "hidden", counts=rng.integers(-max_count, max_count + 1, (n_hidden, n_in)), unit_weight=unit,
+                       delay_ms=delay),
+            Projection("hidden", "out", counts=rng.integers(-max_count, max_count + 1, (n_out, n_hidden)),
+                       unit_weight=unit, delay_ms=delay),
+        ],
+    )
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(12345)

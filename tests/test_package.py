@@ -1,0 +1,85 @@
+"""Package-level promises: the public API, the layering, the README example, the CLI."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import neurocompare
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = Path(neurocompare.__file__).resolve().parent
+
+
+def test_public_api():
+    from neurocompare import ArtificialBackend, Circuit, SpikingBackend  # noqa: F401
+
+    for name in neurocompare.__all__:
+        assert hasattr(neurocompare, name), name
+    assert neurocompare.available_backends() == ("artificial", "spiking")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_brian2_is_imported_only_by_the_spiking_backend():
+    allowed = {PACKAGE / "backends" / "spiking.py"}
+    offenders = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py") if "brian2" in _imports(p) and p not in allowed]
+    assert offenders == []
+
+
+def test_importing_neurocompare_does_not_import_brian2():
+    code = "import sys, neurocompare; print('brian2' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def _readme_python_blocks() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    return re.findall(r"```python\n(.*?)```", text, flags=re.S)
+
+
+def test_readme_api_example_runs(tmp_path, monkeypatch):
+    blocks = _readme_python_blocks()
+    assert blocks, "the README has a python example"
+    monkeypatch.chdir(tmp_path)
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {"__name__": "readme"})
+
+
+def test_readme_quickstart_has_exactly_two_commands():
+    text = (ROOT / "README.md").read_text()
+    quick = re.search(r"## Quickstart\n(.*?)\n## ", text, flags=re.S).group(1)
+    commands = re.findall(r"```(?:sh|bash|console)\n(.*?)```", quick, flags=re.S)
+    lines = [ln for block in commands for ln in block.strip().splitlines() if ln.strip() and not ln.startswith("#")]
+    assert len(lines) == 2, lines
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert lines[1].strip() in ci, ".ci/run runs the README's test command"
+
+
+def test_cli_demo_prints_xor_from_both_backends():
+    from neurocompare.cli import main
+
+    out = subprocess.run([sys.executable, "-m", "neurocompare.cli", "demo", "--seed", "3"],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    rows = [ln.split() for ln in out.stdout.splitlines() if re.match(r"^[01]  [01] ", ln)]
+    assert len(rows) == 4
+    for x1, x2, ann, snn, spikes, xor in rows:
+        assert (float(ann) > 0.5) == bool(int(xor)) == (float(snn) > 0.5)
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0

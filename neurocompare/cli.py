@@ -1,42 +1,176 @@
-"""Command-line interface (thin: one function per sub-command, each calling the library)."""
+"""Command-line interface: ``neurocompare list | run | report``.
+
+Thin by design: one function per sub-command, each calling the library. Errors a user can
+cause (unknown scenario, bad option value, unwritable folder) print one line and exit 2.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
-from typing import Sequence
+import time
+from pathlib import Path
+from typing import Any, NoReturn, Sequence, TextIO
 
 from . import __version__
-from .errors import NeurocompareError
+from .errors import NeurocompareError, ParameterError
 
-__all__ = ["main"]
+__all__ = ["main", "build_parser"]
 
 
-def _demo(args: argparse.Namespace) -> int:
-    from .demo import run_demo
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line."""
 
-    print(run_demo(seed=args.seed))
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, drawn only for runs longer than ``delay_s``."""
+
+    def __init__(self, label: str, stream: TextIO | None = None, delay_s: float = 2.0) -> None:
+        self.label = label
+        self.stream = stream if stream is not None else sys.stderr
+        self.delay_s = delay_s
+        self.drawn = False
+        self.start = time.perf_counter()
+
+    def __call__(self, stage: str, fraction: float, elapsed_s: float) -> None:
+        if elapsed_s < self.delay_s and fraction < 1.0 and not self.drawn:
+            return
+        if fraction >= 1.0 and not self.drawn:
+            return
+        width = 30
+        filled = int(round(width * min(max(fraction, 0.0), 1.0)))
+        bar = "#" * filled + "-" * (width - filled)
+        end = "\n" if fraction >= 1.0 else ""
+        self.stream.write(f"\r{self.label}: {stage:<14} [{bar}] {100 * fraction:5.1f}% {elapsed_s:6.1f} s{end}")
+        self.stream.flush()
+        self.drawn = fraction < 1.0
+
+
+def _options(pairs: Sequence[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ParameterError(f"--set expects NAME=VALUE; got {pair!r}.")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from .scenario import find_scenarios
+
+    scenarios = find_scenarios(args.scenarios or ())
+    width = max(len(n) for n in scenarios)
+    for name, info in scenarios.items():
+        print(f"{name:<{width}}  {info.question}")
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from .scenario import DEFAULT_OUTPUT_ROOT, find_scenarios, get_scenario, load_scenario, parse_option, \
+        run_scenario, scenario_options
+
+    extra = args.scenarios or ()
+    if args.all == bool(args.name):
+        raise ParameterError("give a scenario NAME or --all (not both).")
+    if args.all:
+        found = [n for n, info in find_scenarios(extra).items() if info.path is not None]
+        names = found or ["demo"]  # the built-in demo only when no scenario scripts are installed
+    else:
+        names = [args.name]
+    raw = _options(args.set or [])
+    if args.all and raw:
+        raise ParameterError("--set applies to one scenario; drop it with --all.")
+    if args.all and args.out is not None and not Path(args.out).exists():
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+    for name in names:
+        info = get_scenario(name, extra)
+        defaults = scenario_options(load_scenario(info))
+        opts = {}
+        for key, text in raw.items():
+            if key not in defaults:
+                valid = ", ".join(defaults) or "none"
+                raise ParameterError(f"Scenario {name!r}: unknown option {key!r}; valid: {valid}.")
+            opts[key] = parse_option(key, text, defaults[key])
+        if args.all:
+            out = Path(args.out) / name if args.out is not None else DEFAULT_OUTPUT_ROOT / name
+        else:
+            out = Path(args.out) if args.out is not None else DEFAULT_OUTPUT_ROOT / name
+        start = time.perf_counter()
+        progress = None if args.no_progress else ProgressBar(name)
+        run_scenario(name, out_dir=out, seed=args.seed, quick=args.quick, options=opts, progress=progress,
+                     extra_dirs=extra)
+        print(f"{name}: report written to {out / 'report.html'} ({time.perf_counter() - start:.1f} s)")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import render_report
+
+    out = render_report(args.dir)
+    print(f"report re-rendered in {out / 'report.html'}")
+    return 0
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seed must be a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"seed must be a non-negative integer, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="neurocompare",
-        description="How does a real (spiking) neuron differ from an artificial one? Measured.",
+        description="How does a real (spiking) neuron differ from an artificial one? Measured: each scenario runs "
+                    "one circuit through a Brian2 spiking backend and a numpy artificial backend and writes a report.",
     )
     parser.add_argument("--version", action="version", version=f"neurocompare {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    demo = sub.add_parser("demo", help="run the built-in XOR circuit through both backends and print both outputs")
-    demo.add_argument("--seed", type=int, default=0, help="seed of the spiking input encoding (default 0)")
-    demo.set_defaults(func=_demo)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    common = _Parser(add_help=False)
+    common.add_argument("--scenarios", action="append", metavar="DIR",
+                        help="also look for scenario scripts in DIR (repeatable)")
+
+    p = sub.add_parser("list", parents=[common], help="list the scenarios, one line each",
+                       description="List the scenarios with the question each answers.")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser(
+        "run", parents=[common], help="run scenarios and write their reports",
+        description="Run a scenario (or --all) and write its report: metrics.json, table.md/.csv, figures/, "
+                    "report.html, report.md. Default output folder: neurocompare-output/NAME.",
+    )
+    p.add_argument("name", nargs="?", help="scenario name (see 'neurocompare list')")
+    p.add_argument("--all", action="store_true", help="run every scenario script (the built-in demo only if there are none)")
+    p.add_argument("--out", metavar="DIR", help="output folder (with --all: one sub-folder per scenario)")
+    p.add_argument("--seed", type=_seed, default=0, help="seed of the spiking input encoding (default 0)")
+    p.add_argument("--quick", action="store_true", help="short simulations (for smoke tests)")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE",
+                   help="set a scenario option (repeatable); 'neurocompare list' shows the scenarios")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("report", help="re-render a report from its saved results (no simulation)",
+                       description="Re-render DIR/report.html, report.md, figures and tables from DIR/results.")
+    p.add_argument("dir", metavar="DIR", help="a report folder written by 'neurocompare run'")
+    p.set_defaults(func=cmd_report)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
@@ -45,8 +179,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NeurocompareError as exc:
         print(f"neurocompare: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"neurocompare: error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
-        print("neurocompare: interrupted", file=sys.stderr)
+        print("neurocompare: interrupted; finished reports are intact", file=sys.stderr)
         return 130
 
 

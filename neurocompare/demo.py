@@ -1,14 +1,21 @@
-"""The built-in demo circuit: XOR with integer synapse counts, run through both backends."""
+"""Can a spiking circuit with integer synapse counts compute XOR like an artificial network does? (built-in demo)
+
+XOR from an OR-like and an AND-like hidden neuron, ``out = f(h_or - 4 h_and)``, every weight a
+synapse count x 0.5. The spiking twin uses non-leaky integrate-and-fire neurons with reset by
+subtraction and no refractory period, whose firing rates approximate relu.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
-from .backends import ArtificialBackend, SpikingBackend
+from .backends import SpikingBackend
 from .circuit import Circuit, InputPopulation, NeuronPopulation, Projection
 from .neurons import LIF
 
-__all__ = ["xor_circuit", "XOR_INPUTS", "run_demo"]
+__all__ = ["xor_circuit", "build_circuit", "XOR_INPUTS", "main"]
 
 #: The four rows of the truth table.
 XOR_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -19,8 +26,7 @@ def xor_circuit(*, activation: str = "relu") -> Circuit:
 
     All weights are counts x 0.5: ``h_or = f(x1 + x2)``, ``h_and = f(x1 + x2 - 1.5)``,
     ``out = f(h_or - 4 h_and)``; with ``f`` = relu or step the output is XOR (read out with
-    a threshold of 0.5). The spiking twin uses non-leaky integrate-and-fire neurons with reset
-    by subtraction and no refractory period, whose rates approximate relu.
+    a threshold of 0.5).
     """
     if_neuron = LIF(tau_m_ms=float("inf"), reset="subtract", t_ref_ms=0.0)
     return Circuit(
@@ -38,23 +44,16 @@ def xor_circuit(*, activation: str = "relu") -> Circuit:
     )
 
 
-def run_demo(*, seed: int = 0) -> str:
-    """Run XOR through both backends and return a small text table of the outputs."""
-    circuit = xor_circuit()
-    ann = ArtificialBackend().run(circuit, XOR_INPUTS, seed=seed)
-    snn = SpikingBackend(encoding="regular", rate_scale_hz=100.0, duration_ms=200.0).run(
-        circuit, XOR_INPUTS, seed=seed
-    )
-    lines = [
-        circuit.summary(),
-        "",
-        f"{'x1 x2':<8}{'artificial out':>16}{'spiking out':>14}{'spikes':>8}{'XOR':>5}",
-    ]
-    counts = snn.spike_counts("out")[:, 0]
-    for row, a, s, n in zip(XOR_INPUTS, ann["out"][:, 0], snn["out"][:, 0], counts):
-        lines.append(f"{int(row[0])}  {int(row[1]):<5}{a:>16.3f}{s:>14.3f}{n:>8d}{int(row[0]) ^ int(row[1]):>5}")
-    lines.append(
-        f"\nspiking: Brian2 target {snn.info['target']}, dt {snn.info['dt_ms']} ms, "
-        f"{snn.info['duration_ms']:g} ms, regular coding at {snn.info['rate_scale_hz']:g} Hz, seed {seed}"
-    )
-    return "\n".join(lines)
+build_circuit = xor_circuit
+
+
+def main(out_dir=None, *, seed=0, quick=False, progress=None, duration_ms=200.0, encoding="regular",
+         rate_scale_hz=100.0):
+    """Compare both backends on the XOR truth table and write the report."""
+    from .compare import compare
+    from .report import write_report
+
+    spiking = SpikingBackend(encoding=encoding, rate_scale_hz=rate_scale_hz, duration_ms=50.0 if quick else duration_ms)
+    comparison = compare(xor_circuit(), XOR_INPUTS, spiking=spiking, seed=seed, name="demo", progress=progress)
+    write_report(comparison, Path(out_dir) if out_dir is not None else Path("neurocompare-output/demo"))
+    return comparison

@@ -16,6 +16,7 @@ __all__ = [
     "UnknownNameError",
     "BackendError",
     "SimulationError",
+    "ReportError",
     "NeurocompareWarning",
     "NoSpikesWarning",
 ]
@@ -47,6 +48,10 @@ class BackendError(NeurocompareError, RuntimeError):
 
 class SimulationError(NeurocompareError, RuntimeError):
     """A simulation produced non-finite states or otherwise failed while running."""
+
+
+class ReportError(NeurocompareError, OSError):
+    """A report cannot be written or read (unwritable folder, missing or corrupt saved results)."""
 
 
 class NeurocompareWarning(UserWarning):

@@ -240,6 +240,53 @@ class Result:
                 f"Result of {self.circuit_name!r}: no spikes for {population!r}; known: {', '.join(self.spikes)}."
             ) from None
 
+    # ----------------------------------------------------------- persistence
+    def to_state(self, prefix: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """Plain data for saving: (JSON-ready metadata, arrays keyed ``prefix.kind.name.field``)."""
+        arrays: dict[str, np.ndarray] = {}
+        for name, a in self.activations.items():
+            arrays[f"{prefix}.act.{name}"] = np.asarray(a)
+        for name, a in self.trajectory.items():
+            arrays[f"{prefix}.traj.{name}"] = np.asarray(a)
+        spikes_meta = {}
+        for name, tr in self.spikes.items():
+            for fld in ("sample", "neuron", "time_ms", "sign"):
+                arrays[f"{prefix}.spk.{name}.{fld}"] = getattr(tr, fld)
+            spikes_meta[name] = {"batch_size": tr.batch_size, "size": tr.size, "duration_ms": tr.duration_ms}
+        for name, vt in self.voltages.items():
+            for fld in ("neurons", "time_ms", "v"):
+                arrays[f"{prefix}.vm.{name}.{fld}"] = getattr(vt, fld)
+        meta = {
+            "backend": self.backend,
+            "circuit_name": self.circuit_name,
+            "batch_size": self.batch_size,
+            "populations": list(self.activations),
+            "trajectory": list(self.trajectory),
+            "spikes": spikes_meta,
+            "voltages": list(self.voltages),
+            "info": _jsonable(dict(self.info)),
+        }
+        return meta, arrays
+
+    @classmethod
+    def from_state(cls, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray], prefix: str) -> "Result":
+        """Inverse of :meth:`to_state`."""
+        acts = {n: arrays[f"{prefix}.act.{n}"] for n in meta["populations"]}
+        traj = {n: arrays[f"{prefix}.traj.{n}"] for n in meta["trajectory"]}
+        spikes = {
+            n: SpikeTrains(
+                n, m["batch_size"], m["size"], *(arrays[f"{prefix}.spk.{n}.{f}"] for f in ("sample", "neuron", "time_ms")),
+                m["duration_ms"], arrays[f"{prefix}.spk.{n}.sign"],
+            )
+            for n, m in meta["spikes"].items()
+        }
+        volts = {
+            n: VoltageTrace(n, *(arrays[f"{prefix}.vm.{n}.{f}"] for f in ("neurons", "time_ms", "v")))
+            for n in meta["voltages"]
+        }
+        return cls(meta["backend"], meta["circuit_name"], meta["batch_size"], acts, spikes=spikes, voltages=volts,
+                   trajectory=traj, info=meta["info"])
+
     def __repr__(self) -> str:
         pops = ", ".join(f"{k}{tuple(v.shape)}" for k, v in self.activations.items())
         extra = ""
@@ -249,9 +296,16 @@ class Result:
         return f"Result(backend={self.backend!r}, circuit={self.circuit_name!r}, {pops}{extra})"
 
 
-def nan_if_empty(value: float, what: str) -> float:
-    """Return ``value`` or NaN with a :class:`NoSpikesWarning` if it is undefined."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        warnings.warn(f"{what}: no spikes to measure; the value is NaN.", NoSpikesWarning, stacklevel=3)
-        return math.nan
-    return value
+def _jsonable(obj: Any) -> Any:
+    """Convert numpy scalars/arrays and nested containers into JSON-ready Python objects."""
+    if isinstance(obj, Mapping):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return _jsonable(obj.item())
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
+    return obj

@@ -51,7 +51,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from numbers import Integral
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -218,6 +218,7 @@ class SpikingBackend:
         *,
         seed: int | None = None,
         record_voltage: Mapping[str, Sequence[int]] | None = None,
+        progress: Callable[[float, float], None] | None = None,
     ) -> Result:
         """Simulate ``circuit`` on a batch of inputs (one Brian2 run for the whole batch).
 
@@ -229,8 +230,10 @@ class SpikingBackend:
             Seeds the input encoding; ``None`` draws one (recorded in ``result.info["seed"]``).
         record_voltage : mapping population -> neuron indices, optional
             Record the membrane potential of these neurons (in every sample).
+        progress : callable(fraction_done, elapsed_s), optional
+            Called about every half second of wall time while Brian2 runs (for progress bars).
         """
-        return self.build(circuit, inputs, seed=seed, record_voltage=record_voltage).run()
+        return self.build(circuit, inputs, seed=seed, record_voltage=record_voltage).run(progress=progress)
 
     def build(
         self,
@@ -309,16 +312,25 @@ class SpikingSimulation:
     build_time_s: float
     _ran: bool = field(default=False, repr=False)
 
-    def run(self) -> Result:
-        """Run the network for the backend's duration and collect the result."""
+    def run(self, *, progress: Callable[[float, float], None] | None = None) -> Result:
+        """Run the network for the backend's duration and collect the result.
+
+        ``progress(fraction_done, elapsed_s)`` is called about every 0.5 s of wall time.
+        """
         if self._ran:
             raise SimulationError("This SpikingSimulation has already run; build a new one.")
         self._ran = True
         b2 = import_brian2()
         be = self.backend
+        report: Any = None
+        if progress is not None:
+            def report(elapsed, completed, start, duration):  # Brian2's report signature
+                progress(float(completed), float(elapsed))
         start = time.perf_counter()
         with _brian2_context(b2, self.target):
-            self.network.run(be.duration_ms * b2.ms, namespace={}, report=None)
+            self.network.run(
+                be.duration_ms * b2.ms, namespace={}, report=report, report_period=0.5 * b2.second
+            )
         run_time = time.perf_counter() - start
         return self._collect(run_time)
 

@@ -27,16 +27,20 @@ class _Parser(argparse.ArgumentParser):
 
 
 class ProgressBar:
-    """A one-line progress bar on stderr, drawn only for runs longer than ``delay_s``."""
+    """A one-line progress bar on stderr (a terminal), drawn only for runs longer than ``delay_s``."""
 
-    def __init__(self, label: str, stream: TextIO | None = None, delay_s: float = 2.0) -> None:
+    def __init__(self, label: str, stream: TextIO | None = None, delay_s: float = 2.0,
+                 always: bool = False) -> None:
         self.label = label
         self.stream = stream if stream is not None else sys.stderr
         self.delay_s = delay_s
+        self.enabled = always or bool(getattr(self.stream, "isatty", lambda: False)())
         self.drawn = False
         self.start = time.perf_counter()
 
     def __call__(self, stage: str, fraction: float, elapsed_s: float) -> None:
+        if not self.enabled:
+            return
         if elapsed_s < self.delay_s and fraction < 1.0 and not self.drawn:
             return
         if fraction >= 1.0 and not self.drawn:

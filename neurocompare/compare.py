@@ -353,7 +353,7 @@ def _transfer_sweep(
     """Spiking f-I curve of the output neuron model: rate / rate_scale vs drive z (activation units)."""
     pop = circuit.population(output)
     lif = _lif(circuit, output, spiking)
-    z = np.linspace(-0.5, z_max, 46)
+    z = np.linspace(-0.25 * z_max, z_max, 46)
     sweep = Circuit(
         f"{circuit.name}_transfer",
         populations=[NeuronPopulation("n", len(z), bias=z, activation=pop.activation, neuron=lif)],
@@ -453,7 +453,12 @@ def compare(
 
     # nonlinearity: f-I sweep of the output neuron model, fits of relu/sigmoid/tanh
     z_pre = _preactivation(circuit, ann, output)
-    z_max = float(max(2.0, 1.2 * np.max(z_pre))) if z_pre.size else 2.0
+    lif_out = _lif(circuit, output, spiking)
+    rheo_z = lif_out.rheobase_hz() / rate_scale
+    candidates = [1.2 * float(np.max(z_pre))] if z_pre.size else []
+    if math.isfinite(rheo_z) and rheo_z > 0:
+        candidates.append(4.0 * rheo_z)
+    z_max = max([c for c in candidates if c > 0], default=2.0)
     transfer = _transfer_sweep(circuit, output, spiking, seed, z_max, stage("f-I sweep"))
     rmse = {kind: fit_activation(transfer["z"], transfer["spiking"], kind)[1] for kind in ("relu", "sigmoid", "tanh")}
     rmse["own"] = float(np.sqrt(np.mean((transfer["own"] - transfer["spiking"]) ** 2)))

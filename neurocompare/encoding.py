@@ -145,9 +145,25 @@ class Poisson(Encoding):
 
 @dataclass(frozen=True)
 class Regular(Encoding):
-    """Deterministic, evenly spaced spikes at rate ``|x| * rate_scale_hz``."""
+    """Evenly spaced spikes at rate ``|x| * rate_scale_hz``, optionally jittered.
 
+    ``jitter_ms > 0`` moves every spike by an independent uniform amount in
+    ``[-jitter_ms, +jitter_ms]`` (seeded per sample and population, like Poisson trains); spikes
+    pushed outside the run are dropped and two spikes of one channel landing on the same time
+    step merge into one. With ``jitter_ms = 0`` (default) the trains are deterministic.
+    """
+
+    jitter_ms: float = 0.0
     name = "regular"
+
+    def __post_init__(self) -> None:
+        j = self.jitter_ms
+        if isinstance(j, bool) or not isinstance(j, (int, float)) or not math.isfinite(j) or j < 0:
+            raise ParameterError(f"Regular: jitter_ms must be a finite number >= 0; got {j!r}.")
+
+    @property
+    def deterministic(self) -> bool:  # type: ignore[override]
+        return self.jitter_ms == 0
 
     def encode(self, population, values, *, rate_scale_hz, duration_ms, dt_ms, seed):
         rates = self._check_rates(population, values, rate_scale_hz, dt_ms)
@@ -157,17 +173,21 @@ class Regular(Encoding):
         n_max = int(np.ceil(r.max() * duration_ms * 1e-3)) + 1 if len(r) else 0
         k = np.arange(1, n_max + 1)
         t_ms = (k[None, :] - 0.5) / r[:, None] * 1e3
+        if self.jitter_ms > 0:
+            t_ms = t_ms.copy()
+            for b in np.unique(b_idx):
+                rows = b_idx == b
+                rng = np.random.default_rng(stream_seed(seed, "jitter", population, int(b)))
+                t_ms[rows] += rng.uniform(-self.jitter_ms, self.jitter_ms, size=t_ms[rows].shape)
         step = np.floor(t_ms / dt_ms + _EPS).astype(np.int64)
-        keep = step < n_steps
-        return _trains(
-            population,
-            values,
-            [np.broadcast_to(b_idx[:, None], step.shape)[keep]],
-            [np.broadcast_to(n_idx[:, None], step.shape)[keep]],
-            [step[keep]],
-            duration_ms,
-            dt_ms,
-        )
+        keep = (step >= 0) & (step < n_steps)
+        b_all = np.broadcast_to(b_idx[:, None], step.shape)[keep]
+        n_all = np.broadcast_to(n_idx[:, None], step.shape)[keep]
+        s_all = step[keep]
+        if self.jitter_ms > 0 and len(s_all):
+            key = np.unique(np.stack([b_all, n_all, s_all]), axis=1)
+            b_all, n_all, s_all = key
+        return _trains(population, values, [b_all], [n_all], [s_all], duration_ms, dt_ms)
 
     def decode(self, trains, values, *, rate_scale_hz):
         return _decode_rate(trains, values, rate_scale_hz)

@@ -70,12 +70,15 @@ def test_progress_bar_only_for_long_runs():
     import io
 
     stream = io.StringIO()
-    bar = ProgressBar("x", stream=stream, delay_s=2.0)
+    bar = ProgressBar("x", stream=stream, delay_s=2.0, always=True)
     bar("spiking run", 0.5, 1.0)
     bar("spiking run", 1.0, 1.5)
     assert stream.getvalue() == ""  # finished within the delay: nothing drawn
-    bar = ProgressBar("x", stream=stream, delay_s=2.0)
+    bar = ProgressBar("x", stream=stream, delay_s=2.0, always=True)
     bar("spiking run", 0.4, 2.5)
     bar("spiking run", 1.0, 5.0)
     text = stream.getvalue()
     assert "40.0%" in text and "100.0%" in text and text.endswith("\n")
+    quiet = io.StringIO()
+    ProgressBar("x", stream=quiet)("spiking run", 0.5, 10.0)  # not a terminal: no bar
+    assert quiet.getvalue() == ""

@@ -66,3 +66,21 @@ def test_latency_code_times_and_decoding():
     assert np.isnan(first[3]) and tr.counts().sum() == 4
     np.testing.assert_allclose(enc.decode(tr, values, rate_scale_hz=1.0), values, atol=DT / 20)
     assert tr.sign.tolist() == [1.0, 1.0, 1.0, -1.0]
+
+
+def test_jittered_regular_trains_move_each_spike_by_at_most_the_jitter():
+    values = np.array([[0.5, 1.0], [0.25, 0.0]])
+    kw = dict(rate_scale_hz=100.0, duration_ms=1000.0, dt_ms=DT, seed=5)
+    plain = Regular().encode("x", values, **kw)
+    jit = Regular(jitter_ms=2.0).encode("x", values, **kw)
+    again = Regular(jitter_ms=2.0).encode("x", values, **kw)
+    np.testing.assert_array_equal(jit.time_ms, again.time_ms)  # seeded
+    assert not Regular(jitter_ms=2.0).deterministic and Regular().deterministic
+    for b, n in ((0, 0), (0, 1), (1, 0)):
+        p, j = plain.times(b, n), jit.times(b, n)
+        assert abs(len(p) - len(j)) <= 1  # only at the edges of the run
+        m = min(len(p), len(j))
+        d = j[1:m - 1] - p[1:m - 1]
+        assert np.all(np.abs(d) <= 2.0 + DT) and np.std(d) > 0.5
+    with pytest.raises(Exception, match="jitter_ms must be a finite number >= 0"):
+        Regular(jitter_ms=-1.0)

@@ -1,0 +1,88 @@
+"""Every scenario runs briefly (--quick) and writes a complete report; each asserts its headline facts."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from neurocompare.report import REPORT_FILES
+from neurocompare.scenario import find_scenarios, run_scenario
+
+SCENARIOS = ("single_neuron", "logic_gates", "feature_detectors", "recurrent_loop")
+
+
+def test_all_scenarios_are_found():
+    found = find_scenarios()
+    assert set(SCENARIOS) <= set(found)
+    for name in SCENARIOS:
+        assert found[name].question.endswith("?") or "?" in found[name].question
+        assert len(Path(found[name].path).read_text().splitlines()) <= 60  # short lab protocols
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    root = tmp_path_factory.mktemp("scenarios")
+    return {name: (run_scenario(name, out_dir=root / name, seed=0, quick=True), root / name) for name in SCENARIOS}
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_scenario_writes_a_complete_report(reports, name):
+    comparison, folder = reports[name]
+    for f in REPORT_FILES:
+        assert (folder / f).is_file(), f
+    doc = json.loads((folder / "metrics.json").read_text())
+    assert doc["scenario"] == name or doc["scenario"] == comparison.name
+    figures = {p.stem for p in (folder / "figures").glob("*.png")}
+    assert {"circuit", "transfer", "agreement_time"} <= figures
+    assert len(figures) == 7 + len(comparison.extras)
+    html = (folder / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == len(figures)
+
+
+def test_logic_gates_truth_tables_and_robustness(reports):
+    c, _ = reports["logic_gates"]
+    for gate in ("and", "or", "xor"):
+        assert c.metric(f"{gate}_truth_table_correct_artificial") == 1.0
+        assert c.metric(f"{gate}_truth_table_correct_spiking") == 1.0
+        for cond in ("poisson", "jitter", "delays"):
+            value = c.metric(f"{gate}_agreement_{cond}")
+            assert 0.5 <= value <= 1.0, (gate, cond, value)  # noisy runs: only a sane floor
+        assert c.metric(f"{gate}_agreement") == c.metric(f"{gate}_agreement_poisson")
+    assert c.metric("xor_identity_correct") < 1.0  # the linear network cannot do XOR
+    assert c.metric("xor_identity_linear_fit_residual") < 1e-9  # ... because it is one affine map
+    assert c.metric("xor_spiking_correct") == 1.0  # the threshold alone solves it
+
+
+def test_single_neuron_fi_curve_within_analytic_tolerance(reports):
+    c, _ = reports["single_neuron"]
+    assert c.metric("fi_max_isi_error_ms") <= 2 * c.parameters["dt_ms"]
+    assert c.metric("rate_correlation.neuron") > 0.9
+    # the spiking neuron is silent below its threshold where relu(w.x + b) is already positive
+    assert c.metric("rheobase_drive") > 0.0 and c.metric("output_agreement") < 1.0
+    for act in ("relu", "sigmoid", "tanh"):
+        assert math.isfinite(c.metric(f"activation_rmse.{act}"))
+
+
+def test_feature_detectors_specialise(reports):
+    c, _ = reports["feature_detectors"]
+    detectors = ("family_home", "city_flat", "new_build", "fixer_upper")
+    for d in detectors:
+        assert math.isfinite(c.metric(f"rank_correlation.{d}"))
+    preferred = [c.metric(f"preferred_input.{d}.artificial") for d in detectors]
+    assert len(set(preferred)) == len(detectors)  # each detector prefers a different house
+    assert c.metric("mean_rank_correlation") > 0.5
+
+
+def test_recurrent_loop_diverges(reports):
+    c, _ = reports["recurrent_loop"]
+    for name in ("ann_oscillating_fraction", "snn_single_winner_fraction", "final_state_divergence",
+                 "winner_agreement", "snn_single_winner_fraction_delayed"):
+        assert math.isfinite(c.metric(name)), name
+    assert c.metric("final_state_divergence") > 0.0
+    assert c.metric("ann_oscillating_fraction") > 0.0  # synchronous updates oscillate for near-equal inputs
+    traj = np.asarray(c.ann.trajectory["wta"])
+    assert traj.shape[0] == 41

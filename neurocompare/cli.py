@@ -19,11 +19,16 @@ from .errors import NeurocompareError, ParameterError
 __all__ = ["main", "build_parser"]
 
 
+def _one_line(text: str) -> str:
+    """``text`` with control characters escaped, so an error message stays on one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error in one line."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(2, f"{self.prog}: error: {_one_line(message)} (see '{self.prog} --help')\n")
 
 
 class ProgressBar:
@@ -180,11 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return int(args.func(args))
-    except NeurocompareError as exc:
-        print(f"neurocompare: error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"neurocompare: error: {exc}", file=sys.stderr)
+    except (NeurocompareError, OSError) as exc:
+        print(f"neurocompare: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("neurocompare: interrupted; finished reports are intact", file=sys.stderr)

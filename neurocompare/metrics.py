@@ -33,6 +33,7 @@ __all__ = [
     "isi_cv",
     "first_spike_latency_ms",
     "decoded_at_times",
+    "charge_decoded",
     "agreement_curve",
     "settle_times_ms",
     "step_activity",
@@ -166,6 +167,23 @@ def decoded_at_times(trains: SpikeTrains, times_ms: np.ndarray, *, rate_scale_hz
                         trains.neuron[idx < len(times_ms)]), 1.0)
         out = np.cumsum(out, axis=0)
     return out / (times_ms[:, None, None] * 1e-3) / rate_scale_hz
+
+
+def charge_decoded(
+    counts: np.ndarray, final_v: np.ndarray, *, v_start: float, reset_step: float, duration_ms: float,
+    rate_scale_hz: float,
+) -> np.ndarray:
+    """Activations read from spikes *and* the charge left on the membrane.
+
+    a = (count * (v_threshold - v_reset) + v_end - v_start) / (T * rate_scale).
+
+    For a non-leaky integrate-and-fire neuron with reset by subtraction and no refractory period
+    this is exactly its integrated input divided by T * rate_scale, i.e. the linear drive W x + b
+    on the artificial scale, negative values included (spike counts alone truncate it to
+    multiples of 1 / (T * rate_scale) and clip it at 0). With leak or reset to a value it is an
+    approximation.
+    """
+    return (np.asarray(counts) * reset_step + np.asarray(final_v) - v_start) / (duration_ms * 1e-3 * rate_scale_hz)
 
 
 def agreement_curve(

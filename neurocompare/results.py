@@ -166,6 +166,9 @@ class Result:
         Membrane traces that were asked for; otherwise empty.
     trajectory : mapping name -> array (steps + 1, batch, size)
         Synchronous backends: the state after each update step (index 0 = initial state).
+    final_v : mapping name -> array (batch, size)
+        Spiking backends: each neuron's membrane potential at the end of the run (for read-outs
+        that use the charge left below threshold, see :func:`neurocompare.metrics.charge_decoded`).
     info : mapping
         How the result was produced: backend options, code-generation target, dt, seed,
         duration, encoding, versions, wall times.
@@ -179,6 +182,7 @@ class Result:
     voltages: Mapping[str, VoltageTrace] = field(default_factory=dict)
     trajectory: Mapping[str, np.ndarray] = field(default_factory=dict)
     info: Mapping[str, Any] = field(default_factory=dict)
+    final_v: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         acts = {}
@@ -194,6 +198,9 @@ class Result:
             self, "trajectory", _freeze_mapping({k: _frozen(v, float) for k, v in self.trajectory.items()})
         )
         object.__setattr__(self, "info", _freeze_mapping(self.info))
+        object.__setattr__(
+            self, "final_v", _freeze_mapping({k: _frozen(v, float) for k, v in self.final_v.items()})
+        )
 
     def __getitem__(self, population: str) -> np.ndarray:
         """``result["out"]`` is ``result.activations["out"]``."""
@@ -248,6 +255,8 @@ class Result:
             arrays[f"{prefix}.act.{name}"] = np.asarray(a)
         for name, a in self.trajectory.items():
             arrays[f"{prefix}.traj.{name}"] = np.asarray(a)
+        for name, a in self.final_v.items():
+            arrays[f"{prefix}.vend.{name}"] = np.asarray(a)
         spikes_meta = {}
         for name, tr in self.spikes.items():
             for fld in ("sample", "neuron", "time_ms", "sign"):
@@ -262,6 +271,7 @@ class Result:
             "batch_size": self.batch_size,
             "populations": list(self.activations),
             "trajectory": list(self.trajectory),
+            "final_v": list(self.final_v),
             "spikes": spikes_meta,
             "voltages": list(self.voltages),
             "info": _jsonable(dict(self.info)),
@@ -284,8 +294,9 @@ class Result:
             n: VoltageTrace(n, *(arrays[f"{prefix}.vm.{n}.{f}"] for f in ("neurons", "time_ms", "v")))
             for n in meta["voltages"]
         }
+        final_v = {n: arrays[f"{prefix}.vend.{n}"] for n in meta.get("final_v", [])}
         return cls(meta["backend"], meta["circuit_name"], meta["batch_size"], acts, spikes=spikes, voltages=volts,
-                   trajectory=traj, info=meta["info"])
+                   trajectory=traj, info=meta["info"], final_v=final_v)
 
     def __repr__(self) -> str:
         pops = ", ".join(f"{k}{tuple(v.shape)}" for k, v in self.activations.items())

@@ -331,3 +331,23 @@ def test_bad_run_arguments():
         be.run(c, [[0.1]], seed=0, record_voltage={"post": [3]})
     with pytest.raises(ParameterError, match="seed must be a non-negative integer"):
         be.run(c, [[0.1]], seed=-1)
+
+
+def test_charge_readout_recovers_the_linear_drive_of_if_neurons():
+    """count x theta + v_end - v_start over T x rate_scale = W x + b exactly, negative drives included."""
+    from neurocompare.metrics import charge_decoded
+
+    c = Circuit(
+        "charge",
+        inputs=[InputPopulation("x", 2)],
+        populations=[NeuronPopulation("o", 3, bias=[0.05, -0.3, 0.0], neuron=IF_NEURON)],
+        projections=[Projection("x", "o", counts=[[2, 1], [-1, 3], [-2, -2]], unit_weight=0.25)],
+    )
+    x = np.array([[0.4, 0.8], [1.0, 0.2]])
+    z = x @ c.projection("x", "o").weights.T + c.population("o").bias
+    be = backend(duration_ms=50.0, encoding="analog", rate_scale_hz=100.0)
+    res = be.run(c, x, seed=0)
+    decoded = charge_decoded(res.spike_counts("o"), res.final_v["o"], v_start=0.0, reset_step=1.0,
+                             duration_ms=50.0, rate_scale_hz=100.0)
+    np.testing.assert_allclose(decoded, z, atol=1e-9)
+    assert res.spike_counts("o").sum() > 0 and np.any(z < 0)

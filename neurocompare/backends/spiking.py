@@ -345,9 +345,11 @@ class SpikingSimulation:
             acts[pop.name] = be.encoding.decode(trains, values, rate_scale_hz=be.rate_scale_hz)
             if trains is not None:
                 spikes[pop.name] = trains
+        final_v: dict[str, np.ndarray] = {}
         for pop in circuit.populations:
             group = self.groups[pop.name]
             v = np.asarray(group.v_[:])
+            final_v[pop.name] = v.reshape(batch, pop.size).copy()
             if not np.all(np.isfinite(v)):
                 raise SimulationError(
                     f"Population {pop.name!r}: the membrane potential became non-finite; check the bias, "
@@ -387,7 +389,8 @@ class SpikingSimulation:
             "run_time_s": run_time,
             "wall_time_s": self.build_time_s + run_time,
         }
-        return Result(be.name, circuit.name, batch, acts, spikes=spikes, voltages=voltages, info=info)
+        return Result(be.name, circuit.name, batch, acts, spikes=spikes, voltages=voltages, info=info,
+                      final_v=final_v)
 
 
 class _Builder:

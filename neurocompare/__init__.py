@@ -13,6 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .activations import BUILTIN_ACTIVATIONS
 from .backends import ArtificialBackend, Backend, SpikingBackend, available_backends, get_backend
 from .circuit import Circuit, InputPopulation, NeuronPopulation, Projection
+from .convert import Conversion, convert, convert_trained
 from .encoding import Analog, Encoding, Latency, Poisson, Regular, get_encoding
 from .errors import (
     BackendError,
@@ -27,6 +28,7 @@ from .errors import (
 )
 from .neurons import LIF
 from .results import Result, SpikeTrains, VoltageTrace
+from .training import TrainedNetwork, load_digits_split, train_mlp
 
 try:
     __version__ = version("neurocompare")
@@ -53,6 +55,12 @@ __all__ = [
     "Latency",
     "Analog",
     "get_encoding",
+    "Conversion",
+    "convert",
+    "convert_trained",
+    "TrainedNetwork",
+    "load_digits_split",
+    "train_mlp",
     "BUILTIN_ACTIVATIONS",
     "NeurocompareError",
     "CircuitError",

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn, Sequence, TextIO
 
 from . import __version__
-from .errors import NeurocompareError, ParameterError
+from .errors import BackendError, NeurocompareError, ParameterError
 
 __all__ = ["main", "build_parser"]
 
@@ -94,6 +94,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     raw = _options(args.set or [])
     if args.all and raw:
         raise ParameterError("--set applies to one scenario; drop it with --all.")
+    if args.mlflow is not None:
+        import importlib.util
+
+        if importlib.util.find_spec("mlflow") is None:
+            raise BackendError('--mlflow needs the MLflow extra: pip install -e ".[mlflow]" (mlflow-skinny, '
+                               "sqlalchemy, alembic).")
     if args.all and args.out is not None and not Path(args.out).exists():
         Path(args.out).mkdir(parents=True, exist_ok=True)
     for name in names:
@@ -105,6 +111,12 @@ def cmd_run(args: argparse.Namespace) -> int:
                 valid = ", ".join(defaults) or "none"
                 raise ParameterError(f"Scenario {name!r}: unknown option {key!r}; valid: {valid}.")
             opts[key] = parse_option(key, text, defaults[key])
+        if args.mlflow is not None:
+            if "mlflow" in defaults:
+                opts["mlflow"] = args.mlflow
+            elif not args.all:  # with --all, scenarios without training simply do not log
+                raise ParameterError(f"Scenario {name!r} does not log to MLflow (only scenarios with an "
+                                     "'mlflow' option do, e.g. digits).")
         if args.all:
             out = Path(args.out) / name if args.out is not None else DEFAULT_OUTPUT_ROOT / name
         else:
@@ -166,6 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="NAME=VALUE",
                    help="set a scenario option (repeatable); 'neurocompare list' shows the scenarios")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--mlflow", nargs="?", const="sqlite:///mlflow.db", metavar="URI",
+                   help="log training runs to an MLflow tracking store (default URI: sqlite:///mlflow.db in the "
+                        "current folder); needs the 'mlflow' extra")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("report", help="re-render a report from its saved results (no simulation)",

@@ -63,7 +63,7 @@ SEED_TABLE: Mapping[str, tuple[str, str]] = MappingProxyType(
 )
 
 _PANEL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,48}$")
-PANEL_KINDS = ("lines", "bars", "table", "heatmap")
+PANEL_KINDS = ("lines", "bars", "table", "heatmap", "images")
 
 
 def versions() -> dict[str, str]:
@@ -103,7 +103,8 @@ class Panel:
 
     ``kind`` is ``"lines"`` / ``"bars"`` (``x`` and one y array per label in ``series``, optional
     ``errors`` of the same shapes), ``"heatmap"`` (``series={"values": 2-D array}``, optional
-    ``x``/``y`` tick labels in ``columns``/``rows``) or ``"table"`` (``columns`` and ``rows``).
+    ``x``/``y`` tick labels in ``columns``/``rows``), ``"images"`` (``series={"images": (n, h, w)}``,
+    one title per image in ``columns``) or ``"table"`` (``columns`` and ``rows``).
     """
 
     name: str

@@ -265,6 +265,21 @@ def panel_figure(panel: Panel) -> Figure:
         tbl.set_fontsize(8)
         ax.set_title(panel.title)
         return fig
+    if panel.kind == "images":
+        images = panel.series["images"]
+        n = len(images)
+        cols = min(n, 8)
+        rows = int(math.ceil(n / cols))
+        fig = _fig(1.4 * cols + 0.4, 1.6 * rows + 0.6)
+        axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+        for k, ax in enumerate(axes):
+            ax.set_axis_off()
+            if k < n:
+                ax.imshow(images[k], cmap="gray_r", interpolation="nearest")
+                if k < len(panel.columns):
+                    ax.set_title(panel.columns[k], fontsize=7)
+        fig.suptitle(panel.title)
+        return fig
     fig = _fig(7, 4)
     ax = fig.subplots()
     if panel.kind == "heatmap":

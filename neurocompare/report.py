@@ -240,19 +240,24 @@ def _markdown(c: Comparison, figures, prov) -> str:
     lines += [c.table_markdown(), ""]
     for p in c.extras:
         if p.kind == "table":
-            lines += [f"## {p.title}", "", "| " + " | ".join(p.columns) + " |",
+            lines += [f"## {p.title}", "", "| " + " | ".join(_md_cell(c) for c in p.columns) + " |",
                       "|" + "---|" * len(p.columns)]
-            lines += ["| " + " | ".join(r) + " |" for r in p.rows]
+            lines += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in p.rows]
             lines += ["", p.caption, ""]
     lines += ["## Figures", ""]
     for stem, caption, _ in figures:
         lines += [f"![{stem}](figures/{stem}.png)", "", f"*{caption}*", ""]
     lines += ["## All metrics", "", "| metric | value | unit | description |", "|---|---|---|---|"]
-    lines += [f"| {k} | {_fmt_value(m.value)} | {m.unit} | {m.description} |" for k, m in c.metrics.items()]
+    lines += [f"| {k} | {_fmt_value(m.value)} | {m.unit} | {_md_cell(m.description)} |" for k, m in c.metrics.items()]
     lines += ["", "## Reproducibility", "", "```", *_repro_lines(c, prov), "```", "",
               "Energy figures are a model (per-operation constants, source stated in metrics.json), not a "
               "measurement.", ""]
     return "\n".join(lines)
+
+
+def _md_cell(text: str) -> str:
+    """A Markdown table cell: pipes escaped, no line breaks."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _fmt_value(v: float) -> str:

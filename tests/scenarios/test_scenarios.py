@@ -86,3 +86,21 @@ def test_recurrent_loop_diverges(reports):
     assert c.metric("ann_oscillating_fraction") > 0.0  # synchronous updates oscillate for near-equal inputs
     traj = np.asarray(c.ann.trajectory["wta"])
     assert traj.shape[0] == 41
+
+
+def test_digits_runs_end_to_end_on_a_reduced_test_set(tmp_path):
+    c = run_scenario("digits", out_dir=tmp_path / "digits", seed=0, quick=True)
+    for f in REPORT_FILES:
+        assert (tmp_path / "digits" / f).is_file(), f
+    m = {k: c.metric(k) for k in ("ann_accuracy", "snn_accuracy", "synaptic_events_per_sample", "macs_per_sample")}
+    assert m["ann_accuracy"] > 0.85  # 8 epochs in quick mode
+    assert m["snn_accuracy"] > m["ann_accuracy"] - 0.1  # 48 images, 100 ms, 5-bit counts
+    assert m["macs_per_sample"] == 64 * 32 + 32 * 10
+    assert m["synaptic_events_per_sample"] > 0
+    assert "snn_time_to_within_1pp_ms" in c.metrics  # NaN allowed on 48 images
+    gap, explained = c.metric("budget_gap_pp"), c.metric("budget_explained_pp")
+    assert gap == pytest.approx(100 * (m["snn_accuracy"] - m["ann_accuracy"]))
+    assert math.isfinite(explained) and c.metric("budget_residual_pp") == pytest.approx(gap - explained)
+    figures = {p.stem for p in (tmp_path / "digits" / "figures").glob("*.png")}
+    assert {"extra_accuracy_time", "extra_error_budget_bars", "extra_sample_images", "extra_confusion_snn",
+            "extra_training_curves", "extra_bias_trajectories", "extra_weight_histograms_0"} <= figures

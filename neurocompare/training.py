@@ -1,0 +1,604 @@
+"""Train the artificial network (a small ReLU perceptron) and keep the history of its parameters.
+
+The data are scikit-learn's bundled 8x8 handwritten digits (1797 images, 10 classes; Alpaydin &
+Kaynak 1998, UCI "Optical Recognition of Handwritten Digits"), shipped inside scikit-learn, so
+nothing is downloaded. Pixel values 0..16 are scaled to [0, 1] by /16, which is also the range an
+input rate code needs (a value of 1 is the spiking backend's ``rate_scale_hz``).
+
+The network is a multi-layer perceptron with ReLU hidden layers and a softmax output, trained by
+scikit-learn's :class:`~sklearn.neural_network.MLPClassifier` (Adam, cross-entropy loss with an L2
+penalty ``alpha``), one epoch per ``partial_fit`` call, so that the weights and biases after every
+epoch are recorded together with the loss and the train and test accuracies. The ReLU network
+computes, for hidden layers ``l = 1..L-1`` and the output layer ``L``::
+
+    a_0 = x,    a_l = max(0, W_l a_{l-1} + b_l),    z_L = W_L a_{L-1} + b_L,
+    class = argmax_k z_L,k   (= argmax of the softmax)
+
+Weights are stored in the circuit's orientation, ``W_l`` of shape ``(out, in)`` = (post, pre),
+the transpose of scikit-learn's ``coefs_`` (in, out).
+
+:func:`log_to_mlflow` sends a trained network's parameters, per-epoch metrics and figure files to
+an MLflow tracking store (optional dependency: ``pip install "neurocompare[mlflow]"``).
+This module draws nothing; :mod:`neurocompare.plots` turns the data exposed here into figures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import logging
+import math
+import os
+import time
+import warnings
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .errors import BackendError, InputError, ParameterError
+
+__all__ = [
+    "DigitsSplit",
+    "TrainingHistory",
+    "TrainedNetwork",
+    "load_digits_split",
+    "train_mlp",
+    "log_to_mlflow",
+    "DEFAULT_TRACKING_URI",
+]
+
+log = logging.getLogger(__name__)
+
+#: Where :func:`log_to_mlflow` writes when no tracking URI is given (relative to the working folder).
+DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
+
+_SKLEARN_HINT = 'install scikit-learn ("pip install scikit-learn")'
+
+
+def _import_sklearn() -> Any:
+    try:
+        from sklearn import datasets, model_selection, neural_network
+    except ImportError as exc:  # pragma: no cover - scikit-learn is a dependency
+        raise BackendError(f"neurocompare.training needs scikit-learn; {_SKLEARN_HINT}: {exc}") from exc
+    return datasets, model_selection, neural_network
+
+
+def _frozen(a: Any, dtype: Any = float) -> np.ndarray:
+    arr = np.array(a, dtype=dtype, copy=True)
+    arr.setflags(write=False)
+    return arr
+
+
+def _check_int(owner: str, name: str, value: Any, *, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+        raise ParameterError(f"{owner}: {name} must be an integer >= {minimum}; got {value!r}.")
+    return int(value)
+
+
+def _check_real(owner: str, name: str, value: Any, *, low: float, high: float | None = None,
+                low_open: bool = True) -> float:
+    ok = not isinstance(value, bool) and isinstance(value, Real) and math.isfinite(value)
+    ok = ok and (value > low if low_open else value >= low) and (high is None or value < high)
+    if not ok:
+        rng = f"{'>' if low_open else '>='} {low:g}" + (f" and < {high:g}" if high is not None else "")
+        raise ParameterError(f"{owner}: {name} must be a finite number {rng}; got {value!r}.")
+    return float(value)
+
+
+# ----------------------------------------------------------------------------------- data
+@dataclass(frozen=True, eq=False)
+class DigitsSplit:
+    """The 8x8 digits, pixels scaled to [0, 1], split into stratified train and test sets.
+
+    Attributes
+    ----------
+    x_train, x_test : float arrays, shape (n, 64)
+        Pixel values / 16, row-major 8x8 images.
+    y_train, y_test : int arrays, shape (n,)
+        Digit labels 0..9.
+    seed : int
+        ``random_state`` of the split.
+    test_fraction : float
+    """
+
+    x_train: np.ndarray
+    x_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    seed: int
+    test_fraction: float
+
+    def __post_init__(self) -> None:
+        for name, dtype in (("x_train", float), ("x_test", float), ("y_train", np.int64), ("y_test", np.int64)):
+            object.__setattr__(self, name, _frozen(getattr(self, name), dtype))
+
+
+def load_digits_split(*, test_fraction: float = 0.2, seed: int = 0) -> DigitsSplit:
+    """Scikit-learn's bundled 8x8 digits, scaled to [0, 1], in a seeded stratified split.
+
+    Parameters
+    ----------
+    test_fraction : float
+        Fraction of the 1797 images held out for testing, in (0, 1). Default 0.2 (360 images).
+    seed : int
+        ``random_state`` of :func:`sklearn.model_selection.train_test_split`; the split keeps the
+        class proportions (``stratify=y``).
+
+    Returns
+    -------
+    DigitsSplit
+
+    Notes
+    -----
+    x = pixel / 16, so every input lies in [0, 1] (Alpaydin & Kaynak 1998; the copy bundled with
+    scikit-learn, :func:`sklearn.datasets.load_digits`; nothing is downloaded).
+    """
+    owner = "load_digits_split"
+    test_fraction = _check_real(owner, "test_fraction", test_fraction, low=0.0, high=1.0)
+    seed = _check_int(owner, "seed", seed, minimum=0)
+    datasets, model_selection, _ = _import_sklearn()
+    digits = datasets.load_digits()
+    x = np.asarray(digits.data, dtype=float) / 16.0
+    y = np.asarray(digits.target, dtype=np.int64)
+    try:
+        x_train, x_test, y_train, y_test = model_selection.train_test_split(
+            x, y, test_size=test_fraction, stratify=y, random_state=seed
+        )
+    except ValueError as exc:  # e.g. a test set smaller than the number of classes
+        raise ParameterError(
+            f"{owner}: test_fraction={test_fraction!r} cannot be split stratified over 10 classes ({exc}); "
+            "use a fraction between about 0.01 and 0.99."
+        ) from None
+    return DigitsSplit(x_train, x_test, y_train, y_test, seed, test_fraction)
+
+
+# ---------------------------------------------------------------------------- history
+@dataclass(frozen=True, eq=False)
+class TrainingHistory:
+    """What the network looked like after every epoch.
+
+    Attributes
+    ----------
+    epochs : int array, shape (E,)
+        1, 2, ..., E (entry ``e - 1`` is the state after epoch ``e``).
+    weights : tuple of float arrays, one per layer, shape (E, out, in)
+        ``weights[l][e - 1]`` is layer ``l``'s weight matrix (post, pre) after epoch ``e``.
+    biases : tuple of float arrays, one per layer, shape (E, out)
+    loss : float array, shape (E,)
+        Scikit-learn's training loss of the epoch: mean cross-entropy over the epoch's minibatches
+        plus the L2 penalty ``alpha / (2 n) * sum W**2`` (``MLPClassifier.loss_``).
+    train_accuracy, test_accuracy : float arrays, shape (E,)
+        Fraction of correctly classified images after the epoch.
+    """
+
+    epochs: np.ndarray
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
+    loss: np.ndarray
+    train_accuracy: np.ndarray
+    test_accuracy: np.ndarray
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "epochs", _frozen(self.epochs, np.int64))
+        object.__setattr__(self, "weights", tuple(_frozen(w) for w in self.weights))
+        object.__setattr__(self, "biases", tuple(_frozen(b) for b in self.biases))
+        for name in ("loss", "train_accuracy", "test_accuracy"):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
+        n = len(self.epochs)
+        lengths = {len(w) for w in (*self.weights, *self.biases, self.loss, self.train_accuracy, self.test_accuracy)}
+        if lengths - {n}:
+            raise ParameterError(
+                f"TrainingHistory: every per-epoch array must have {n} entries (one per epoch); got {sorted(lengths)}."
+            )
+
+    @property
+    def n_epochs(self) -> int:
+        return len(self.epochs)
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.weights)
+
+    def _layer(self, layer: Any) -> int:
+        if isinstance(layer, bool) or not isinstance(layer, Integral) or not -self.n_layers <= layer < self.n_layers:
+            raise ParameterError(
+                f"TrainingHistory: layer must be an integer in 0..{self.n_layers - 1}; got {layer!r}."
+            )
+        return int(layer) % self.n_layers
+
+    def bias_trajectories(self, layer: int) -> np.ndarray:
+        """Biases of ``layer`` after every epoch, shape (E, out): one trajectory per neuron (column)."""
+        return self.biases[self._layer(layer)]
+
+    def weight_trajectories(self, layer: int) -> np.ndarray:
+        """Weights of ``layer`` after every epoch, flattened to shape (E, out * in)."""
+        w = self.weights[self._layer(layer)]
+        return w.reshape(len(w), -1)
+
+    def weight_histograms(self, bins: int | Sequence[float] = 50, *, layer: int | None = None
+                          ) -> tuple[np.ndarray, np.ndarray]:
+        """Histogram of the weights after every epoch, on one set of bin edges for all epochs.
+
+        Parameters
+        ----------
+        bins : int or sequence of float
+            Number of equal bins spanning the weights of all epochs, or explicit edges.
+        layer : int, optional
+            One layer; ``None`` pools the weights of all layers.
+
+        Returns
+        -------
+        counts : int array, shape (E, n_bins)
+            ``counts[e - 1, i]``: how many weights lay in bin ``i`` after epoch ``e``.
+        edges : float array, shape (n_bins + 1,)
+        """
+        layers = range(self.n_layers) if layer is None else [self._layer(layer)]
+        per_epoch = np.concatenate([self.weights[l].reshape(self.n_epochs, -1) for l in layers], axis=1)
+        if isinstance(bins, Integral) and not isinstance(bins, bool):
+            if bins < 1:
+                raise ParameterError(f"TrainingHistory.weight_histograms: bins must be >= 1; got {bins!r}.")
+            lo, hi = float(per_epoch.min()), float(per_epoch.max())
+            if lo == hi:
+                lo, hi = lo - 0.5, hi + 0.5
+            edges = np.linspace(lo, hi, int(bins) + 1)
+        else:
+            edges = np.asarray(bins, dtype=float)
+            if edges.ndim != 1 or len(edges) < 2 or np.any(np.diff(edges) <= 0) or not np.all(np.isfinite(edges)):
+                raise ParameterError(
+                    "TrainingHistory.weight_histograms: bins must be a count or at least two increasing "
+                    f"finite edges; got {bins!r}."
+                )
+        counts = np.stack([np.histogram(row, bins=edges)[0] for row in per_epoch])
+        return counts, edges
+
+    def weight_norms(self) -> np.ndarray:
+        """Frobenius norm ||W_l||_F of every layer after every epoch, shape (E, n_layers)."""
+        return np.stack([np.sqrt((w**2).sum(axis=(1, 2))) for w in self.weights], axis=1)
+
+    def metrics(self) -> dict[str, np.ndarray]:
+        """The per-epoch scalar series by name: loss, train_accuracy, test_accuracy."""
+        return {"loss": self.loss, "train_accuracy": self.train_accuracy, "test_accuracy": self.test_accuracy}
+
+
+# ---------------------------------------------------------------------------- network
+@dataclass(frozen=True, eq=False)
+class TrainedNetwork:
+    """A trained ReLU perceptron, its data split and its training history.
+
+    Attributes
+    ----------
+    weights : tuple of float arrays
+        ``weights[l]`` has shape (out, in) = (post, pre), the circuit's orientation.
+    biases : tuple of float arrays
+        ``biases[l]`` has shape (out,).
+    history : TrainingHistory
+    x_train, x_test, y_train, y_test : arrays
+        The split the network was trained and tested on (see :func:`load_digits_split`).
+    seed : int
+        Seeds the split, the initial weights and the minibatch shuffling.
+    hyperparameters : mapping
+        Everything needed to train it again: hidden sizes, epochs, batch size, learning rate...
+
+    Notes
+    -----
+    The forward pass: ``a_l = max(0, W_l a_{l-1} + b_l)`` for hidden layers and the linear output
+    ``z = W_L a_{L-1} + b_L``; the predicted class is ``argmax_k z_k`` (the softmax is monotonic).
+    A :class:`~neurocompare.circuit.Circuit` holds integer synapse counts, so the float network
+    itself is not a circuit: :func:`neurocompare.convert.convert_trained` makes one.
+    """
+
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
+    history: TrainingHistory
+    x_train: np.ndarray
+    x_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    seed: int
+    hyperparameters: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weights", tuple(_frozen(w) for w in self.weights))
+        object.__setattr__(self, "biases", tuple(_frozen(b) for b in self.biases))
+        for name, dtype in (("x_train", float), ("x_test", float), ("y_train", np.int64), ("y_test", np.int64)):
+            object.__setattr__(self, name, _frozen(getattr(self, name), dtype))
+        object.__setattr__(self, "hyperparameters", dict(self.hyperparameters))  # a copy; stays picklable
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        """(n_in, hidden..., n_out), e.g. (64, 32, 10)."""
+        return (self.weights[0].shape[1],) + tuple(w.shape[0] for w in self.weights)
+
+    def _check_x(self, x: Any) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        if x.ndim == 1:
+            x = x[None, :]
+        n_in = self.layer_sizes[0]
+        if x.ndim != 2 or x.shape[1] != n_in:
+            raise InputError(f"TrainedNetwork: inputs must have shape (batch, {n_in}); got {x.shape}.")
+        if not np.all(np.isfinite(x)):
+            raise InputError("TrainedNetwork: inputs must be finite; got NaN or inf.")
+        return x
+
+    def forward(self, x: Any) -> list[np.ndarray]:
+        """Activations of every layer: ReLU hidden layers, then the linear output ``z`` (logits)."""
+        a = self._check_x(x)
+        out = []
+        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+            z = a @ w.T + b
+            a = z if l == len(self.weights) - 1 else np.maximum(z, 0.0)
+            out.append(a)
+        return out
+
+    def logits(self, x: Any) -> np.ndarray:
+        """The output layer's ``z = W_L a_{L-1} + b_L``, shape (batch, n_classes)."""
+        return self.forward(x)[-1]
+
+    def predict(self, x: Any) -> np.ndarray:
+        """Predicted digit for each row of ``x``: ``argmax_k z_k``."""
+        return np.argmax(self.logits(x), axis=1)
+
+    def accuracy(self, x: Any, y: Any) -> float:
+        """Fraction of rows of ``x`` classified as ``y``."""
+        y = np.asarray(y)
+        pred = self.predict(x)
+        if y.shape != pred.shape:
+            raise InputError(f"TrainedNetwork.accuracy: labels must have shape {pred.shape}; got {y.shape}.")
+        return float(np.mean(pred == y))
+
+    @property
+    def test_accuracy(self) -> float:
+        """Accuracy on the held-out test set."""
+        return self.accuracy(self.x_test, self.y_test)
+
+    @property
+    def train_accuracy(self) -> float:
+        return self.accuracy(self.x_train, self.y_train)
+
+
+def train_mlp(
+    *,
+    hidden: Sequence[int] = (32,),
+    epochs: int = 50,
+    seed: int = 0,
+    batch_size: int = 32,
+    learning_rate: float = 1e-3,
+    alpha: float = 1e-3,
+    test_fraction: float = 0.2,
+    data: DigitsSplit | None = None,
+) -> TrainedNetwork:
+    """Train a ReLU perceptron on the 8x8 digits, recording its parameters after every epoch.
+
+    Parameters
+    ----------
+    hidden : sequence of int
+        Hidden layer sizes; the default ``(32,)`` gives the 64-32-10 network.
+    epochs : int
+        Passes over the training set (one ``partial_fit`` each). Default 50.
+    seed : int
+        Seeds the split (unless ``data`` is given), the initial weights and the shuffling.
+    batch_size : int
+        Minibatch size of Adam. Default 32.
+    learning_rate : float
+        Adam's step size (``learning_rate_init``). Default 1e-3.
+    alpha : float
+        L2 penalty, >= 0. Default 1e-3.
+    test_fraction : float
+        Passed to :func:`load_digits_split` when ``data`` is None.
+    data : DigitsSplit, optional
+        A ready split (for instance a subset, to train fast in tests).
+
+    Returns
+    -------
+    TrainedNetwork
+
+    Notes
+    -----
+    Minimises the cross-entropy ``-1/n sum_i log softmax(z(x_i))_{y_i} + alpha/(2n) sum_l ||W_l||^2``
+    with Adam (Kingma & Ba 2015) as implemented by scikit-learn's ``MLPClassifier`` (ReLU hidden
+    units, Glorot-uniform initialisation; Pedregosa et al. 2011). With the defaults the 64-32-10
+    network reaches about 97-98 % test accuracy (97.2 % for seed 0) in ~1.5 s.
+    """
+    owner = "train_mlp"
+    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, Iterable):
+        raise ParameterError(f"{owner}: hidden must be a sequence of layer sizes such as (32,); got {hidden!r}.")
+    hidden = tuple(hidden)
+    if not hidden:
+        raise ParameterError(f"{owner}: hidden must name at least one hidden layer, e.g. (32,); got ().")
+    for h in hidden:
+        _check_int(owner, "every hidden size", h, minimum=1)
+    hidden = tuple(int(h) for h in hidden)
+    epochs = _check_int(owner, "epochs", epochs, minimum=1)
+    seed = _check_int(owner, "seed", seed, minimum=0)
+    batch_size = _check_int(owner, "batch_size", batch_size, minimum=1)
+    learning_rate = _check_real(owner, "learning_rate", learning_rate, low=0.0)
+    alpha = _check_real(owner, "alpha", alpha, low=0.0, low_open=False)
+    if data is None:
+        data = load_digits_split(test_fraction=test_fraction, seed=seed)
+    elif not isinstance(data, DigitsSplit):
+        raise ParameterError(f"{owner}: data must be a DigitsSplit (see load_digits_split); got {type(data).__name__}.")
+    _, _, neural_network = _import_sklearn()
+    classes = np.unique(np.concatenate([data.y_train, data.y_test]))
+    clf = neural_network.MLPClassifier(
+        hidden_layer_sizes=hidden,
+        activation="relu",
+        solver="adam",
+        alpha=alpha,
+        batch_size=batch_size,
+        learning_rate_init=learning_rate,
+        shuffle=True,
+        random_state=seed,
+    )
+    n_layers = len(hidden) + 1
+    w_hist: list[list[np.ndarray]] = [[] for _ in range(n_layers)]
+    b_hist: list[list[np.ndarray]] = [[] for _ in range(n_layers)]
+    loss, train_acc, test_acc = [], [], []
+    for epoch in range(1, epochs + 1):
+        clf.partial_fit(data.x_train, data.y_train, classes=classes)
+        for l in range(n_layers):
+            w_hist[l].append(np.array(clf.coefs_[l].T))  # sklearn (in, out) -> circuit (out, in)
+            b_hist[l].append(np.array(clf.intercepts_[l]))
+        loss.append(float(clf.loss_))
+        train_acc.append(float(clf.score(data.x_train, data.y_train)))
+        test_acc.append(float(clf.score(data.x_test, data.y_test)))
+        log.debug("epoch %d: loss %.4f, train %.4f, test %.4f", epoch, loss[-1], train_acc[-1], test_acc[-1])
+        if not math.isfinite(loss[-1]):
+            raise ParameterError(
+                f"{owner}: the training loss became {loss[-1]} at epoch {epoch}; lower learning_rate "
+                f"(got {learning_rate!r})."
+            )
+    history = TrainingHistory(
+        epochs=np.arange(1, epochs + 1),
+        weights=tuple(np.stack(w) for w in w_hist),
+        biases=tuple(np.stack(b) for b in b_hist),
+        loss=np.array(loss),
+        train_accuracy=np.array(train_acc),
+        test_accuracy=np.array(test_acc),
+    )
+    hyper = {
+        "hidden": hidden,
+        "layer_sizes": (data.x_train.shape[1],) + hidden + (len(classes),),
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "learning_rate": learning_rate,
+        "alpha": alpha,
+        "solver": "adam",
+        "activation": "relu",
+        "test_fraction": data.test_fraction,
+        "split_seed": data.seed,
+        "n_train": int(len(data.y_train)),
+        "n_test": int(len(data.y_test)),
+    }
+    trained = TrainedNetwork(
+        weights=tuple(h[-1] for h in w_hist),
+        biases=tuple(h[-1] for h in b_hist),
+        history=history,
+        x_train=data.x_train,
+        x_test=data.x_test,
+        y_train=data.y_train,
+        y_test=data.y_test,
+        seed=seed,
+        hyperparameters=hyper,
+    )
+    log.info("trained %s network for %d epochs: test accuracy %.4f",
+             "-".join(map(str, hyper["layer_sizes"])), epochs, test_acc[-1])
+    return trained
+
+
+# ----------------------------------------------------------------------------- MLflow
+def _import_mlflow() -> Any:
+    try:
+        import mlflow
+    except ImportError as exc:
+        raise BackendError(
+            "log_to_mlflow needs MLflow, which is not installed: "
+            "pip install \"neurocompare[mlflow]\" (mlflow-skinny, plus sqlalchemy and alembic for the "
+            f"sqlite store) ({exc})."
+        ) from exc
+    return mlflow
+
+
+def log_to_mlflow(
+    trained: TrainedNetwork,
+    *,
+    tracking_uri: str | None = None,
+    experiment: str = "neurocompare",
+    run_name: str | None = None,
+    figures: Iterable[str | os.PathLike] | None = None,
+    extra_params: Mapping[str, Any] | None = None,
+    extra_metrics: Mapping[str, float] | None = None,
+    artifact_location: str | None = None,
+) -> str:
+    """Log a trained network to an MLflow tracking store; return the run id.
+
+    Logged: the hyper-parameters and seed as parameters; ``loss``, ``train_accuracy`` and
+    ``test_accuracy`` of every epoch as metrics with ``step = epoch``; ``extra_metrics`` (e.g.
+    spiking accuracy) once; every file in ``figures`` as an artifact.
+
+    Parameters
+    ----------
+    trained : TrainedNetwork
+    tracking_uri : str, optional
+        MLflow tracking URI. Default :data:`DEFAULT_TRACKING_URI`, a sqlite file ``mlflow.db`` in
+        the current folder (artifacts then go to MLflow's default ``./mlruns``).
+    experiment : str
+        Experiment name, created if missing.
+    run_name : str, optional
+    figures : iterable of paths, optional
+        Existing files (PNG, PDF...) to store with the run.
+    extra_params, extra_metrics : mapping, optional
+    artifact_location : str, optional
+        Where a *new* experiment keeps its artifacts. Default for a sqlite store: the folder
+        ``mlartifacts`` beside the database file; otherwise MLflow's default.
+
+    Raises
+    ------
+    BackendError
+        MLflow is not installed (``pip install "neurocompare[mlflow]"``) or the store fails.
+    ParameterError
+        A figure file does not exist, or ``trained`` is not a TrainedNetwork.
+    """
+    owner = "log_to_mlflow"
+    if not isinstance(trained, TrainedNetwork):
+        raise ParameterError(f"{owner}: trained must be a TrainedNetwork; got {type(trained).__name__}.")
+    if not isinstance(experiment, str) or not experiment:
+        raise ParameterError(f"{owner}: experiment must be a non-empty name; got {experiment!r}.")
+    paths = [Path(f) for f in (figures or ())]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise ParameterError(f"{owner}: figure file(s) not found: {', '.join(missing)}; write them first.")
+    uri = DEFAULT_TRACKING_URI if tracking_uri is None else str(tracking_uri)
+    params: dict[str, Any] = {"seed": trained.seed, **trained.hyperparameters, **(extra_params or {})}
+    params = {k: (",".join(map(str, v)) if isinstance(v, (tuple, list)) else v) for k, v in params.items()}
+    hist = trained.history
+    # MLflow and its sqlalchemy store raise deprecation warnings of their own; they are not ours.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        mlflow = _import_mlflow()
+        if uri.startswith("sqlite:"):
+            missing_mods = [m for m in ("sqlalchemy", "alembic") if importlib.util.find_spec(m) is None]
+            if missing_mods:
+                raise BackendError(
+                    f"{owner}: the sqlite tracking store {uri!r} needs {' and '.join(missing_mods)}, which "
+                    "mlflow-skinny does not install: pip install \"neurocompare[mlflow]\"."
+                )
+        run_id = None
+        try:
+            client = mlflow.tracking.MlflowClient(tracking_uri=uri)
+            exp = client.get_experiment_by_name(experiment)
+            if exp is None:
+                location = artifact_location
+                if location is None and uri.startswith("sqlite:///"):
+                    # Keep a sqlite store's artifacts beside its database file, not in ./mlruns.
+                    location = str(Path(uri[len("sqlite:///"):]).resolve().parent / "mlartifacts")
+                exp_id = client.create_experiment(experiment, artifact_location=location)
+            else:
+                exp_id = exp.experiment_id
+            run = client.create_run(exp_id, run_name=run_name)
+            run_id = run.info.run_id
+            from mlflow.entities import Metric, Param
+
+            now_ms = int(time.time() * 1000)
+            client.log_batch(run_id, params=[Param(k, str(v)) for k, v in params.items()])
+            metrics = []
+            for i, epoch in enumerate(hist.epochs):
+                for key, series in hist.metrics().items():
+                    metrics.append(Metric(key, float(series[i]), now_ms, int(epoch)))
+            for key, value in (extra_metrics or {}).items():
+                metrics.append(Metric(key, float(value), now_ms, 0))
+            for start in range(0, len(metrics), 1000):  # MLflow caps a batch at 1000 metrics
+                client.log_batch(run_id, metrics=metrics[start:start + 1000])
+            for path in paths:
+                client.log_artifact(run_id, str(path))
+            client.set_terminated(run_id)
+        except Exception as exc:
+            if run_id is not None:
+                with contextlib.suppress(Exception):
+                    client.set_terminated(run_id, status="FAILED")
+            raise BackendError(f"{owner}: MLflow store {uri!r} failed: {type(exc).__name__}: {exc}") from exc
+    log.info("logged run %s to %s (experiment %r)", run_id, uri, experiment)
+    return run_id

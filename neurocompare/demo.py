@@ -15,7 +15,7 @@ from .backends import SpikingBackend
 from .circuit import Circuit, InputPopulation, NeuronPopulation, Projection
 from .neurons import LIF
 
-__all__ = ["xor_circuit", "build_circuit", "XOR_INPUTS", "main"]
+__all__ = ["xor_circuit", "build_circuit", "XOR_INPUTS", "run", "main"]
 
 #: The four rows of the truth table.
 XOR_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -47,13 +47,18 @@ def xor_circuit(*, activation: str = "relu") -> Circuit:
 build_circuit = xor_circuit
 
 
-def main(out_dir=None, *, seed=0, quick=False, progress=None, duration_ms=200.0, encoding="regular",
-         rate_scale_hz=100.0):
-    """Compare both backends on the XOR truth table and write the report."""
+def run(*, seed=0, quick=False, progress=None, duration_ms=200.0, encoding="regular", rate_scale_hz=100.0):
+    """Compare both backends on the XOR truth table."""
     from .compare import compare
-    from .report import write_report
 
     spiking = SpikingBackend(encoding=encoding, rate_scale_hz=rate_scale_hz, duration_ms=50.0 if quick else duration_ms)
-    comparison = compare(xor_circuit(), XOR_INPUTS, spiking=spiking, seed=seed, name="demo", progress=progress)
-    write_report(comparison, Path(out_dir) if out_dir is not None else Path("neurocompare-output/demo"))
+    return compare(xor_circuit(), XOR_INPUTS, spiking=spiking, seed=seed, name="demo", progress=progress)
+
+
+def main(out_dir="neurocompare-output/demo", **options):
+    """Run the demo and write its report."""
+    from .report import write_report
+
+    comparison = run(**options)
+    write_report(comparison, Path(out_dir))
     return comparison

@@ -29,14 +29,14 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from .compare import Comparison, versions
 from .errors import ReportError
 
-__all__ = ["write_report", "render_report", "load_comparison", "REPORT_FILES"]
+__all__ = ["write_report", "render_report", "load_comparison", "render_panels", "log_training", "REPORT_FILES"]
 
 log = logging.getLogger(__name__)
 
@@ -291,3 +291,27 @@ def render_report(folder: str | os.PathLike) -> Path:
     comparison, provenance = load_comparison(folder)
     provenance.pop("rendered_with", None)
     return write_report(comparison, folder, provenance=provenance)
+
+
+def render_panels(panels: Sequence[Any], folder: str | os.PathLike) -> list[Path]:
+    """Render :class:`~neurocompare.compare.Panel` objects to ``folder/NAME.png``; returns the paths."""
+    from .plots import panel_figure
+
+    folder = Path(folder)
+    paths = []
+    for panel in panels:
+        path = folder / f"{panel.name}.png"
+        panel_figure(panel).savefig(path, format="png", dpi=100)
+        paths.append(path)
+    return paths
+
+
+def log_training(
+    trained: Any, panels: Sequence[Any], *, tracking_uri: str, metrics: Mapping[str, float] | None = None
+) -> str:
+    """Log a training run to MLflow with ``panels`` rendered as figure artifacts; returns the run id."""
+    from .training import log_to_mlflow
+
+    with tempfile.TemporaryDirectory(prefix="neurocompare-mlflow-") as tmp:
+        figures = render_panels(panels, tmp)
+        return log_to_mlflow(trained, tracking_uri=tracking_uri, figures=figures, extra_metrics=metrics)

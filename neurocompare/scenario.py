@@ -1,10 +1,10 @@
 """Finding and running scenarios: one script per question.
 
 A scenario is a Python file ``NAME.py`` whose docstring states the question, with a
-``build_circuit()`` and a ``main(out_dir=None, *, seed=0, quick=False, progress=None, **options)``
-that compares and writes the report, returning the :class:`~neurocompare.compare.Comparison`.
-Its keyword options with defaults are the scenario's documented options (``--set NAME=VALUE``
-on the command line, sweep parameters).
+``build_circuit()``, a ``run(*, seed=0, quick=False, progress=None, **options)`` that compares
+and returns the :class:`~neurocompare.compare.Comparison`, and a ``main(out_dir, **options)``
+that runs it and writes the report. The keyword options of ``run`` with their defaults are the
+scenario's documented options (``--set NAME=VALUE`` on the command line, sweep parameters).
 
 Scenarios are looked up in, in order: the folders given explicitly, ``$NEUROCOMPARE_SCENARIOS``
 (``os.pathsep``-separated), ``./scenarios`` and the ``scenarios/`` folder next to the installed
@@ -26,7 +26,7 @@ from typing import Any, Callable, Mapping, Sequence
 from .errors import ParameterError, UnknownNameError
 
 __all__ = ["ScenarioInfo", "find_scenarios", "get_scenario", "load_scenario", "scenario_options", "run_scenario",
-           "DEFAULT_OUTPUT_ROOT"]
+           "compare_scenario", "DEFAULT_OUTPUT_ROOT"]
 
 #: Reports go to ``DEFAULT_OUTPUT_ROOT/NAME`` unless an output folder is given.
 DEFAULT_OUTPUT_ROOT = Path("neurocompare-output")
@@ -105,14 +105,15 @@ def load_scenario(info: ScenarioInfo) -> ModuleType:
         raise UnknownNameError(f"Scenario {info.name!r}: cannot load {info.path}.")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    if not callable(getattr(module, "main", None)):
-        raise UnknownNameError(f"Scenario {info.name!r} ({info.path}) has no main() function.")
+    for fn in ("run", "main"):
+        if not callable(getattr(module, fn, None)):
+            raise UnknownNameError(f"Scenario {info.name!r} ({info.path}) has no {fn}() function.")
     return module
 
 
 def scenario_options(module: ModuleType) -> dict[str, Any]:
-    """The scenario's documented options: keyword parameters of ``main`` with their defaults."""
-    sig = inspect.signature(module.main)
+    """The scenario's documented options: keyword parameters of ``run`` with their defaults."""
+    sig = inspect.signature(module.run)
     return {
         n: p.default
         for n, p in sig.parameters.items()
@@ -147,6 +148,31 @@ def parse_option(name: str, text: str, default: Any) -> Any:
     return text
 
 
+def _check_options(name: str, module: ModuleType, options: Mapping[str, Any] | None) -> dict[str, Any]:
+    known = scenario_options(module)
+    options = dict(options or {})
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        valid = ", ".join(f"{k} (default {v!r})" for k, v in known.items()) or "none"
+        raise ParameterError(f"Scenario {name!r}: unknown option(s) {', '.join(unknown)}; valid: {valid}.")
+    return options
+
+
+def compare_scenario(
+    name: str,
+    *,
+    seed: int = 0,
+    quick: bool = False,
+    options: Mapping[str, Any] | None = None,
+    progress: Callable[[str, float, float], None] | None = None,
+    extra_dirs: Sequence[str | os.PathLike] = (),
+) -> Any:
+    """Run one scenario's comparison without writing a report (for sweeps); returns the Comparison."""
+    module = load_scenario(get_scenario(name, extra_dirs))
+    options = _check_options(name, module, options)
+    return module.run(seed=seed, quick=quick, progress=progress, **options)
+
+
 def run_scenario(
     name: str,
     *,
@@ -157,17 +183,8 @@ def run_scenario(
     progress: Callable[[str, float, float], None] | None = None,
     extra_dirs: Sequence[str | os.PathLike] = (),
 ) -> Any:
-    """Run one scenario and write its report; returns what the scenario's ``main`` returns."""
-    info = get_scenario(name, extra_dirs)
-    module = load_scenario(info)
-    known = scenario_options(module)
-    options = dict(options or {})
-    unknown = sorted(set(options) - set(known))
-    if unknown:
-        valid = ", ".join(f"{k} (default {v!r})" for k, v in known.items()) or "none"
-        raise ParameterError(f"Scenario {name!r}: unknown option(s) {', '.join(unknown)}; valid: {valid}.")
+    """Run one scenario and write its report; returns the Comparison."""
+    module = load_scenario(get_scenario(name, extra_dirs))
+    options = _check_options(name, module, options)
     out = Path(out_dir) if out_dir is not None else DEFAULT_OUTPUT_ROOT / name
-    kwargs: dict[str, Any] = dict(seed=seed, quick=quick, **options)
-    if "progress" in inspect.signature(module.main).parameters:
-        kwargs["progress"] = progress
-    return module.main(out, **kwargs)
+    return module.main(out, seed=seed, quick=quick, progress=progress, **options)

@@ -16,16 +16,16 @@ from neurocompare.convert import convert_trained
 from neurocompare.digits import coding_study, confusion_panels, error_budget, sample_images_panel, training_panels
 from neurocompare.experiments import metric
 from neurocompare.metrics import readout
-from neurocompare.report import write_report
-from neurocompare.training import log_to_mlflow, train_mlp
+from neurocompare.report import log_training, write_report
+from neurocompare.training import train_mlp
 
 
 def build_circuit(*, seed=0, bits=5, epochs=50):
     return convert_trained(train_mlp(seed=seed, epochs=epochs), bits=bits).circuit
 
 
-def main(out_dir=None, *, seed=0, quick=False, progress=None, bits=5, duration_ms=100.0, encoding="regular",
-         rate_scale_hz=1000.0, epochs=50, test_images=0, budget=True, mlflow=""):
+def run(*, seed=0, quick=False, progress=None, bits=5, duration_ms=100.0, encoding="regular",
+        rate_scale_hz=1000.0, epochs=50, test_images=0, budget=True, mlflow=""):
     trained = train_mlp(seed=seed, epochs=8 if quick else epochs)
     conv = convert_trained(trained, bits=bits)
     n = test_images or (48 if quick else len(trained.y_test))
@@ -49,12 +49,16 @@ def main(out_dir=None, *, seed=0, quick=False, progress=None, bits=5, duration_m
         _, budget_metrics, *budget_panels = error_budget(trained, actual=spiking, actual_bits=bits, seed=seed, x=x, y=y,
                                                          actual_accuracy=snn_acc, ideal_duration_ms=100.0 if quick else 300.0)
         metrics, panels = metrics | budget_metrics, panels + budget_panels
-    c = c.with_extras(metrics=metrics, panels=panels)
-    out = write_report(c, out_dir or "neurocompare-output/digits")
-    if mlflow:
-        log_to_mlflow(trained, tracking_uri=mlflow, figures=sorted(out.glob("figures/extra_*.png")),
-                      extra_metrics={k: m.value for k, m in metrics.items() if np.isfinite(m.value)})
-    return c
+    if mlflow:  # parameters, per-epoch metrics, the weight/bias plots and accuracy over time
+        log_training(trained, [acc_panel, *training_panels(trained)], tracking_uri=mlflow,
+                     metrics={k: m.value for k, m in metrics.items() if np.isfinite(m.value)})
+    return c.with_extras(metrics=metrics, panels=panels)
+
+
+def main(out_dir="neurocompare-output/digits", **options):
+    comparison = run(**options)
+    write_report(comparison, out_dir)
+    return comparison
 
 
 if __name__ == "__main__":

@@ -27,14 +27,19 @@ def build_circuit():
                    projections=[Projection("house", "detectors", COUNTS, unit_weight=0.25)])
 
 
-def main(out_dir=None, *, seed=0, quick=False, progress=None, n_houses=60, duration_ms=300.0, encoding="poisson",
-         rate_scale_hz=200.0):
+def run(*, seed=0, quick=False, progress=None, n_houses=60, duration_ms=300.0, encoding="poisson",
+        rate_scale_hz=200.0):
     x, features = synthetic_houses(30 if quick else n_houses, seed=seed)
     spiking = SpikingBackend(duration_ms=80.0 if quick else duration_ms, encoding=encoding, rate_scale_hz=rate_scale_hz)
     comparison = compare(build_circuit(), x, spiking=spiking, seed=seed, readout="argmax", progress=progress)
     metrics, panels = selectivity(comparison, features, DETECTORS)
     comparison = comparison.with_extras(metrics=metrics, panels=panels)
-    write_report(comparison, out_dir or "neurocompare-output/feature_detectors")
+    return comparison
+
+
+def main(out_dir="neurocompare-output/feature_detectors", **options):
+    comparison = run(**options)
+    write_report(comparison, out_dir)
     return comparison
 
 

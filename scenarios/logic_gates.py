@@ -31,8 +31,8 @@ def build_circuit(gate="xor", activation="step"):
                    projections=[Projection("x", "hidden", [[2, 2], [2, 2]], 0.5), Projection("hidden", "out", [[2, -8]], 0.5)])
 
 
-def main(out_dir=None, *, seed=0, quick=False, progress=None, duration_ms=200.0, trials=25, jitter_ms=2.0,
-         delay_ms=2.0, rate_scale_hz=100.0):
+def run(*, seed=0, quick=False, progress=None, duration_ms=200.0, trials=25, jitter_ms=2.0,
+        delay_ms=2.0, rate_scale_hz=100.0):
     duration_ms, trials = (60.0, 4) if quick else (duration_ms, trials)
     be = dict(duration_ms=duration_ms, rate_scale_hz=rate_scale_hz)
     regular = SpikingBackend(encoding="regular", **be)
@@ -43,7 +43,12 @@ def main(out_dir=None, *, seed=0, quick=False, progress=None, duration_ms=200.0,
                                       trials=trials, seed=seed, threshold=THRESHOLD)
     lin_metrics, lin_panel = linear_xor(gates["xor"], ROWS, spiking=regular, seed=seed, threshold=THRESHOLD)
     comparison = comparison.with_extras(metrics={**metrics, **lin_metrics}, panels=[*panels, lin_panel])
-    write_report(comparison, out_dir or "neurocompare-output/logic_gates")
+    return comparison
+
+
+def main(out_dir="neurocompare-output/logic_gates", **options):
+    comparison = run(**options)
+    write_report(comparison, out_dir)
     return comparison
 
 

@@ -25,15 +25,20 @@ def build_circuit(delay_ms=0.0):
                                 Projection("wta", "wta", [[0, -30], [-30, 0]], 0.1, delay_ms=delay_ms)])
 
 
-def main(out_dir=None, *, seed=0, quick=False, progress=None, duration_ms=1000.0, delay_ms=10.0, steps=40,
-         encoding="poisson", rate_scale_hz=250.0):
+def run(*, seed=0, quick=False, progress=None, duration_ms=1000.0, delay_ms=10.0, steps=40,
+        encoding="poisson", rate_scale_hz=250.0):
     spiking = SpikingBackend(duration_ms=200.0 if quick else duration_ms, encoding=encoding, rate_scale_hz=rate_scale_hz)
     comparison = compare(build_circuit(), INPUTS, spiking=spiking, artificial=ArtificialBackend(steps=steps),
                          seed=seed, readout="argmax", progress=progress)
     delayed = spiking.run(with_delays(build_circuit(), {"wta->wta": delay_ms}), INPUTS, seed=seed)
     metrics, panels = recurrent_dynamics(comparison, delayed, delay_ms=delay_ms)
     comparison = comparison.with_extras(metrics=metrics, panels=panels)
-    write_report(comparison, out_dir or "neurocompare-output/recurrent_loop")
+    return comparison
+
+
+def main(out_dir="neurocompare-output/recurrent_loop", **options):
+    comparison = run(**options)
+    write_report(comparison, out_dir)
     return comparison
 
 

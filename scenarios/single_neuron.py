@@ -24,8 +24,8 @@ def build_circuit():
                    projections=[Projection("x", "neuron", counts=[[3, 2, 5]], unit_weight=0.01)])
 
 
-def main(out_dir=None, *, seed=0, quick=False, progress=None, duration_ms=500.0, encoding="regular",
-         rate_scale_hz=1000.0, n_drives=40):
+def run(*, seed=0, quick=False, progress=None, duration_ms=500.0, encoding="regular",
+        rate_scale_hz=1000.0, n_drives=40):
     duration_ms = 100.0 if quick else duration_ms
     x = np.outer(np.r_[0.3, 0.55, 2.0, np.linspace(0, 2.5, n_drives)], [1.0, 0.6, 0.8])  # 3 example drives first
     spiking = SpikingBackend(duration_ms=duration_ms, encoding=encoding, rate_scale_hz=rate_scale_hz)
@@ -37,7 +37,12 @@ def main(out_dir=None, *, seed=0, quick=False, progress=None, duration_ms=500.0,
     comparison = comparison.with_extras(metrics={**fits, **extras}, panels=[
         sweep, fi_panel(fi, rate_scale_hz=rate_scale_hz),
         membrane_panel(comparison, [0, 1, 2], ["below threshold", "near threshold", "well above"])])
-    write_report(comparison, out_dir or "neurocompare-output/single_neuron")
+    return comparison
+
+
+def main(out_dir="neurocompare-output/single_neuron", **options):
+    comparison = run(**options)
+    write_report(comparison, out_dir)
     return comparison
 
 

@@ -29,6 +29,12 @@ Each step runs in Brian2's order: state update, threshold, synaptic delivery, re
 Spike times are reported as ``step * dt`` in ms: Brian2 stamps a spike with the start of the
 step in which ``v`` crossed threshold.
 
+Names and compilation
+---------------------
+Brian2 objects get fixed names derived from the circuit (``pop_NAME``, ``in_NAME``, ``syn_INDEX``,
+...), never auto-numbered ones, so the generated code of a circuit is the same in every build and
+the cython target's compile cache is hit on every run after the first.
+
 Batching
 --------
 ``B`` samples run in ONE Brian2 run: every population of size ``n`` becomes a group of
@@ -434,7 +440,7 @@ class _Builder:
                     (tr.time_ms * 1e-3) * b2.second,
                     dt=dt,
                     sorted=True,
-                    name=f"in_{pop.name}*",
+                    name=f"in_{pop.name}",
                 )
                 groups[pop.name] = group
                 objects.append(group)
@@ -446,24 +452,24 @@ class _Builder:
                 objects.append(group)
             # Synapses ------------------------------------------------------------
             synapses: dict[str, Any] = {}
-            for proj in circuit.projections:
+            for index, proj in enumerate(circuit.projections):
                 if circuit.is_input(proj.pre) and not be.encoding.is_spiking:
                     continue  # analog: folded into constant currents above
-                syn = self._synapses(b2, proj, groups[proj.pre], groups[proj.post], dt)
+                syn = self._synapses(b2, proj, groups[proj.pre], groups[proj.post], dt, index)
                 if syn is not None:
                     synapses[proj.name] = syn
                     objects.append(syn)
             # Monitors ------------------------------------------------------------
             spike_monitors = {}
             for pop in circuit.populations:
-                mon = b2.SpikeMonitor(groups[pop.name], record=True, name=f"spikes_{pop.name}*")
+                mon = b2.SpikeMonitor(groups[pop.name], record=True, name=f"spikes_{pop.name}")
                 spike_monitors[pop.name] = mon
                 objects.append(mon)
             state_monitors = {}
             for name, neurons in self.record.items():
                 size = circuit.population(name).size
                 idx = (np.arange(batch)[:, None] * size + neurons[None, :]).ravel()
-                mon = b2.StateMonitor(groups[name], "v", record=idx, dt=dt, name=f"v_{name}*")
+                mon = b2.StateMonitor(groups[name], "v", record=idx, dt=dt, name=f"v_{name}")
                 state_monitors[name] = (mon, neurons)
                 objects.append(mon)
             network = b2.Network(*objects)
@@ -534,7 +540,7 @@ class _Builder:
             method="exact" if lif.leaky else "euler",
             namespace=namespace,
             dt=dt,
-            name=f"pop_{pop.name}*",
+            name=f"pop_{pop.name}",
             **kwargs,
         )
         group.v = lif.v_rest
@@ -546,10 +552,10 @@ class _Builder:
         if delayed:
             # Currents from delayed analog synapses switch on when their delay has elapsed.
             terms = " + ".join(f"I_delayed_{d} * int(t_in_timesteps == {d})" for d in delayed)
-            group.run_regularly(f"I_analog += {terms}", when="start", name=f"onset_{pop.name}*")
+            group.run_regularly(f"I_analog += {terms}", when="start", name=f"onset_{pop.name}")
         return group
 
-    def _synapses(self, b2: Any, proj: Projection, pre_group: Any, post_group: Any, dt: Any) -> Any | None:
+    def _synapses(self, b2: Any, proj: Projection, pre_group: Any, post_group: Any, dt: Any, index: int) -> Any | None:
         be, batch, circuit = self.be, self.batch, self.circuit
         k_idx, j_idx = np.nonzero(proj.counts)
         if len(k_idx) == 0:
@@ -582,7 +588,7 @@ class _Builder:
             model="w : 1 (constant)",
             on_pre=on_pre,
             dt=dt,
-            name=f"syn_{proj.pre}_{proj.post}*",
+            name=f"syn_{index}",
         )
         syn.connect(i=pre, j=post)
         syn.w = w

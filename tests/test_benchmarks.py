@@ -1,0 +1,32 @@
+"""The benchmark script runs in quick mode and writes its JSON with every field (no timing asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_benchmark_quick_mode_writes_every_field(tmp_path):
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_spiking.py"), "--quick", "--out", str(tmp_path)],
+                       capture_output=True, text=True, timeout=900)
+    assert p.returncode == 0, p.stderr[-2000:]
+    doc = json.loads((tmp_path / "bench.json").read_text())
+    assert set(doc) == {"work", "machine", "peers", "cold_start"}
+    for peer in ("neurocompare (numpy)", "numpy", "brian2_loop", "ann"):
+        r = doc["peers"][peer]
+        assert "error" not in r, (peer, r)
+        assert {"median_s", "min_s", "max_s", "n", "accuracy", "peak_rss_mb", "neurocompare_best_over_this"} <= set(r)
+        assert r["median_s"] > 0 and r["peak_rss_mb"] > 0
+    # same input raster, same network: the clock-driven peers agree spike for spike
+    assert doc["peers"]["neurocompare (numpy)"]["identical_counts_to_numpy"] is True
+    assert doc["peers"]["brian2_loop"]["identical_counts_to_numpy"] is True
+    assert set(doc["cold_start"]) == {"logic_gates"}  # quick mode; the full run adds every scenario and --all
+    assert all(v["cold_s"] is not None and v["warm_s"] is not None for v in doc["cold_start"].values())
+    assert "| implementation |" in (tmp_path / "bench.md").read_text()

@@ -11,9 +11,10 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .activations import BUILTIN_ACTIVATIONS
-from .backends import ArtificialBackend, Backend, SpikingBackend, available_backends, get_backend
+from .backends import ArtificialBackend, Backend, ReferenceBackend, SpikingBackend, available_backends, get_backend
 from .circuit import Circuit, InputPopulation, NeuronPopulation, Projection
 from .convert import Conversion, convert, convert_trained
+from .crosscheck import CrosscheckReport, crosscheck
 from .encoding import Analog, Encoding, Latency, Poisson, Regular, get_encoding
 from .errors import (
     BackendError,
@@ -43,6 +44,9 @@ __all__ = [
     "LIF",
     "ArtificialBackend",
     "SpikingBackend",
+    "ReferenceBackend",
+    "crosscheck",
+    "CrosscheckReport",
     "Backend",
     "get_backend",
     "available_backends",

@@ -54,6 +54,8 @@ FILE_VERSION = 1
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 # Counts beyond this are rejected: 2**31 synapses between two cells is no circuit.
 _MAX_COUNT = 2**31 - 1
+# Populations beyond this are rejected before numpy tries to allocate them.
+_MAX_SIZE = 10**7
 
 
 def _check_name(kind: str, name: Any) -> str:
@@ -70,6 +72,8 @@ def _check_size(owner: str, size: Any) -> int:
         raise CircuitError(f"{owner}: size must be a positive integer; got {size!r}.")
     if size < 1:
         raise CircuitError(f"{owner}: size must be a positive integer; got {size!r}.")
+    if size > _MAX_SIZE:
+        raise CircuitError(f"{owner}: size {size!r} exceeds the supported maximum of {_MAX_SIZE} neurons.")
     return int(size)
 
 
@@ -237,7 +241,8 @@ class Projection:
     unit_weight : float
         What one synapse is worth (membrane jump, in units of the threshold gap), > 0.
     delay_ms : float or array of shape (post size, pre size)
-        Axonal conduction delay, >= 0 ms. Brian2 rounds it to the time step.
+        Axonal conduction delay, >= 0 ms. Brian2 rounds it to the time step (``int(delay / dt + 0.5)``:
+        half-steps round up).
     """
 
     pre: str

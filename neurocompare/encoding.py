@@ -23,8 +23,10 @@ inhibits). This is the "on/off channel" pair of rate coding folded into one chan
 artificial side sees ``W x`` with the same sign. Analog inputs are signed natively.
 
 Seeds: the Poisson train of sample ``b`` of population ``p`` comes from its own random stream,
-derived from ``(seed, p, b)``, so a sample's spikes do not depend on the batch it runs in, and
-adding a population does not change another population's spikes.
+derived from ``(seed, p, b)``, so a sample's spikes do not depend on the other samples of its
+batch (only on its index ``b``: appending samples leaves earlier ones unchanged, but a sample
+moved to another index gets another train), and adding a population does not change another
+population's spikes.
 """
 
 from __future__ import annotations
@@ -128,9 +130,13 @@ class Poisson(Encoding):
             p = p_all[b, active]
             # Geometric gaps between successes of i.i.d. Bernoulli(p) steps: exact and memory-light.
             n_draw = int(np.ceil(n_steps * p.max() + 6 * math.sqrt(n_steps * p.max()) + 10))
-            pos = np.cumsum(rng.geometric(p[:, None], size=(len(p), n_draw)), axis=1) - 1
+            # A gap beyond the window ends the train; clipping it keeps cumsum from overflowing
+            # (numpy's geometric() saturates at 2**63 - 1 for p < ~1e-18). Same spikes otherwise.
+            cap = n_steps + 1
+            pos = np.cumsum(np.minimum(rng.geometric(p[:, None], size=(len(p), n_draw)), cap), axis=1) - 1
             while np.any(pos[:, -1] < n_steps):  # rare: ran short of draws, extend
-                more = np.cumsum(rng.geometric(p[:, None], size=(len(p), n_draw)), axis=1) + pos[:, -1:]
+                more = np.cumsum(np.minimum(rng.geometric(p[:, None], size=(len(p), n_draw)), cap), axis=1)
+                more += pos[:, -1:]
                 pos = np.concatenate([pos, more], axis=1)
             keep = pos < n_steps
             rows = np.broadcast_to(active[:, None], pos.shape)[keep]
@@ -179,8 +185,9 @@ class Regular(Encoding):
                 rows = b_idx == b
                 rng = np.random.default_rng(stream_seed(seed, "jitter", population, int(b)))
                 t_ms[rows] += rng.uniform(-self.jitter_ms, self.jitter_ms, size=t_ms[rows].shape)
-        step = np.floor(t_ms / dt_ms + _EPS).astype(np.int64)
-        keep = (step >= 0) & (step < n_steps)
+        step_f = np.floor(t_ms / dt_ms + _EPS)
+        keep = (step_f >= 0) & (step_f < n_steps)  # decided in float: a tiny rate's steps exceed int64
+        step = np.where(keep, step_f, 0).astype(np.int64)
         b_all = np.broadcast_to(b_idx[:, None], step.shape)[keep]
         n_all = np.broadcast_to(n_idx[:, None], step.shape)[keep]
         s_all = step[keep]

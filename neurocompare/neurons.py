@@ -60,7 +60,8 @@ class LIF:
         Reset to a fixed value (the textbook LIF, default) or by subtraction, which keeps the
         residual charge above threshold (what rate-based ANN conversion needs; Rueckauer 2017).
     t_ref_ms : float
-        Absolute refractory period, >= 0. Default 2 ms. Brian2 rounds it to the time step.
+        Absolute refractory period, >= 0. Default 2 ms. Brian2 truncates it to the time step
+        (``int(t_ref / dt + 1e-3)`` steps, counted from the step of the spike).
     """
 
     tau_m_ms: float = 20.0
@@ -80,6 +81,10 @@ class LIF:
         for name in ("v_rest", "v_threshold", "v_reset"):
             if not math.isfinite(_real(owner, name, getattr(self, name))):
                 raise ParameterError(f"{owner}: {name} must be finite; got {getattr(self, name)!r}.")
+        if not math.isfinite(self.v_threshold - self.v_reset):
+            raise ParameterError(
+                f"{owner}: v_threshold - v_reset must be finite; got {self.v_threshold!r} - {self.v_reset!r}."
+            )
         if not self.v_threshold > self.v_reset:
             raise ParameterError(
                 f"{owner}: v_threshold must be greater than v_reset; got v_threshold="

@@ -21,7 +21,7 @@ def test_public_api():
 
     for name in neurocompare.__all__:
         assert hasattr(neurocompare, name), name
-    assert neurocompare.available_backends() == ("artificial", "spiking")
+    assert neurocompare.available_backends() == ("artificial", "spiking", "reference")
 
 
 def _imports(path: Path) -> set[str]:

@@ -2,7 +2,7 @@
 
 >>> from neurocompare.backends import available_backends, get_backend
 >>> available_backends()
-('artificial', 'spiking')
+('artificial', 'spiking', 'reference')
 >>> get_backend("spiking", dt_ms=0.1)  # doctest: +ELLIPSIS
 SpikingBackend(duration_ms=100, dt_ms=0.1, ...)
 """
@@ -16,15 +16,17 @@ from typing import Any, Callable
 from ..errors import BackendError, UnknownNameError
 from .artificial import ArtificialBackend
 from .base import Backend
+from .reference import ReferenceBackend
 from .spiking import SpikingBackend
 
-__all__ = ["Backend", "ArtificialBackend", "SpikingBackend", "get_backend", "available_backends"]
+__all__ = ["Backend", "ArtificialBackend", "SpikingBackend", "ReferenceBackend", "get_backend", "available_backends"]
 
 # name -> (factory, module its simulator needs or None)
 _REGISTRY: MappingProxyType[str, tuple[Callable[..., Backend], str | None]] = MappingProxyType(
     {
         "artificial": (ArtificialBackend, None),
         "spiking": (SpikingBackend, "brian2"),
+        "reference": (ReferenceBackend, None),
     }
 )
 

@@ -284,7 +284,10 @@ def _check_record(circuit: Circuit, record: Mapping[str, Sequence[int]] | None) 
                 f"{', '.join(circuit.population_names)}."
             )
         size = circuit.population(name).size
-        arr = np.atleast_1d(np.asarray(idx))
+        try:
+            arr = np.atleast_1d(np.asarray(idx))
+        except (ValueError, TypeError):  # ragged lists, exotic objects
+            arr = np.zeros(0, dtype=object)
         if arr.dtype.kind not in "iu" or arr.ndim != 1 or len(arr) == 0:
             raise ParameterError(f"record_voltage[{name!r}]: expected a list of neuron indices; got {idx!r}.")
         if arr.min() < 0 or arr.max() >= size:
@@ -336,7 +339,8 @@ class SpikingSimulation:
             def report(elapsed, completed, start, duration):  # Brian2's report signature
                 progress(float(completed), float(elapsed))
         start = time.perf_counter()
-        with _brian2_context(b2, self.target):
+        # Overflow is reported as a SimulationError by _collect, not as numpy warnings from inside Brian2.
+        with _brian2_context(b2, self.target), np.errstate(over="ignore", invalid="ignore"):
             self.network.run(
                 be.duration_ms * b2.ms, namespace={}, report=report, report_period=0.5 * b2.second
             )
@@ -359,7 +363,7 @@ class SpikingSimulation:
             group = self.groups[pop.name]
             v = np.asarray(group.v_[:])
             final_v[pop.name] = v.reshape(batch, pop.size).copy()
-            if not np.all(np.isfinite(v)):
+            if not np.all(np.isfinite(v)) or np.any(np.asarray(group.v_overflow[:]) > 0):
                 raise SimulationError(
                     f"Population {pop.name!r}: the membrane potential became non-finite; check the bias, "
                     "weights and neuron parameters."
@@ -502,7 +506,9 @@ class _Builder:
             if not self.circuit.is_input(proj.pre):
                 continue
             x = be.encoding.current_hz(self.values[proj.pre], rate_scale_hz=be.rate_scale_hz)
-            steps = np.round(proj.delays / be.dt_ms).astype(np.int64)
+            # Rounded like Brian2's spike queue rounds synaptic delays, int(delay / dt + 0.5);
+            # onsets after the run never happen (capped in float: no integer overflow).
+            steps = np.minimum(np.floor(proj.delays * 1e-3 / (be.dt_ms * 1e-3) + 0.5), be.n_steps).astype(np.int64)
             per_post = out.setdefault(proj.post, {})
             for d in np.unique(steps):
                 w = np.where(steps == d, proj.weights, 0.0)
@@ -519,6 +525,7 @@ class _Builder:
             f"dv/dt = {leak}I_bias + I_analog : 1" + (" (unless refractory)" if lif.t_ref_ms > 0 else ""),
             "I_bias : Hz (constant)",
             "I_analog : Hz",
+            "v_overflow : 1",  # counts spikes fired from a non-finite membrane (the reset would hide them)
         ]
         lines += [f"I_delayed_{d} : Hz (constant)" for d in delayed]
         namespace = {
@@ -529,10 +536,14 @@ class _Builder:
         }
         if lif.leaky:
             namespace["tau_m"] = lif.tau_m_ms * b2.ms
-        reset = "v = v_reset" if lif.reset == "value" else "v = v - (v_th - v_reset)"
+        reset = "v_overflow += int(v > 1.7976931348623157e308)\n" + (
+            "v = v_reset" if lif.reset == "value" else "v = v - (v_th - v_reset)"
+        )
         kwargs: dict[str, Any] = {}
         if lif.t_ref_ms > 0:
-            kwargs["refractory"] = lif.t_ref_ms * b2.ms
+            # A clamp longer than the run ends with it: same spikes, and Brian2 cannot take t_ref > 1e4 s
+            # (a neuron's lastspike starts at -1e4 s) nor t_ref beyond int64 steps.
+            kwargs["refractory"] = min(lif.t_ref_ms, be.duration_ms + be.dt_ms) * b2.ms
         group = b2.NeuronGroup(
             batch * pop.size,
             "\n".join(lines),
@@ -595,7 +606,8 @@ class _Builder:
         )
         syn.connect(i=pre, j=post)
         syn.w = w
-        delays = proj.delays
+        # A delay beyond the run never delivers; capping it keeps Brian2's int step count from overflowing.
+        delays = np.minimum(proj.delays, be.duration_ms + be.dt_ms)
         if np.any(delays > 0):
             if np.all(delays == delays.flat[0]):
                 syn.delay = float(delays.flat[0]) * b2.ms

@@ -78,9 +78,8 @@ def output_counts_numpy(work: dict) -> tuple[np.ndarray, dict]:
     i1, i2 = (np.asarray(b) * RATE_HZ for b in work["b"])  # bias currents (1/s), as the Brian2 backend sets them
     batch, steps = len(work["x"]), int(round(work["duration_ms"] / DT_MS))
     s_idx, n_idx, t_idx = work["raster"]
-    order = np.argsort(t_idx, kind="stable")
-    s_idx, n_idx, t_idx = s_idx[order], n_idx[order], t_idx[order]
-    bounds = np.searchsorted(t_idx, np.arange(steps + 1))
+    inputs = np.zeros((steps, batch, w1.shape[1]), dtype=bool)  # the input raster, one dense frame per step
+    inputs[t_idx, s_idx, n_idx] = True
     v1 = np.zeros((batch, w1.shape[0]))
     v2 = np.zeros((batch, w2.shape[0]))
     counts = np.zeros_like(v2, dtype=np.int64)
@@ -91,11 +90,8 @@ def output_counts_numpy(work: dict) -> tuple[np.ndarray, dict]:
         v2 = dt_s * i2 + v2
         s1 = v1 >= th
         s2 = v2 >= th
-        lo, hi = bounds[t], bounds[t + 1]
-        if hi > lo:
-            np.add.at(v1, s_idx[lo:hi], w1t[n_idx[lo:hi]])
-        if s1.any():
-            v2 += s1.astype(float) @ w2t
+        v1 += inputs[t] @ w1t
+        v2 += s1 @ w2t
         v1 -= s1
         v2 -= s2
         counts += s2
@@ -196,7 +192,7 @@ def _nengo_batch(work) -> tuple[np.ndarray, dict]:
     b1, b2 = (np.tile(np.asarray(b) * RATE_HZ, batch) for b in work["b"])
     with nengo.Network(seed=SEED) as net:
         inp = nengo.Node(nengo.processes.PresentInput(raster, presentation_time=DT_MS * 1e-3))
-        neuron = nengo.SpikingRectifiedLinear(amplitude=1.0)
+        neuron = nengo.SpikingRectifiedLinear(amplitude=1.0, initial_state={"voltage": nengo.dists.Choice([0.0])})
         h = nengo.Ensemble(batch * 32, 1, neuron_type=neuron, gain=np.ones(batch * 32), bias=b1)
         o = nengo.Ensemble(batch * 10, 1, neuron_type=neuron, gain=np.ones(batch * 10), bias=b2)
         nengo.Connection(inp, h.neurons, transform=nengo.transforms.Sparse((batch * 32, batch * 64),
@@ -244,7 +240,7 @@ def cold_start(scenarios: list[str], quick: bool) -> dict:
         for label, extra in labels:
             row = {}
             for kind in ("cold", "warm"):
-                if kind == "cold" and label != "--all":
+                if kind == "cold":
                     shutil.rmtree(Path(home) / ".cython", ignore_errors=True)
                 cmd = [exe, "run", *extra, "--out", str(Path(home) / "out" / label.strip("-")), "--no-progress"]
                 if quick:

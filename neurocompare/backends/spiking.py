@@ -82,9 +82,12 @@ SYNAPSE_MODES = ("multi", "aggregate")
 #: Relative tolerance of the threshold test (see the module docstring).
 THRESHOLD_TOLERANCE = 1e-9
 #: "auto" switches to cython above this many neuron-steps (batch x neurons x steps) ...
-AUTO_CYTHON_NEURON_STEPS = 50_000_000
+#: Measured (benchmarks/bench_spiking.py): for the digits batch (15k neurons, 1000 steps) cython and
+#: numpy take the same time once compiled (Brian2's per-step overhead dominates), and the first
+#: cython use compiles for about a minute, so only much larger runs are worth it.
+AUTO_CYTHON_NEURON_STEPS = 2_000_000_000
 #: ... or this many synapse-steps, if cython works here.
-AUTO_CYTHON_SYNAPSE_STEPS = 5_000_000_000
+AUTO_CYTHON_SYNAPSE_STEPS = 50_000_000_000
 
 
 def import_brian2() -> Any:

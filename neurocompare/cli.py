@@ -137,6 +137,41 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from .scenario import get_scenario, load_scenario, scenario_options
+    from .sweep import RESULTS_FILE, parse_values, sweep
+
+    extra = args.scenarios or ()
+    defaults = scenario_options(load_scenario(get_scenario(args.name, extra)))
+    params: dict[str, list[str]] = {}
+    for pair in args.param or []:
+        key, sep, text = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ParameterError(f"--param expects NAME=V1,V2,...; got {pair!r}.")
+        if key not in defaults:
+            valid = ", ".join(f"{k} (default {v!r})" for k, v in defaults.items()) or "none"
+            raise ParameterError(f"Scenario {args.name!r}: unknown option {key!r}; valid: {valid}.")
+        if key in params:
+            raise ParameterError(f"--param {key} is given twice; list all its values in one --param {key}=V1,V2.")
+        params[key] = parse_values(args.name, key, text, defaults[key])
+    if args.workers is not None and args.scheduler is not None:
+        raise ParameterError("give --workers (a cluster on this machine) or --scheduler (an existing one), not both.")
+    progress = None if args.no_progress else ProgressBar(f"sweep {args.name}")
+    result = sweep(args.name, params=params, seeds=args.seeds, seed=args.seed, paired_seeds=args.paired_seeds,
+                   workers=args.workers, scheduler=args.scheduler, out_dir=args.out, quick=args.quick,
+                   retry_failed=not args.keep_failed, metrics=args.metric or None, progress=progress,
+                   extra_dirs=extra)
+    print(f"{args.name} sweep: {len(result.rows)} rows ({result.ran} ran, {result.resumed} reused, "
+          f"{len(result.failed)} failed) in {result.elapsed_s:.1f} s; report {result.out_dir / 'sweep.html'}")
+    if result.failed:
+        first = result.failed[0]
+        print(f"neurocompare: {len(result.failed)} task(s) failed (first: {_one_line(first['error'])}); see "
+              f"{result.out_dir / RESULTS_FILE}; run the same command again to retry them", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -187,6 +222,47 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Re-render DIR/report.html, report.md, figures and tables from DIR/results.")
     p.add_argument("dir", metavar="DIR", help="a report folder written by 'neurocompare run'")
     p.set_defaults(func=cmd_report)
+
+    def _count(minimum: int, what: str):
+        def parse(text: str) -> int:
+            try:
+                value = int(text)
+            except ValueError:
+                value = None
+            if value is None or value < minimum:
+                raise argparse.ArgumentTypeError(f"{what} must be an integer >= {minimum}, got {text!r}")
+            return value
+
+        return parse
+
+    p = sub.add_parser(
+        "sweep", parents=[common], help="run a scenario over a grid of options x seeds, in parallel, resumable",
+        description="Run a scenario's comparison for every combination of --param values and seeds 0..N-1, on an "
+                    "embedded Dask cluster of worker processes (default: one per core), an existing Dask cluster "
+                    "(--scheduler) or serially (--workers 0). Each finished task is appended to DIR/results.csv; "
+                    "running the same command again resumes (finished rows are kept, failed ones retried). "
+                    "Writes DIR/sweep.html, sweep.md, summary.csv and figures/. Default DIR: "
+                    "neurocompare-output/NAME-sweep.",
+    )
+    p.add_argument("name", help="scenario name (see 'neurocompare list')")
+    p.add_argument("--param", action="append", metavar="NAME=V1,V2,...",
+                   help="an option of the scenario and its values (repeatable; ';' separates values of list options); "
+                        "one value fixes the option")
+    p.add_argument("--seeds", type=_count(1, "--seeds"), default=1, metavar="N",
+                   help="replicates per combination, seeds 0..N-1 (default 1)")
+    p.add_argument("--seed", type=_seed, default=0, help="sweep seed the task seeds derive from (default 0)")
+    p.add_argument("--paired-seeds", action="store_true",
+                   help="same seed for every combination of a replicate (common random numbers)")
+    p.add_argument("--workers", type=_count(0, "--workers"), default=None, metavar="K",
+                   help="worker processes on this machine (default: one per core; 0: serially in this process)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing Dask cluster (tcp://host:port)")
+    p.add_argument("--out", metavar="DIR", help="output folder; the same folder resumes")
+    p.add_argument("--quick", action="store_true", help="short simulations (for smoke tests)")
+    p.add_argument("--metric", action="append", metavar="NAME",
+                   help="a headline metric to plot (repeatable; default: accuracies/agreement when reported)")
+    p.add_argument("--keep-failed", action="store_true", help="do not retry tasks that failed in an earlier run")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_sweep)
     return parser
 
 

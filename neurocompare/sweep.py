@@ -25,7 +25,7 @@ A task is the scenario, ``quick``, the complete option set (defaults filled in) 
 index. Its seed is derived from the sweep seed, the replicate and the options, never from the
 worker or the order in which tasks run::
 
-    words = the first 16 bytes of sha256(canonical JSON of the complete option set), as 4 uint32
+    words = the first 16 bytes of sha256(canonical JSON of the complete option set), as 4 little-endian uint32
     task seed = SeedSequence([sweep_seed, replicate, *words]).generate_state(1, uint32)[0]
 
 (canonical JSON: keys sorted, no spaces, tuples as lists, floats as Python writes them). So
@@ -580,10 +580,10 @@ def _dask_engine(
                                    "import the main script: call sweep() under 'if __name__ == \"__main__\":' (not "
                                    "from stdin), or run serially with workers=0.") from None
             opened.callback(_quietly_close, cluster)
-            client = distributed.Client(cluster)
+            client = distributed.Client(cluster, set_as_default=False)
         else:
             try:
-                client = distributed.Client(scheduler, timeout="20s")
+                client = distributed.Client(scheduler, timeout="20s", set_as_default=False)
             except (OSError, TimeoutError, ValueError, TypeError) as exc:
                 raise BackendError(f"Cannot connect to the Dask scheduler {scheduler!r}: {exc}. Start one ('dask "
                                    "scheduler', then 'dask worker ADDRESS --nthreads 1') or drop --scheduler to run "
@@ -597,7 +597,10 @@ def _dask_engine(
         token = uuid.uuid4().hex[:8]
         futures = {client.submit(run_task, spec, key=f"neurocompare-{spec['task_id']}-{token}", pure=False):
                    spec["task_id"] for spec in specs}
-        for future in distributed.as_completed(futures):
+        # as_completed must wait in this client's event loop: by default it takes the loop of the
+        # process's *default* client, and a second client in the process (a notebook's, a test's)
+        # then breaks result() with "Event ... bound to a different event loop".
+        for future in distributed.as_completed(futures, loop=client.loop):
             task_id = futures.pop(future)
             try:
                 row = future.result()
@@ -606,6 +609,7 @@ def _dask_engine(
                                          "warnings": "", "worker": "", "wall_s": math.nan,
                                          "error": _one_line(f"{type(exc).__name__}: {exc}")})
             except Exception as exc:  # the engine's trouble, not the task's: not recorded, run it again later
+                log.debug("task %s: engine error", task_id, exc_info=True)
                 yield _Outcome(task_id, None, lost=_one_line(f"{type(exc).__name__}: {exc}"))
             else:
                 yield _Outcome(task_id, row)

@@ -7,8 +7,8 @@ Peers, each in its own child process (so peak memory is its own):
 
   neurocompare   neurocompare.SpikingBackend, one batched Brian2 run (target: numpy and cython)
   numpy          a plain batched clock-driven numpy implementation written for this benchmark
-  nengo          Nengo's reference simulator in batch: block-diagonal sparse weights, its
-                 SpikingRectifiedLinear neuron (optional: pip install nengo)
+  nengo          Nengo's reference simulator in batch: block-diagonal sparse weights, a custom
+                 integrate-and-fire neuron type (benchmarks/nengo_peer.py; the 'test' extra has nengo)
   brian2_loop    Brian2 with one Network.run() per image, as a naive user writes it; run on a
                  subset and scaled to the full test set
   ann            the artificial network's forward pass (numpy)
@@ -71,7 +71,7 @@ def make_work(n_images: int, duration_ms: float) -> dict:
     }
 
 
-def output_counts_numpy(work: dict) -> tuple[np.ndarray, dict]:
+def output_counts_numpy(work: dict, layer: int = 1) -> tuple[np.ndarray, dict]:
     """Plain batched clock-driven IF network (reset by subtraction), Brian2's per-step order."""
     w1, w2 = work["w"]
     dt_s = DT_MS * 1e-3
@@ -83,6 +83,7 @@ def output_counts_numpy(work: dict) -> tuple[np.ndarray, dict]:
     v1 = np.zeros((batch, w1.shape[0]))
     v2 = np.zeros((batch, w2.shape[0]))
     counts = np.zeros_like(v2, dtype=np.int64)
+    hidden = np.zeros_like(v1, dtype=np.int64)
     th = 1.0 - 1e-9
     w1t, w2t = w1.T.copy(), w2.T.copy()
     for t in range(steps):
@@ -95,7 +96,23 @@ def output_counts_numpy(work: dict) -> tuple[np.ndarray, dict]:
         v1 -= s1
         v2 -= s2
         counts += s2
-    return counts, {}
+        hidden += s1
+    return (counts if layer == 1 else hidden), {}
+
+
+def synaptic_events(work: dict) -> int:
+    """Synaptic events of the spiking work: every spike times its fan-out (one event per connected pair)."""
+    w1, w2 = work["w"]
+    s_idx, n_idx, t_idx = work["raster"]
+    fan_in = np.count_nonzero(w1, axis=0)  # per input neuron
+    events = int(fan_in[n_idx].sum())
+    hidden = hidden_counts_numpy(work)
+    return events + int((hidden * np.count_nonzero(w2, axis=0)[None, :]).sum())
+
+
+def hidden_counts_numpy(work: dict) -> np.ndarray:
+    """Spike counts of the hidden layer (plain numpy, as output_counts_numpy), for counting events."""
+    return output_counts_numpy(work, layer=0)[0]
 
 
 def run_peer(name: str, work: dict, target: str = "numpy") -> dict:
@@ -113,7 +130,8 @@ def run_peer(name: str, work: dict, target: str = "numpy") -> dict:
                             synapse_mode="aggregate", target=target)
         res = be.run(circuit, work["x"], seed=SEED)
         counts = res.spike_counts("out")
-        info = {"target": res.info["target"], "build_s": res.info["build_time_s"], "sim_s": res.info["run_time_s"]}
+        info = {"target": res.info["target"], "input_mode": res.info["input_mode"],
+                "build_s": res.info["build_time_s"], "sim_s": res.info["run_time_s"]}
     elif name == "numpy":
         counts, info = output_counts_numpy(work)
     elif name == "brian2_loop":
@@ -178,33 +196,10 @@ def _brian2_loop(circuit, work, n_sub: int = 10) -> tuple[np.ndarray, dict]:
 
 
 def _nengo_batch(work) -> tuple[np.ndarray, dict]:
-    """Nengo reference simulator: all images as one block-diagonal network of IF neurons."""
-    import nengo
-    import scipy.sparse as sp
+    """Nengo reference simulator: all images as one block-diagonal network (see nengo_peer.py)."""
+    from nengo_peer import nengo_batch
 
-    w1, w2 = work["w"]
-    batch, steps = len(work["x"]), int(round(work["duration_ms"] / DT_MS))
-    s_idx, n_idx, t_idx = work["raster"]
-    raster = np.zeros((steps, batch * 64), dtype=np.float32)
-    raster[t_idx, s_idx * 64 + n_idx] = 1.0 / (DT_MS * 1e-3)  # nengo spikes are amplitude / dt
-    big1 = sp.block_diag([sp.csr_matrix(w1)] * batch, format="csr")
-    big2 = sp.block_diag([sp.csr_matrix(w2)] * batch, format="csr")
-    b1, b2 = (np.tile(np.asarray(b) * RATE_HZ, batch) for b in work["b"])
-    with nengo.Network(seed=SEED) as net:
-        inp = nengo.Node(nengo.processes.PresentInput(raster, presentation_time=DT_MS * 1e-3))
-        neuron = nengo.SpikingRectifiedLinear(amplitude=1.0, initial_state={"voltage": nengo.dists.Choice([0.0])})
-        h = nengo.Ensemble(batch * 32, 1, neuron_type=neuron, gain=np.ones(batch * 32), bias=b1)
-        o = nengo.Ensemble(batch * 10, 1, neuron_type=neuron, gain=np.ones(batch * 10), bias=b2)
-        nengo.Connection(inp, h.neurons, transform=nengo.transforms.Sparse((batch * 32, batch * 64),
-                         init=big1), synapse=None)
-        nengo.Connection(h.neurons, o.neurons, transform=nengo.transforms.Sparse((batch * 10, batch * 32),
-                         init=big2), synapse=None)
-        probe = nengo.Probe(o.neurons)
-    with nengo.Simulator(net, dt=DT_MS * 1e-3, progress_bar=False) as sim:
-        sim.run_steps(steps)
-    spikes = sim.data[probe] * DT_MS * 1e-3
-    return np.rint(spikes.sum(0)).astype(np.int64).reshape(batch, 10), {
-        "note": "Nengo integrates input as current (rate = J), not as membrane jumps; counts may differ"}
+    return nengo_batch(work, dt_ms=DT_MS, rate_hz=RATE_HZ)
 
 
 # ------------------------------------------------------------------------ harness
@@ -293,6 +288,11 @@ def main() -> None:
             walls = [r["info"].get("scaled_wall_s", r["wall_s"]) for r in ok]
             results[label] = {**summarize(walls), "accuracy": ok[0]["accuracy"], "peak_rss_mb": max(r["peak_rss_mb"] for r in ok),
                               "counts": ok[0]["counts"], "info": ok[0]["info"]}
+    events = synaptic_events(work)
+    for label, r in results.items():
+        if "median_s" in r and label != "ann":
+            r["synaptic_events"] = events
+            r["events_per_s"] = events / r["median_s"]
     ref = results.get("numpy", {}).get("counts")
     steps = int(round(duration / DT_MS))
     for label, r in results.items():
@@ -315,13 +315,14 @@ def main() -> None:
     }
     (out_dir / "bench.json").write_text(json.dumps(report, indent=2))
     lines = [f"Work: {n_images} images x {duration:g} ms, dt {DT_MS} ms, Poisson at {RATE_HZ:g} Hz, seed {SEED}.", "",
-             "| implementation | wall time (median [min, max]) | accuracy | peak RSS | identical counts | neurocompare (best) / this |",
-             "|---|---|---|---|---|---|"]
+             "| implementation | wall time (median [min, max]) | synaptic events/s | accuracy | peak RSS | identical counts | neurocompare (best) / this |",
+             "|---|---|---|---|---|---|---|"]
     for label, r in results.items():
         if "error" in r:
-            lines.append(f"| {label} | not run: {r['error'][:80]} | | | | |")
+            lines.append(f"| {label} | not run: {r['error'][:80]} | | | | | |")
             continue
-        lines.append(f"| {label} | {r['median_s']:.3f} s [{r['min_s']:.3f}, {r['max_s']:.3f}] | {100 * r['accuracy']:.2f}% | "
+        eps = f"{r['events_per_s']:.3g}" if "events_per_s" in r else "-"
+        lines.append(f"| {label} | {r['median_s']:.3f} s [{r['min_s']:.3f}, {r['max_s']:.3f}] | {eps} | {100 * r['accuracy']:.2f}% | "
                      f"{r['peak_rss_mb']:.0f} MB | {r.get('identical_counts_to_numpy', '-')} | "
                      f"{r.get('neurocompare_best_over_this', float('nan')):.3g} |")
     if report["cold_start"]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -102,6 +103,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                                "sqlalchemy, alembic).")
     if args.all and args.out is not None and not Path(args.out).exists():
         Path(args.out).mkdir(parents=True, exist_ok=True)
+    jobs: list[tuple[str, Path, dict[str, Any]]] = []
     for name in names:
         info = get_scenario(name, extra)
         defaults = scenario_options(load_scenario(info))
@@ -121,12 +123,57 @@ def cmd_run(args: argparse.Namespace) -> int:
             out = Path(args.out) / name if args.out is not None else DEFAULT_OUTPUT_ROOT / name
         else:
             out = Path(args.out) if args.out is not None else DEFAULT_OUTPUT_ROOT / name
-        start = time.perf_counter()
-        progress = None if args.no_progress else ProgressBar(name)
-        run_scenario(name, out_dir=out, seed=args.seed, quick=args.quick, options=opts, progress=progress,
-                     extra_dirs=extra)
-        print(f"{name}: report written to {out / 'report.html'} ({time.perf_counter() - start:.1f} s)")
+        jobs.append((name, out, opts))
+    workers = min(args.jobs if args.jobs is not None else (os.cpu_count() or 1), len(jobs))
+    if workers <= 1:
+        for name, out, opts in jobs:
+            start = time.perf_counter()
+            progress = None if args.no_progress else ProgressBar(name)
+            run_scenario(name, out_dir=out, seed=args.seed, quick=args.quick, options=opts, progress=progress,
+                         extra_dirs=extra)
+            print(f"{name}: report written to {out / 'report.html'} ({time.perf_counter() - start:.1f} s)")
+        return 0
+    _run_parallel(jobs, workers, args.seed, args.quick, extra)
     return 0
+
+
+def _import_simulator() -> None:
+    """Worker set-up: Brian2's first import must happen in a main thread (it installs a signal handler)."""
+    from .backends.spiking import import_brian2
+
+    import_brian2()
+
+
+def _timed_run(name: str, out: Path, seed: int, quick: bool, opts: dict[str, Any], extra: Sequence[str]) -> float:
+    from .scenario import run_scenario
+
+    start = time.perf_counter()
+    run_scenario(name, out_dir=out, seed=seed, quick=quick, options=opts, extra_dirs=extra)
+    return time.perf_counter() - start
+
+
+def _run_parallel(jobs: list[tuple[str, Path, dict[str, Any]]], workers: int, seed: int, quick: bool,
+                  extra: Sequence[str]) -> None:
+    """Scenarios in ``workers`` processes (each its own Brian2), reports printed as they finish."""
+    import multiprocessing
+    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+
+    ctx = multiprocessing.get_context("spawn")  # a fresh interpreter per worker: no inherited Brian2 state
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_import_simulator) as pool:
+        futures = {pool.submit(_timed_run, name, out, seed, quick, opts, list(extra)): (name, out)
+                   for name, out, opts in jobs}
+        pending = set(futures)
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                for fut in done:
+                    name, out = futures[fut]
+                    elapsed = fut.result()  # re-raises the scenario's error here
+                    print(f"{name}: report written to {out / 'report.html'} ({elapsed:.1f} s)", flush=True)
+        except BaseException:
+            for fut in pending:
+                fut.cancel()
+            raise
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -182,6 +229,19 @@ def _seed(text: str) -> int:
     return value
 
 
+def _count(minimum: int, what: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise argparse.ArgumentTypeError(f"{what} must be an integer >= {minimum}, got {text!r}")
+        return value
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="neurocompare",
@@ -213,6 +273,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="NAME=VALUE",
                    help="set a scenario option (repeatable); 'neurocompare list' shows the scenarios")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--jobs", type=_count(1, "--jobs"), metavar="N",
+                   help="with --all: run N scenarios at a time, each in its own process (default: the number of "
+                        "CPU cores; 1 runs them one after another in this process, with progress bars)")
     p.add_argument("--mlflow", nargs="?", const="sqlite:///mlflow.db", metavar="URI",
                    help="log training runs to an MLflow tracking store (default URI: sqlite:///mlflow.db in the "
                         "current folder); needs the 'mlflow' extra")
@@ -223,17 +286,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", metavar="DIR", help="a report folder written by 'neurocompare run'")
     p.set_defaults(func=cmd_report)
 
-    def _count(minimum: int, what: str):
-        def parse(text: str) -> int:
-            try:
-                value = int(text)
-            except ValueError:
-                value = None
-            if value is None or value < minimum:
-                raise argparse.ArgumentTypeError(f"{what} must be an integer >= {minimum}, got {text!r}")
-            return value
-
-        return parse
 
     p = sub.add_parser(
         "sweep", parents=[common], help="run a scenario over a grid of options x seeds, in parallel, resumable",

@@ -510,6 +510,7 @@ def compare(
         "rate_scale_hz": rate_scale,
         "target": snn.info["target"],
         "synapse_mode": spiking.synapse_mode,
+        "input_mode": snn.info["input_mode"],
         "neuron": spiking.neuron.to_dict(),
         "batch_size": batch,
         "output": output,

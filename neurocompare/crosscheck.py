@@ -34,7 +34,7 @@ __all__ = ["crosscheck", "CrosscheckReport", "PopulationCheck", "SpikeDifference
 
 #: Options that only the Brian2 backend takes (the reference has no code generation and always
 #: delivers ``count x unit_weight``); :func:`crosscheck` passes them to the Brian2 side only.
-SPIKING_ONLY_OPTIONS = ("target", "synapse_mode")
+SPIKING_ONLY_OPTIONS = ("target", "synapse_mode", "input_mode")
 
 #: How many spike times of the differing neuron the summary shows.
 _SHOWN_TIMES = 8
@@ -192,7 +192,7 @@ def crosscheck(
     **backend_options
         Options of :class:`~neurocompare.backends.spiking.SpikingBackend` (``duration_ms``,
         ``dt_ms``, ``encoding``, ``rate_scale_hz``, ``neuron``, ``target``,
-        ``synapse_mode``); ``target`` and ``synapse_mode`` are used by the Brian2 run only.
+        ``synapse_mode``, ``input_mode``); the last three are used by the Brian2 run only.
 
     Returns
     -------

@@ -175,7 +175,7 @@ def _repro_lines(c: Comparison, prov: Mapping[str, Any]) -> list[str]:
         f"seed: {c.seed}",
         f"spiking: Brian2 code-generation target {p.get('target')}, dt {p.get('dt_ms')} ms, "
         f"{p.get('duration_ms')} ms simulated, {enc_name} coding at {p.get('rate_scale_hz')} Hz, "
-        f"synapse mode {p.get('synapse_mode')}",
+        f"synapse mode {p.get('synapse_mode')}, input mode {p.get('input_mode', 'synapses')}",
         f"batch: {p.get('batch_size')} samples; output {c.output!r} read by {c.readout}",
         "versions: " + ", ".join(f"{k} {v}" for k, v in prov["versions"].items()),
         f"created: {prov['created']} (rendered with neurocompare {prov['rendered_with']})",

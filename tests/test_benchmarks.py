@@ -19,14 +19,17 @@ def test_benchmark_quick_mode_writes_every_field(tmp_path):
     assert p.returncode == 0, p.stderr[-2000:]
     doc = json.loads((tmp_path / "bench.json").read_text())
     assert set(doc) == {"work", "machine", "peers", "cold_start"}
-    for peer in ("neurocompare (numpy)", "numpy", "brian2_loop", "ann"):
+    for peer in ("neurocompare (numpy)", "numpy", "nengo", "brian2_loop", "ann"):
         r = doc["peers"][peer]
         assert "error" not in r, (peer, r)
         assert {"median_s", "min_s", "max_s", "n", "accuracy", "peak_rss_mb", "neurocompare_best_over_this"} <= set(r)
         assert r["median_s"] > 0 and r["peak_rss_mb"] > 0
+        if peer != "ann":
+            assert r["synaptic_events"] > 0 and r["events_per_s"] == pytest.approx(r["synaptic_events"] / r["median_s"])
     # same input raster, same network: the clock-driven peers agree spike for spike
-    assert doc["peers"]["neurocompare (numpy)"]["identical_counts_to_numpy"] is True
-    assert doc["peers"]["brian2_loop"]["identical_counts_to_numpy"] is True
+    for peer in ("neurocompare (numpy)", "nengo", "brian2_loop"):
+        assert doc["peers"][peer]["identical_counts_to_numpy"] is True, peer
+    assert doc["peers"]["neurocompare (numpy)"]["info"]["input_mode"] == "drive"
     assert set(doc["cold_start"]) == {"logic_gates"}  # quick mode; the full run adds every scenario and --all
     assert all(v["cold_s"] is not None and v["warm_s"] is not None for v in doc["cold_start"].values())
     assert "| implementation |" in (tmp_path / "bench.md").read_text()

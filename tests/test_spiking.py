@@ -24,6 +24,8 @@ from neurocompare import (
     UnknownNameError,
 )
 
+from neurocompare.backends.spiking import import_brian2
+
 from .conftest import DT_MS, random_feedforward, single_neuron
 
 LIF_VALUE = LIF(tau_m_ms=20.0, t_ref_ms=2.0, reset="value")
@@ -128,14 +130,74 @@ def test_n_synapses_of_w_equal_one_synapse_of_n_times_w():
     lif = LIF(tau_m_ms=10.0, t_ref_ms=0.0)
     circuit = one_synapse_circuit(5, unit=0.03, neuron=lif)
     traces = {}
-    for mode in ("multi", "aggregate"):
-        res = backend(duration_ms=200.0, encoding="regular", rate_scale_hz=150.0, synapse_mode=mode).run(
-            circuit, [[1.0]], seed=0, record_voltage={"post": [0]}
-        )
-        traces[mode] = res.voltages["post"].of(0)
-        assert res.info["brian2_synapses"]["x->post"] == (5 if mode == "multi" else 1)
-    np.testing.assert_allclose(traces["multi"], traces["aggregate"], rtol=0, atol=1e-12)
-    assert np.ptp(traces["multi"]) > 0.1  # the neuron really was driven
+    for mode, input_mode, n_brian2 in [("multi", "synapses", 5), ("aggregate", "synapses", 1), ("aggregate", "drive", 0)]:
+        res = backend(duration_ms=200.0, encoding="regular", rate_scale_hz=150.0, synapse_mode=mode,
+                      input_mode=input_mode).run(circuit, [[1.0]], seed=0, record_voltage={"post": [0]})
+        traces[mode, input_mode] = res.voltages["post"].of(0)
+        assert res.info["brian2_synapses"].get("x->post", 0) == n_brian2
+        assert res.info["input_mode"] == input_mode
+    for key in [("aggregate", "synapses"), ("aggregate", "drive")]:
+        np.testing.assert_allclose(traces["multi", "synapses"], traces[key], rtol=0, atol=1e-12)
+    assert np.ptp(traces["multi", "synapses"]) > 0.1  # the neuron really was driven
+
+
+def _drive_circuit(rng, *, refractory_ms: float, delays: bool) -> Circuit:
+    """Signed inputs into two populations, heterogeneous delays, a recurrent loop: every drive path."""
+    lif = LIF(tau_m_ms=15.0, t_ref_ms=refractory_ms)
+    return Circuit(
+        "drive",
+        inputs=[InputPopulation("x", 6)],
+        populations=[NeuronPopulation("a", 5, bias=rng.uniform(-0.2, 0.3, 5), neuron=lif),
+                     NeuronPopulation("b", 4, neuron=lif)],
+        projections=[
+            Projection("x", "a", counts=rng.integers(-3, 7, (5, 6)), unit_weight=0.11,
+                       delay_ms=rng.choice([0.0, 0.3, 1.04, 2.5], (5, 6)) if delays else 0.0),
+            Projection("x", "b", counts=rng.integers(-2, 5, (4, 6)), unit_weight=0.13, delay_ms=0.7 if delays else 0.0),
+            Projection("a", "b", counts=rng.integers(-1, 5, (4, 5)), unit_weight=0.2),
+            Projection("b", "a", counts=rng.integers(-3, 2, (5, 4)), unit_weight=0.1, delay_ms=1.0),
+        ],
+    )
+
+
+@pytest.mark.parametrize("encoding", ["poisson", "regular", "latency"])
+@pytest.mark.parametrize("refractory_ms,delays", [(0.0, False), (2.0, True), (0.55, True)])
+def test_input_drive_gives_the_spikes_of_literal_input_synapses(encoding, refractory_ms, delays):
+    """input_mode="drive" (per-step jumps) and "synapses" (SpikeGeneratorGroup + Synapses) agree exactly."""
+    rng = np.random.default_rng(11)
+    circuit = _drive_circuit(rng, refractory_ms=refractory_ms, delays=delays)
+    x = rng.uniform(-1, 1, size=(5, 6))  # negative values: spikes acting with the opposite sign
+    runs = {
+        mode: backend(duration_ms=120.0, encoding=encoding, rate_scale_hz=300.0, synapse_mode="aggregate",
+                      input_mode=mode).run(circuit, x, seed=4, record_voltage={"a": [0, 3], "b": [1]})
+        for mode in ("synapses", "drive")
+    }
+    assert runs["drive"].info["input_mode"] == "drive" and runs["synapses"].info["input_mode"] == "synapses"
+    for pop in ("a", "b"):
+        lit, drv = runs["synapses"].spikes[pop], runs["drive"].spikes[pop]
+        moved = np.ptp(runs["synapses"].voltages[pop].v) > 0.1
+        assert len(lit) >= 10 or (encoding == "latency" and moved), "guard: the inputs drove the population"
+        np.testing.assert_array_equal(drv.sample, lit.sample)
+        np.testing.assert_array_equal(drv.neuron, lit.neuron)
+        np.testing.assert_array_equal(drv.time_ms, lit.time_ms)
+        np.testing.assert_allclose(runs["drive"].voltages[pop].v, runs["synapses"].voltages[pop].v, rtol=0, atol=1e-9)
+
+
+def test_input_mode_auto_follows_the_synapse_mode():
+    c = one_synapse_circuit(3)
+    assert backend(synapse_mode="aggregate").choose_input_mode(c, 4) == "drive"
+    assert backend(synapse_mode="multi").choose_input_mode(c, 4) == "synapses"
+    assert backend(synapse_mode="multi", input_mode="drive").choose_input_mode(c, 4) == "drive"
+    with pytest.raises(UnknownNameError, match="input_mode 'fast'"):
+        backend(input_mode="fast")
+
+
+def test_a_run_stopped_early_is_not_reported_as_complete():
+    """Brian2 ends a run early on Ctrl+C and returns normally; the backend raises KeyboardInterrupt."""
+    b2 = import_brian2()
+    sim = backend(duration_ms=50.0, encoding="regular").build(one_synapse_circuit(2), [[1.0]], seed=0)
+    sim.network.add(b2.NetworkOperation(lambda: sim.network.stop(), dt=10 * b2.ms, name="stopper"))
+    with pytest.raises(KeyboardInterrupt, match="stopped at"):
+        sim.run()
 
 
 @pytest.mark.parametrize("unit", [0.1, 0.3, 0.07])

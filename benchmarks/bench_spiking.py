@@ -71,8 +71,16 @@ def make_work(n_images: int, duration_ms: float) -> dict:
     }
 
 
-def output_counts_numpy(work: dict, layer: int = 1) -> tuple[np.ndarray, dict]:
-    """Plain batched clock-driven IF network (reset by subtraction), Brian2's per-step order."""
+def output_counts_numpy(work: dict) -> tuple[np.ndarray, dict]:
+    """The numpy peer: output spike counts of :func:`simulate_numpy`."""
+    return simulate_numpy(work)[1], {}
+
+
+def simulate_numpy(work: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Plain batched clock-driven IF network (reset by subtraction), Brian2's per-step order.
+
+    Returns the spike counts of the hidden and of the output layer, (batch, 32) and (batch, 10).
+    """
     w1, w2 = work["w"]
     dt_s = DT_MS * 1e-3
     i1, i2 = (np.asarray(b) * RATE_HZ for b in work["b"])  # bias currents (1/s), as the Brian2 backend sets them
@@ -97,7 +105,7 @@ def output_counts_numpy(work: dict, layer: int = 1) -> tuple[np.ndarray, dict]:
         v2 -= s2
         counts += s2
         hidden += s1
-    return (counts if layer == 1 else hidden), {}
+    return hidden, counts
 
 
 def synaptic_events(work: dict) -> int:
@@ -106,13 +114,8 @@ def synaptic_events(work: dict) -> int:
     s_idx, n_idx, t_idx = work["raster"]
     fan_in = np.count_nonzero(w1, axis=0)  # per input neuron
     events = int(fan_in[n_idx].sum())
-    hidden = hidden_counts_numpy(work)
+    hidden = simulate_numpy(work)[0]
     return events + int((hidden * np.count_nonzero(w2, axis=0)[None, :]).sum())
-
-
-def hidden_counts_numpy(work: dict) -> np.ndarray:
-    """Spike counts of the hidden layer (plain numpy, as output_counts_numpy), for counting events."""
-    return output_counts_numpy(work, layer=0)[0]
 
 
 def run_peer(name: str, work: dict, target: str = "numpy") -> dict:

@@ -27,6 +27,7 @@ from .circuit import Circuit, NeuronPopulation
 from .compare import Panel
 from .convert import Conversion, convert_trained
 from .encoding import Encoding, get_encoding
+from .errors import ParameterError
 from .experiments import metric, with_delays
 from .metrics import Metric, decoded_at_times, readout
 from .neurons import LIF
@@ -160,7 +161,8 @@ def run_side_by_side(backend: SpikingBackend, circuits: Sequence[Circuit], x: np
     pops, projs = [], []
     for k, c in enumerate(circuits):
         if [p.name for p in c.inputs] != [p.name for p in first.inputs]:
-            raise ValueError("run_side_by_side: the circuits must have the same input populations.")
+            raise ParameterError("run_side_by_side: the circuits must have the same input populations; "
+                                 f"{c.name!r} has {[p.name for p in c.inputs]}, {first.name!r} {[p.name for p in first.inputs]}.")
         rename = {p.name: f"c{k}_{p.name}" for p in c.populations}
         pops += [replace(p, name=rename[p.name]) for p in c.populations]
         projs += [replace(q, pre=rename.get(q.pre, q.pre), post=rename[q.post]) for q in c.projections]

@@ -158,6 +158,14 @@ def _check_options(name: str, module: ModuleType, options: Mapping[str, Any] | N
     return options
 
 
+def _load_with_options(
+    name: str, options: Mapping[str, Any] | None, extra_dirs: Sequence[str | os.PathLike]
+) -> tuple[Any, dict[str, Any]]:
+    """The scenario's module and its checked options."""
+    module = load_scenario(get_scenario(name, extra_dirs))
+    return module, _check_options(name, module, options)
+
+
 def compare_scenario(
     name: str,
     *,
@@ -168,8 +176,7 @@ def compare_scenario(
     extra_dirs: Sequence[str | os.PathLike] = (),
 ) -> Any:
     """Run one scenario's comparison without writing a report (for sweeps); returns the Comparison."""
-    module = load_scenario(get_scenario(name, extra_dirs))
-    options = _check_options(name, module, options)
+    module, options = _load_with_options(name, options, extra_dirs)
     return module.run(seed=seed, quick=quick, progress=progress, **options)
 
 
@@ -184,7 +191,6 @@ def run_scenario(
     extra_dirs: Sequence[str | os.PathLike] = (),
 ) -> Any:
     """Run one scenario and write its report; returns the Comparison."""
-    module = load_scenario(get_scenario(name, extra_dirs))
-    options = _check_options(name, module, options)
+    module, options = _load_with_options(name, options, extra_dirs)
     out = Path(out_dir) if out_dir is not None else DEFAULT_OUTPUT_ROOT / name
     return module.main(out, seed=seed, quick=quick, progress=progress, **options)

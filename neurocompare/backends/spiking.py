@@ -302,9 +302,11 @@ class SpikingBackend:
 
     def choose_input_mode(self, circuit: Circuit, batch: int) -> str:
         """The input mode "auto" resolves to for this circuit and batch size."""
+        if not self.encoding.is_spiking:
+            return "synapses"  # analog inputs are constant currents: nothing to deliver per step
         if self.input_mode != "auto":
             return self.input_mode
-        return "drive" if self.synapse_mode == "aggregate" and self.encoding.is_spiking else "synapses"
+        return "drive" if self.synapse_mode == "aggregate" else "synapses"
 
 
 def _check_record(circuit: Circuit, record: Mapping[str, Sequence[int]] | None) -> dict[str, np.ndarray]:
@@ -468,8 +470,7 @@ class _InputDrive:
         self.timestep: Any = None
 
     def add(self, step, sample, neuron, sign, weights, n_steps) -> None:
-        order = np.lexsort((neuron, sample, step)) if len(step) > 1 and np.any(np.diff(step) < 0) else slice(None)
-        step, sample, neuron, sign = step[order], sample[order], neuron[order], sign[order]
+        """Arrivals sorted by step, then sample (as encoded trains are: by time, sample, neuron)."""
         bounds = np.searchsorted(step, np.arange(n_steps + 1))
         # where each (step, sample) run of arrivals starts, and the first such run of each step
         runs = np.flatnonzero(np.r_[True, (step[1:] != step[:-1]) | (sample[1:] != sample[:-1])])
@@ -484,8 +485,6 @@ class _InputDrive:
         k = int(self.timestep.get_value()[0])  # the clock's integer step (no float time to round)
         jumps = None
         for bounds, run_bounds, runs, sample, neuron, sign, w_t in self.blocks:
-            if k + 1 >= len(bounds):
-                continue
             lo, hi = bounds[k], bounds[k + 1]
             if lo == hi:
                 continue
@@ -517,7 +516,7 @@ class _Builder:
         be, circuit, batch = self.be, self.circuit, self.batch
         start = time.perf_counter()
         target = be.choose_target(circuit, batch)
-        input_mode = be.choose_input_mode(circuit, batch) if be.encoding.is_spiking else "synapses"
+        input_mode = be.choose_input_mode(circuit, batch)
         b2 = import_brian2()
         dt = be.dt_ms * b2.ms
         groups: dict[str, Any] = {}
@@ -599,6 +598,12 @@ class _Builder:
             build_time_s=time.perf_counter() - start,
         )
 
+    def _delay_steps(self, proj: Projection) -> np.ndarray:
+        """Delays in whole steps, rounded like Brian2's spike queue, ``int(delay / dt + 0.5)``, capped at
+        the run length in float (an arrival after the run never happens; no integer overflow)."""
+        be = self.be
+        return np.minimum(np.floor(proj.delays * 1e-3 / (be.dt_ms * 1e-3) + 0.5), be.n_steps).astype(np.int64)
+
     def _analog_currents(self) -> dict[str, dict[int, np.ndarray]]:
         """Analog inputs as constant currents (1/s): {post: {delay_steps: (batch, size)}}."""
         out: dict[str, dict[int, np.ndarray]] = {}
@@ -609,9 +614,7 @@ class _Builder:
             if not self.circuit.is_input(proj.pre):
                 continue
             x = be.encoding.current_hz(self.values[proj.pre], rate_scale_hz=be.rate_scale_hz)
-            # Rounded like Brian2's spike queue rounds synaptic delays, int(delay / dt + 0.5);
-            # onsets after the run never happen (capped in float: no integer overflow).
-            steps = np.minimum(np.floor(proj.delays * 1e-3 / (be.dt_ms * 1e-3) + 0.5), be.n_steps).astype(np.int64)
+            steps = self._delay_steps(proj)
             per_post = out.setdefault(proj.post, {})
             for d in np.unique(steps):
                 w = np.where(steps == d, proj.weights, 0.0)
@@ -637,8 +640,7 @@ class _Builder:
             step = np.round(tr.time_ms / be.dt_ms).astype(np.int64)
             sign = tr.sign if tr.sign is not None else np.ones(len(step))
             weights = proj.counts * float(proj.unit_weight)  # (post, pre)
-            d_steps = np.minimum(np.floor(proj.delays * 1e-3 / (be.dt_ms * 1e-3) + 0.5), n_steps)
-            d_steps = np.broadcast_to(d_steps, weights.shape).astype(np.int64)
+            d_steps = np.broadcast_to(self._delay_steps(proj), weights.shape)
             drive = out.setdefault(proj.post, _InputDrive(self.batch, circuit.population(proj.post).size))
             for d in np.unique(d_steps[weights != 0]):
                 keep = step + d < n_steps

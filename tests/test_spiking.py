@@ -160,9 +160,17 @@ def _drive_circuit(rng, *, refractory_ms: float, delays: bool) -> Circuit:
 
 
 @pytest.mark.parametrize("encoding", ["poisson", "regular", "latency"])
-@pytest.mark.parametrize("refractory_ms,delays", [(0.0, False), (2.0, True), (0.55, True)])
-def test_input_drive_gives_the_spikes_of_literal_input_synapses(encoding, refractory_ms, delays):
+@pytest.mark.parametrize("refractory_ms,delays,chunk_floats", [
+    (0.0, False, None), (2.0, True, None), (0.55, True, None),
+    (2.0, True, 170),  # chunks of 6 steps for "a" (5 samples x 5 neurons), 8 for "b": boundaries everywhere
+])
+def test_input_drive_gives_the_spikes_of_literal_input_synapses(encoding, refractory_ms, delays, chunk_floats,
+                                                                 monkeypatch):
     """input_mode="drive" (per-step jumps) and "synapses" (SpikeGeneratorGroup + Synapses) agree exactly."""
+    if chunk_floats is not None:
+        from neurocompare.backends import spiking
+
+        monkeypatch.setattr(spiking._InputDrive, "CHUNK_FLOATS", chunk_floats)
     rng = np.random.default_rng(11)
     circuit = _drive_circuit(rng, refractory_ms=refractory_ms, delays=delays)
     x = rng.uniform(-1, 1, size=(5, 6))  # negative values: spikes acting with the opposite sign

@@ -64,6 +64,7 @@ from numbers import Integral
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
+import scipy.sparse
 
 from ..circuit import Circuit, NeuronPopulation, Projection, normalize_inputs
 from ..encoding import Encoding, get_encoding
@@ -456,49 +457,63 @@ class SpikingSimulation:
 class _InputDrive:
     """Adds the jumps of input spikes to a population's membranes, one step at a time (input_mode="drive").
 
-    Holds the arrivals sorted by (step, sample) and, per step, adds ``sign * weights[:, neuron]``
-    summed per sample -- what Brian2's input Synapses add in that step, without a
+    The jumps are computed a chunk of steps at a time: the input spikes arriving in the chunk are
+    counted per (step, sample, input neuron) in a sparse matrix and multiplied by the weights (one
+    product per delay), which gives what Brian2's input Synapses would add in each of those
+    steps. Each step then adds one precomputed row, gated by the refractory state. Without a
     SpikeGeneratorGroup (whose numpy template converts its whole spike array on every step).
-    Memory is proportional to the number of spikes.
+    Memory: the spikes, plus a buffer of at most ``CHUNK_FLOATS`` floats (or one step's jumps).
     """
 
-    def __init__(self, batch: int, size: int) -> None:
-        self.batch, self.size = batch, size
+    #: Upper bound on the floats in one chunk's jump buffer (16 MB of float64).
+    CHUNK_FLOATS = 2_000_000
+
+    def __init__(self, batch: int, size: int, n_steps: int) -> None:
+        self.batch, self.size, self.n_steps = batch, size, n_steps
+        # (arrival steps ascending, sample, input neuron, sign, weights.T (pre, post))
         self.blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.chunk = max(1, self.CHUNK_FLOATS // (batch * size))
+        self.buf = np.zeros((0, batch * size))
+        self.k0 = 0
         self.v: Any = None
         self.not_refractory: Any = None
         self.timestep: Any = None
 
-    def add(self, step, sample, neuron, sign, weights, n_steps) -> None:
-        """Arrivals sorted by step, then sample (as encoded trains are: by time, sample, neuron)."""
-        bounds = np.searchsorted(step, np.arange(n_steps + 1))
-        # where each (step, sample) run of arrivals starts, and the first such run of each step
-        runs = np.flatnonzero(np.r_[True, (step[1:] != step[:-1]) | (sample[1:] != sample[:-1])])
-        run_bounds = np.searchsorted(runs, bounds)
-        self.blocks.append((bounds, run_bounds, runs, sample, neuron, sign, np.ascontiguousarray(weights.T)))
+    def add(self, step, sample, neuron, sign, weights) -> None:
+        """Arrivals at ``step`` (ascending) of input ``neuron`` in ``sample``; ``weights`` is (post, pre)."""
+        self.blocks.append((step, sample, neuron, np.asarray(sign, dtype=float),
+                            np.ascontiguousarray(weights.T, dtype=float)))
 
     def attach(self, group: Any, *, refractory: bool) -> None:
         self.v = group.variables["v"]
         self.not_refractory = group.variables["not_refractory"] if refractory else None
 
-    def __call__(self) -> None:
-        k = int(self.timestep.get_value()[0])  # the clock's integer step (no float time to round)
-        jumps = None
-        for bounds, run_bounds, runs, sample, neuron, sign, w_t in self.blocks:
-            lo, hi = bounds[k], bounds[k + 1]
+    def _fill(self, k0: int) -> None:
+        """Jumps of steps ``k0 .. k0 + chunk - 1`` into ``self.buf`` (one row per step)."""
+        n = min(self.chunk, self.n_steps - k0)
+        rows = n * self.batch
+        buf = np.zeros((rows, self.size))
+        for step, sample, neuron, sign, w_t in self.blocks:
+            lo, hi = np.searchsorted(step, (k0, k0 + n))
             if lo == hi:
                 continue
-            first = runs[run_bounds[k]:run_bounds[k + 1]]
-            contrib = w_t[neuron[lo:hi]] * sign[lo:hi, None]  # (arrivals, size)
-            if jumps is None:
-                jumps = np.zeros((self.batch, self.size))
-            jumps[sample[first]] += np.add.reduceat(contrib, first - lo, axis=0)
-        if jumps is None:
-            return
+            row = (step[lo:hi] - k0) * self.batch + sample[lo:hi]
+            # spike counts per (step, sample) row and input neuron; sparse, so the cost follows the spikes
+            counts = scipy.sparse.csr_matrix((sign[lo:hi], (row, neuron[lo:hi])), shape=(rows, w_t.shape[0]))
+            buf += counts @ w_t
+        self.buf = buf.reshape(n, self.batch * self.size)
+        self.k0 = k0
+
+    def __call__(self) -> None:
+        k = int(self.timestep.get_value()[0])  # the clock's integer step (no float time to round)
+        if not self.k0 <= k < self.k0 + len(self.buf):
+            self._fill(k)
+        row = self.buf[k - self.k0]
         v = self.v.get_value()
         if self.not_refractory is not None:
-            jumps *= self.not_refractory.get_value().reshape(self.batch, self.size)
-        v += jumps.ravel()
+            v += row * self.not_refractory.get_value()
+        else:
+            v += row
 
 
 class _Builder:
@@ -641,12 +656,12 @@ class _Builder:
             sign = tr.sign if tr.sign is not None else np.ones(len(step))
             weights = proj.counts * float(proj.unit_weight)  # (post, pre)
             d_steps = np.broadcast_to(self._delay_steps(proj), weights.shape)
-            drive = out.setdefault(proj.post, _InputDrive(self.batch, circuit.population(proj.post).size))
+            drive = out.setdefault(proj.post, _InputDrive(self.batch, circuit.population(proj.post).size, n_steps))
             for d in np.unique(d_steps[weights != 0]):
                 keep = step + d < n_steps
                 if np.any(keep):
                     drive.add(step[keep] + d, tr.sample[keep], tr.neuron[keep], sign[keep],
-                              np.where(d_steps == d, weights, 0.0), n_steps)
+                              np.where(d_steps == d, weights, 0.0))
         return out
 
     def _neuron_group(

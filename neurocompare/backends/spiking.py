@@ -419,8 +419,10 @@ class SpikingSimulation:
             gidx = np.asarray(mon.i[:], dtype=np.int64)
             # Brian2 keeps times in seconds; convert explicitly to integer steps, then to ms.
             steps = np.round(np.asarray(mon.t_[:]) / dt_s).astype(np.int64)
-            order = np.lexsort((gidx, steps))
-            gidx, steps = gidx[order], steps[order]
+            key = steps * (batch * pop.size) + gidx  # by step, then neuron; no overflow: < n_steps * neurons
+            if len(key) > 1 and not np.all(key[1:] > key[:-1]):  # the monitor records in this order already
+                key = np.sort(key)
+            steps, gidx = np.divmod(key, batch * pop.size)
             trains = SpikeTrains(
                 pop.name, batch, pop.size, gidx // pop.size, gidx % pop.size, steps * be.dt_ms, be.duration_ms
             )

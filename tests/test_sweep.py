@@ -196,11 +196,13 @@ def test_interrupted_sweep_resumes_without_recomputing_or_duplicating(tmp_path, 
 
 def test_failing_task_is_recorded_and_the_rest_complete(tmp_path, tiny_dir):
     out, log = tmp_path / "out", tmp_path / "ran.txt"
-    params = {"fail": [False, True], "log": [str(log)]}
+    # The seeds depend on the options, here on the temporary log path. At rate 0.5 (100 Hz for 50 ms) about 1 in
+    # 130 seeds gives no input spike at all; at 1000 Hz the chance is 0.9**500 ~ 1e-23, so out_rate > 0 always.
+    params = {"fail": [False, True], "log": [str(log)], "rate": [5.0]}
     res = sweep("tiny", params=params, seeds=2, workers=0, out_dir=out, extra_dirs=[tiny_dir])
     assert len(res.rows) == 4 and len(res.failed) == 2
     for row in res.failed:
-        assert row["error"] == "RuntimeError: tiny: asked to fail\\n(rate=0.5)"  # one line, escaped
+        assert row["error"] == "RuntimeError: tiny: asked to fail\\n(rate=5.0)"  # one line, escaped
         assert row["fail"] is True
     ok = [r for r in read_rows(out) if r["status"] == "ok"]
     assert len(ok) == 2 and all(float(r["out_rate"]) > 0 for r in ok)

@@ -196,14 +196,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         key = key.strip()
         if not sep or not key:
             raise ParameterError(f"--param expects NAME=V1,V2,...; got {pair!r}.")
-        if key not in defaults:
-            valid = ", ".join(f"{k} (default {v!r})" for k, v in defaults.items()) or "none"
-            raise ParameterError(f"Scenario {args.name!r}: unknown option {key!r}; valid: {valid}.")
         if key in params:
             raise ParameterError(f"--param {key} is given twice; list all its values in one --param {key}=V1,V2.")
-        params[key] = parse_values(args.name, key, text, defaults[key])
-    if args.workers is not None and args.scheduler is not None:
-        raise ParameterError("give --workers (a cluster on this machine) or --scheduler (an existing one), not both.")
+        params[key] = parse_values(args.name, key, text, defaults.get(key))  # sweep() rejects unknown names
     progress = None if args.no_progress else ProgressBar(f"sweep {args.name}")
     result = sweep(args.name, params=params, seeds=args.seeds, seed=args.seed, paired_seeds=args.paired_seeds,
                    workers=args.workers, scheduler=args.scheduler, out_dir=args.out, quick=args.quick,

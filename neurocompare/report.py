@@ -228,8 +228,13 @@ def _html(c: Comparison, figures, prov) -> str:
 
 
 def _panel_table_html(panel) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in panel.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in panel.rows)
+    return _html_table(panel.columns, panel.rows)
+
+
+def _html_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """An HTML table (class ``nc-table``) of text cells, escaped."""
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
     return f'<table class="nc-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 

@@ -148,12 +148,17 @@ def parse_option(name: str, text: str, default: Any) -> Any:
     return text
 
 
+def describe_options(known: Mapping[str, Any]) -> str:
+    """``name (default value), ...`` for error messages that list a scenario's valid options."""
+    return ", ".join(f"{k} (default {v!r})" for k, v in known.items()) or "none"
+
+
 def _check_options(name: str, module: ModuleType, options: Mapping[str, Any] | None) -> dict[str, Any]:
     known = scenario_options(module)
     options = dict(options or {})
     unknown = sorted(set(options) - set(known))
     if unknown:
-        valid = ", ".join(f"{k} (default {v!r})" for k, v in known.items()) or "none"
+        valid = describe_options(known)
         raise ParameterError(f"Scenario {name!r}: unknown option(s) {', '.join(unknown)}; valid: {valid}.")
     return options
 

@@ -112,7 +112,6 @@ import math
 import numbers
 import os
 import re
-import shlex
 import shutil
 import sys
 import tempfile
@@ -128,7 +127,9 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import numpy as np
 
 from .errors import BackendError, ParameterError, ReportError, UnknownNameError
-from .scenario import DEFAULT_OUTPUT_ROOT, get_scenario, load_scenario, parse_option, scenario_options
+from .report import _html_table, _md_cell, _process_command, _swap_in
+from .scenario import (DEFAULT_OUTPUT_ROOT, describe_options, get_scenario, load_scenario, parse_option,
+                       scenario_options)
 
 try:  # the engine; only the serial mode (workers=0) works without it
     from distributed import WorkerPlugin as _PluginBase
@@ -307,8 +308,7 @@ def _check_params(scenario: str, params: Mapping[str, Any], defaults: Mapping[st
     grid: dict[str, tuple] = {}
     for name, values in params.items():
         if name not in defaults:
-            valid = ", ".join(f"{k} (default {v!r})" for k, v in defaults.items()) or "none"
-            raise ParameterError(f"Scenario {scenario!r}: unknown option {name!r}; valid: {valid}.")
+            raise ParameterError(f"Scenario {scenario!r}: unknown option {name!r}; valid: {describe_options(defaults)}.")
         default = defaults[name]
         if not _is_sequence(values) or (isinstance(default, (tuple, list)) and len(values) and
                                          not _is_sequence(values[0])):
@@ -412,8 +412,7 @@ def run_task(spec: Mapping[str, Any]) -> dict[str, Any]:
 
     name, plugin = _this_worker()
     lock = plugin.lock if plugin is not None else contextlib.nullcontext()
-    row: dict[str, Any] = {"task_id": spec["task_id"], "status": "ok", "error": "", "metrics": {},
-                           "target": "", "warnings": "", "worker": f"{name}:{os.getpid()}"}
+    row = _task_row(spec["task_id"], worker=f"{name}:{os.getpid()}")
     with lock:
         start = time.perf_counter()
         try:
@@ -433,6 +432,12 @@ def run_task(spec: Mapping[str, Any]) -> dict[str, Any]:
             log.info("task %s failed: %s", spec["task_id"], row["error"])
         row["wall_s"] = time.perf_counter() - start
     return row
+
+
+def _task_row(task_id: str, *, worker: str = "", error: str = "", wall_s: float = math.nan) -> dict[str, Any]:
+    """A task's raw row: ``status`` "ok", or "error" with ``error``; metrics filled in by the caller."""
+    return {"task_id": task_id, "status": "error" if error else "ok", "error": error, "metrics": {}, "target": "",
+            "warnings": "", "worker": worker, "wall_s": wall_s}
 
 
 def _one_line(text: str) -> str:
@@ -605,9 +610,7 @@ def _dask_engine(
             try:
                 row = future.result()
             except distributed.KilledWorker as exc:  # the task itself killed its workers too often
-                yield _Outcome(task_id, {"task_id": task_id, "status": "error", "metrics": {}, "target": "",
-                                         "warnings": "", "worker": "", "wall_s": math.nan,
-                                         "error": _one_line(f"{type(exc).__name__}: {exc}")})
+                yield _Outcome(task_id, _task_row(task_id, error=_one_line(f"{type(exc).__name__}: {exc}")))
             except Exception as exc:  # the engine's trouble, not the task's: not recorded, run it again later
                 log.debug("task %s: engine error", task_id, exc_info=True)
                 yield _Outcome(task_id, None, lost=_one_line(f"{type(exc).__name__}: {exc}"))
@@ -837,6 +840,13 @@ class SweepResult:
             raise UnknownNameError(f"Sweep of {self.scenario!r}: no column {name!r}; valid: {valid}.")
         return np.array([r[key] for r in self.rows])
 
+    def groups(self) -> list[list[Mapping[str, Any]]]:
+        """The rows of each parameter combination (replicates together), in grid order."""
+        groups: dict[tuple, list[Mapping[str, Any]]] = {}
+        for r in self.rows:
+            groups.setdefault(tuple(canonical_json(r[p]) for p in self.grid), []).append(r)
+        return list(groups.values())
+
     def summary(self, metric: str) -> list[dict[str, Any]]:
         """Mean and SD over seeds of ``metric`` per parameter combination.
 
@@ -848,11 +858,8 @@ class SweepResult:
             raise UnknownNameError(f"Sweep of {self.scenario!r}: no metric {metric!r}; valid: "
                                    f"{', '.join(self.metrics) or 'none (no task succeeded)'}.")
         col = self.metrics[metric]["column"]
-        groups: dict[tuple, list[Mapping[str, Any]]] = {}
-        for r in self.rows:
-            groups.setdefault(tuple(canonical_json(r[p]) for p in self.grid), []).append(r)
         out = []
-        for rows in groups.values():
+        for rows in self.groups():
             values = np.array([r[col] for r in rows if r["status"] == "ok"], dtype=float)
             values = values[np.isfinite(values)]
             out.append({**{p: rows[0][p] for p in self.grid},
@@ -944,8 +951,8 @@ def sweep(
         raise ParameterError(f"Sweep of {scenario!r}: workers must be a non-negative integer (0: serial in this "
                              f"process); got {workers!r}.")
     if scheduler is not None and workers is not None:
-        raise ParameterError("Give workers (an embedded cluster on this machine) or scheduler (an existing Dask "
-                             "cluster), not both.")
+        raise ParameterError("Give workers (--workers: an embedded cluster on this machine) or scheduler "
+                             "(--scheduler: an existing Dask cluster), not both.")
     if scheduler is not None and (not isinstance(scheduler, str) or not scheduler.strip()):
         raise ParameterError(f"scheduler must be an address like 'tcp://host:8786'; got {scheduler!r}.")
     info = get_scenario(scenario, extra_dirs)
@@ -980,11 +987,9 @@ def sweep(
         try:
             if progress is not None and todo:
                 progress(f"0/{len(todo)} tasks", 0.0, time.perf_counter() - start)
-            if not todo:
-                pass
-            elif n_workers == 0:
+            if todo and n_workers == 0:
                 outcomes = _serial_engine(specs, out.resolve() / _CACHE_FOLDER, workers_info)
-            else:
+            elif todo:
                 cache_root = out.resolve() / _CACHE_FOLDER if scheduler is None else None
                 outcomes = _dask_engine(specs, workers=n_workers, scheduler=scheduler, cache_root=cache_root,
                                         info=workers_info)
@@ -1093,14 +1098,6 @@ def _manifest(identity: Mapping[str, Any], grid: Mapping[str, tuple], seeds: int
         "command": command or _process_command(),
         "updated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-
-
-def _process_command() -> str:
-    argv = list(sys.argv) or ["python"]
-    first = Path(argv[0])
-    argv[0] = "neurocompare" if first.parent.name == "neurocompare" or first.name == "neurocompare" else (
-        first.name or "python")
-    return shlex.join(argv)
 
 
 def _typed_row(task: SweepTask, raw: Mapping[str, str], metric_info: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
@@ -1238,10 +1235,7 @@ def _summary_csv(result: SweepResult) -> str:
         cells += [f"{m}.mean", f"{m}.sd", f"{m}.n"]
     lines = [_csv_line(cells)]
     summaries = {m: result.summary(m) for m in names}
-    groups: dict[tuple, list] = {}
-    for r in result.rows:
-        groups.setdefault(tuple(canonical_json(r[p]) for p in result.grid), []).append(r)
-    for i, rows in enumerate(groups.values()):
+    for i, rows in enumerate(result.groups()):
         row = [_cell(rows[0][p]) for p in result.grid]
         row += [str(len(rows)), str(sum(r["status"] == "ok" for r in rows))]
         for m in names:
@@ -1256,11 +1250,8 @@ def _tables(result: SweepResult) -> tuple[list[str], list[list[str]], list[str],
     params = [p for p, v in result.grid.items() if len(v) > 1]  # fixed options are in the description
     s_cols = [*params, "tasks ok", *result.headline]
     summaries = {m: result.summary(m) for m in result.headline}
-    groups: dict[tuple, list] = {}
-    for r in result.rows:
-        groups.setdefault(tuple(canonical_json(r[p]) for p in result.grid), []).append(r)
     s_rows = []
-    for i, rows in enumerate(groups.values()):
+    for i, rows in enumerate(result.groups()):
         s_rows.append([_fmt(rows[0][p]) for p in params] + [f"{sum(r['status'] == 'ok' for r in rows)}/{len(rows)}"]
                       + [_mean_sd(summaries[m][i]) for m in result.headline])
     cols = {m: result.metrics[m]["column"] for m in result.headline}
@@ -1306,18 +1297,13 @@ pre{background:#f6f6f6;padding:.8em;overflow-x:auto;font-size:.85em;white-space:
 """
 
 
-def _html_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<div class="scroll"><table class="nc-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+def _scroll_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    return f'<div class="scroll">{_html_table(columns, rows)}</div>'
 
 
 def _md_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    def cell(t: str) -> str:
-        return str(t).replace("|", "\\|").replace("\n", " ")
-
-    return ["| " + " | ".join(cell(c) for c in columns) + " |", "|" + "---|" * len(columns),
-            *("| " + " | ".join(cell(c) for c in r) + " |" for r in rows)]
+    return ["| " + " | ".join(_md_cell(c) for c in columns) + " |", "|" + "---|" * len(columns),
+            *("| " + " | ".join(_md_cell(c) for c in r) + " |" for r in rows)]
 
 
 def _write_report(result: SweepResult, manifest: Mapping[str, Any], *, command: str) -> None:
@@ -1331,7 +1317,7 @@ def _write_report(result: SweepResult, manifest: Mapping[str, Any], *, command: 
         os.chmod(tmp, 0o755)
         paths = render_panels(panels, tmp)
         figures = [(p, path.read_bytes()) for p, path in zip(panels, paths)]
-        _swap_folder(tmp, out / "figures")
+        _swap_in(tmp, out / "figures")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -1364,30 +1350,14 @@ def _write_report(result: SweepResult, manifest: Mapping[str, Any], *, command: 
         f"<h1>{html.escape(title)}</h1><pre>{html.escape(chr(10).join(about))}</pre>"
         f"<p>Every row with every metric: <code>{RESULTS_FILE}</code>; mean, SD and n of every metric per parameter "
         "combination: <code>summary.csv</code>.</p>"
-        f"<h2>Summary: mean ± SD over seeds</h2>{_html_table(s_cols, s_rows)}"
-        f"<h3>Headline metrics</h3>{_html_table(['metric', 'unit', 'description'], defs)}"
+        f"<h2>Summary: mean ± SD over seeds</h2>{_scroll_table(s_cols, s_rows)}"
+        f"<h3>Headline metrics</h3>{_scroll_table(['metric', 'unit', 'description'], defs)}"
         + (f"<h2>Figures</h2>{figs}" if figs else "")
         + (f"<h2>Failed tasks</h2><p>Run the sweep again to retry them.</p>"
-           f"{_html_table(['task', 'parameters', 'replicate', 'error'], failed)}" if failed else "")
-        + f"<h2>Results</h2>{_html_table(r_cols, r_rows)}</body></html>\n"
+           f"{_scroll_table(['task', 'parameters', 'replicate', 'error'], failed)}" if failed else "")
+        + f"<h2>Results</h2>{_scroll_table(r_cols, r_rows)}</body></html>\n"
     )
     _atomic_write(out / "sweep.md", "\n".join(md))
     _atomic_write(out / "sweep.html", doc)
     log.info("sweep report written to %s", out / "sweep.html")
 
-
-def _swap_folder(new: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        if old.exists():
-            shutil.rmtree(old)
-        os.replace(target, old)
-    try:
-        os.replace(new, target)
-    except OSError:
-        if old is not None and not target.exists():
-            os.replace(old, target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

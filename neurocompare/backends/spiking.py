@@ -60,15 +60,13 @@ import logging
 import time
 import warnings
 from dataclasses import dataclass, field
-from numbers import Integral
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
-import scipy.sparse
 
 from ..circuit import Circuit, NeuronPopulation, Projection, normalize_inputs
 from ..encoding import Encoding, get_encoding
-from ..errors import BackendError, InputError, ParameterError, SimulationError, UnknownNameError
+from ..errors import BackendError, ParameterError, SimulationError, UnknownNameError
 from ..neurons import LIF
 from ..results import Result, SpikeTrains, VoltageTrace
 from .base import check_positive, check_seed
@@ -492,6 +490,8 @@ class _InputDrive:
 
     def _fill(self, k0: int) -> None:
         """Jumps of steps ``k0 .. k0 + chunk - 1`` into ``self.buf`` (one row per step)."""
+        import scipy.sparse  # here, not at import time: ~0.2 s that only the drive needs
+
         n = min(self.chunk, self.n_steps - k0)
         rows = n * self.batch
         buf = np.zeros((rows, self.size))

@@ -206,7 +206,7 @@ def _html(c: Comparison, figures, prov) -> str:
         for stem, caption, data in figures
     )
     extra_tables = "".join(
-        f"<h2>{html.escape(p.title)}</h2>" + _panel_table_html(p) + f"<p>{html.escape(p.caption)}</p>"
+        f"<h2>{html.escape(p.title)}</h2>" + _html_table(p.columns, p.rows) + f"<p>{html.escape(p.caption)}</p>"
         for p in c.extras if p.kind == "table"
     )
     repro = html.escape("\n".join(_repro_lines(c, prov)))
@@ -225,10 +225,6 @@ def _html(c: Comparison, figures, prov) -> str:
         "<p>Energy figures are a model (per-operation constants, source stated in metrics.json), not a "
         "measurement.</p></body></html>\n"
     )
-
-
-def _panel_table_html(panel) -> str:
-    return _html_table(panel.columns, panel.rows)
 
 
 def _html_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

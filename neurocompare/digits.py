@@ -27,8 +27,7 @@ from .circuit import Circuit, NeuronPopulation
 from .compare import Panel
 from .convert import Conversion, convert_trained
 from .encoding import Encoding, get_encoding
-from .errors import ParameterError
-from .experiments import metric, with_delays
+from .experiments import metric, run_side_by_side, with_delays
 from .metrics import Metric, decoded_at_times, readout
 from .neurons import LIF
 from .results import Result
@@ -148,34 +147,6 @@ def _with_reset(circuit: Circuit, reset: str) -> Circuit:
 
 def _acc(result: Result, output: str, y: np.ndarray) -> float:
     return float(np.mean(readout(result[output], mode="argmax") == y))
-
-
-def run_side_by_side(backend: SpikingBackend, circuits: Sequence[Circuit], x: np.ndarray, *, seed: int) -> list[Result]:
-    """Several circuits with the same input populations as ONE Brian2 run, split back into one result each.
-
-    The copies share the input populations (so the same input spikes or currents) and nothing
-    else, so each copy's spikes are those of its own run with the same seed; Brian2's per-step
-    overhead is paid once instead of once per circuit.
-    """
-    first = circuits[0]
-    pops, projs = [], []
-    for k, c in enumerate(circuits):
-        if [p.name for p in c.inputs] != [p.name for p in first.inputs]:
-            raise ParameterError("run_side_by_side: the circuits must have the same input populations; "
-                                 f"{c.name!r} has {[p.name for p in c.inputs]}, {first.name!r} {[p.name for p in first.inputs]}.")
-        rename = {p.name: f"c{k}_{p.name}" for p in c.populations}
-        pops += [replace(p, name=rename[p.name]) for p in c.populations]
-        projs += [replace(q, pre=rename.get(q.pre, q.pre), post=rename[q.post]) for q in c.projections]
-    together = Circuit(f"{first.name}_x{len(circuits)}", inputs=first.inputs, populations=pops, projections=projs)
-    res = backend.run(together, x, seed=seed)
-    out = []
-    for k, c in enumerate(circuits):
-        acts = {p.name: res.activations[p.name] for p in c.inputs}
-        acts |= {p.name: res.activations[f"c{k}_{p.name}"] for p in c.populations}
-        spikes = {p.name: res.spikes[p.name] for p in c.inputs if p.name in res.spikes}
-        spikes |= {p.name: replace(res.spikes[f"c{k}_{p.name}"], population=p.name) for p in c.populations}
-        out.append(Result(res.backend, c.name, res.batch_size, acts, spikes=spikes, info=dict(res.info)))
-    return out
 
 
 def error_budget(

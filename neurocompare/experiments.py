@@ -18,7 +18,9 @@ from .backends.spiking import SpikingBackend
 from .circuit import Circuit, NeuronPopulation, Projection
 from .compare import Comparison, Panel
 from .encoding import Encoding
+from .errors import ParameterError
 from .metrics import Metric, readout
+from .results import Result
 from .neurons import LIF
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "membrane_panel",
     "with_activation",
     "with_delays",
+    "run_side_by_side",
     "activation_sweep",
     "trial_agreement",
     "truth_table_rows",
@@ -135,6 +138,34 @@ def with_delays(circuit: Circuit, delays: Mapping[str, Any]) -> Circuit:
     return replace(circuit, projections=tuple(projs))
 
 
+def run_side_by_side(backend: SpikingBackend, circuits: Sequence[Circuit], x: np.ndarray, *, seed: int) -> list[Result]:
+    """Several circuits with the same input populations as ONE Brian2 run, split back into one result each.
+
+    The copies share the input populations (so the same input spikes or currents) and nothing
+    else, so each copy's spikes are those of its own run with the same seed; Brian2's per-step
+    overhead is paid once instead of once per circuit.
+    """
+    first = circuits[0]
+    pops, projs = [], []
+    for k, c in enumerate(circuits):
+        if [p.name for p in c.inputs] != [p.name for p in first.inputs]:
+            raise ParameterError("run_side_by_side: the circuits must have the same input populations; "
+                                 f"{c.name!r} has {[p.name for p in c.inputs]}, {first.name!r} {[p.name for p in first.inputs]}.")
+        rename = {p.name: f"c{k}_{p.name}" for p in c.populations}
+        pops += [replace(p, name=rename[p.name]) for p in c.populations]
+        projs += [replace(q, pre=rename.get(q.pre, q.pre), post=rename[q.post]) for q in c.projections]
+    together = Circuit(f"{first.name}_x{len(circuits)}", inputs=first.inputs, populations=pops, projections=projs)
+    res = backend.run(together, x, seed=seed)
+    out = []
+    for k, c in enumerate(circuits):
+        acts = {p.name: res.activations[p.name] for p in c.inputs}
+        acts |= {p.name: res.activations[f"c{k}_{p.name}"] for p in c.populations}
+        spikes = {p.name: res.spikes[p.name] for p in c.inputs if p.name in res.spikes}
+        spikes |= {p.name: replace(res.spikes[f"c{k}_{p.name}"], population=p.name) for p in c.populations}
+        out.append(Result(res.backend, c.name, res.batch_size, acts, spikes=spikes, info=dict(res.info)))
+    return out
+
+
 def activation_sweep(
     comparison: Comparison, activations: Sequence[str] = ("relu", "sigmoid", "tanh"), *, name: str = "activations"
 ) -> tuple[Panel, dict[str, Metric]]:
@@ -176,10 +207,14 @@ def trial_agreement(
     x = np.repeat(np.asarray(rows, dtype=float), trials, axis=0)
     ann = ArtificialBackend().run(circuit, x)[output]
     snn = spiking.run(circuit, x, seed=seed)[output]
+    return _agreement(ann, snn, len(rows), trials, threshold)
+
+
+def _agreement(ann: np.ndarray, snn: np.ndarray, n_rows: int, trials: int, threshold: float) -> tuple[float, np.ndarray]:
+    """(overall, per-row) fraction of samples (rows repeated ``trials`` times) whose thresholded outputs agree."""
     same = np.all(readout(ann, mode="threshold", threshold=threshold) ==
                   readout(snn, mode="threshold", threshold=threshold), axis=1)
-    per_row = same.reshape(len(rows), trials).mean(axis=1)
-    return float(same.mean()), per_row
+    return float(same.mean()), same.reshape(n_rows, trials).mean(axis=1)
 
 
 def truth_table_rows(
@@ -249,21 +284,25 @@ def gate_robustness(
     table: list[list[str]] = []
     bars: dict[str, list[float]] = {}
     first = next(iter(conditions))
-    for gate, circuit in gates.items():
+    circuits = list(gates.values())
+    x = np.repeat(np.asarray(rows, dtype=float), trials, axis=0)
+    # every gate in one Brian2 run per condition (same input spikes as its own run, so the same outputs)
+    truth_runs = run_side_by_side(deterministic, circuits, rows, seed=seed)
+    delayed = [with_delays(c, {p.name: delay_ms for p in c.projections}) for c in circuits]
+    noisy = {label: run_side_by_side(backend, delayed if label == "delays" else circuits, x, seed=seed)
+             for label, backend in (*conditions.items(), ("delays", conditions[first]))}
+    for k, (gate, circuit) in enumerate(gates.items()):
         ann = ArtificialBackend().run(circuit, rows)[output]
-        snn = deterministic.run(circuit, rows, seed=seed)[output]
+        snn = truth_runs[k][output]
         truth = TRUTH[gate]
         table += truth_table_rows(gate, rows, truth, ann, snn, threshold=threshold)
         for side, vals in (("artificial", ann), ("spiking", snn)):
             metrics[f"{gate}_truth_table_correct_{side}"] = metric(
                 np.mean((vals[:, 0] > threshold) == truth), "fraction",
                 f"{gate.upper()} truth-table rows the {side} backend gets right (deterministic input)")
-        runs = dict(conditions)
-        delayed = with_delays(circuit, {p.name: delay_ms for p in circuit.projections})
-        for label, backend in (*runs.items(), ("delays", runs[first])):
-            c = delayed if label == "delays" else circuit
-            agree, _ = trial_agreement(c, rows, trials=trials, spiking=backend, seed=seed, threshold=threshold,
-                                       output=output)
+        ann_trials = ArtificialBackend().run(circuit, x)[output]  # delays do not change the artificial answer
+        for label, runs in noisy.items():
+            agree, _ = _agreement(ann_trials, runs[k][output], len(rows), trials, threshold)
             desc = f"{gate.upper()}: fraction of rows x {trials} trials where spiking = artificial ({label}" + (
                 f", {first} input, every axon delayed {delay_ms:g} ms)" if label == "delays" else " input)")
             metrics[f"{gate}_agreement_{label}"] = metric(agree, "fraction", desc)

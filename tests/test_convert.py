@@ -274,11 +274,11 @@ def test_other_bad_options():
 
 @pytest.mark.parametrize("encoding", ["analog", "poisson"])
 def test_circuits_run_side_by_side_give_their_own_runs_spikes(encoding):
-    """digits.run_side_by_side: one Brian2 run of several circuits = each circuit's own run, spike for spike."""
+    """experiments.run_side_by_side: one Brian2 run of several circuits = each circuit's own run, spike for spike."""
     from dataclasses import replace
 
     from neurocompare import InputPopulation, NeuronPopulation, Projection
-    from neurocompare.digits import run_side_by_side
+    from neurocompare.experiments import run_side_by_side
 
     rng = np.random.default_rng(5)
     base = Circuit("c", inputs=[InputPopulation("x", 4)],

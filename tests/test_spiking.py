@@ -190,6 +190,64 @@ def test_input_drive_gives_the_spikes_of_literal_input_synapses(encoding, refrac
         np.testing.assert_allclose(runs["drive"].voltages[pop].v, runs["synapses"].voltages[pop].v, rtol=0, atol=1e-9)
 
 
+def _mixed_model_circuit(rng) -> Circuit:
+    """Four populations, two neuron models (a, b, d share one): merged and separate groups, delays, loops."""
+    lif = LIF(tau_m_ms=15.0, t_ref_ms=1.5)
+    other = LIF(tau_m_ms=float("inf"), reset="value", t_ref_ms=0.0)
+    return Circuit(
+        "mixed",
+        inputs=[InputPopulation("x", 6)],
+        populations=[NeuronPopulation("a", 5, bias=rng.uniform(-0.2, 0.3, 5), neuron=lif),
+                     NeuronPopulation("c", 3, bias=[0.1, 0.0, -0.1], neuron=other),
+                     NeuronPopulation("b", 4, neuron=lif),
+                     NeuronPopulation("d", 2, bias=[0.2, 0.05], neuron=lif)],
+        projections=[
+            Projection("x", "a", counts=rng.integers(-3, 7, (5, 6)), unit_weight=0.11,
+                       delay_ms=rng.choice([0.0, 0.3, 1.04, 2.5], (5, 6))),
+            Projection("x", "b", counts=rng.integers(-2, 5, (4, 6)), unit_weight=0.13, delay_ms=0.7),
+            Projection("x", "c", counts=rng.integers(0, 4, (3, 6)), unit_weight=0.1),
+            Projection("a", "b", counts=rng.integers(-1, 5, (4, 5)), unit_weight=0.2),
+            Projection("b", "a", counts=rng.integers(-3, 2, (5, 4)), unit_weight=0.1, delay_ms=1.0),
+            Projection("a", "c", counts=rng.integers(0, 3, (3, 5)), unit_weight=0.15),
+            Projection("c", "d", counts=rng.integers(1, 4, (2, 3)), unit_weight=0.3, delay_ms=0.4),
+        ],
+    )
+
+
+@pytest.mark.parametrize("encoding,synapse_mode,input_mode", [
+    ("poisson", "aggregate", "drive"), ("regular", "multi", "synapses"), ("analog", "aggregate", "auto"),
+])
+def test_populations_sharing_a_neuron_group_spike_as_in_groups_of_their_own(encoding, synapse_mode, input_mode,
+                                                                            monkeypatch):
+    """One NeuronGroup per neuron model gives exactly the spikes and voltages of one group per population."""
+    from neurocompare.backends import spiking
+
+    rng = np.random.default_rng(5)
+    circuit = _mixed_model_circuit(rng)
+    x = rng.uniform(-1, 1, size=(4, 6))
+    be = backend(duration_ms=80.0, encoding=encoding, rate_scale_hz=300.0, synapse_mode=synapse_mode,
+                 input_mode=input_mode)
+    record = {"a": [0, 4], "b": [2], "c": [1], "d": [0, 1]}
+    merged_sim = be.build(circuit, x, seed=3, record_voltage=record)
+    merged = merged_sim.run()
+    monkeypatch.setattr(spiking._Builder, "_neuron_blocks", lambda self: [[p] for p in self.circuit.populations])
+    separate_sim = be.build(circuit, x, seed=3, record_voltage=record)
+    separate = separate_sim.run()
+    groups = {name: {id(g) for g in sim.network.objects if type(g).__name__ == "NeuronGroup"}
+              for name, sim in (("merged", merged_sim), ("separate", separate_sim))}
+    assert (len(groups["merged"]), len(groups["separate"])) == (2, 4), "guard: a, b and d share a group"
+    for pop in ("a", "b", "c", "d"):
+        m, s = merged.spikes[pop], separate.spikes[pop]
+        assert len(s) >= 5, f"guard: population {pop} spiked"
+        np.testing.assert_array_equal(m.sample, s.sample)
+        np.testing.assert_array_equal(m.neuron, s.neuron)
+        np.testing.assert_array_equal(m.time_ms, s.time_ms)
+        np.testing.assert_array_equal(merged.final_v[pop], separate.final_v[pop])
+        np.testing.assert_array_equal(merged.voltages[pop].v, separate.voltages[pop].v)
+    # each population's slice of its group reads like a group of its own
+    np.testing.assert_array_equal(np.asarray(merged_sim.groups["b"].v_[:]), separate.final_v["b"].ravel())
+
+
 def test_input_mode_auto_follows_the_synapse_mode():
     c = one_synapse_circuit(3)
     assert backend(synapse_mode="aggregate").choose_input_mode(c, 4) == "drive"

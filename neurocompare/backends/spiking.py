@@ -38,11 +38,14 @@ Brian2 objects get fixed names derived from the circuit (``pop_NAME``, ``in_NAME
 ...), never auto-numbered ones, so the generated code of a circuit is the same in every build and
 the cython target's compile cache is hit on every run after the first.
 
-Batching
---------
-``B`` samples run in ONE Brian2 run: every population of size ``n`` becomes a group of
-``B * n`` neurons (sample ``b``'s neuron ``i`` is index ``b * n + i``) and synapses only
-connect neurons of the same sample, so samples cannot talk to each other.
+Batching and groups
+-------------------
+``B`` samples run in ONE Brian2 run: a population of size ``n`` becomes ``B * n`` neurons
+(sample ``b``'s neuron ``i`` is its ``b * n + i``-th) and synapses only connect neurons of the
+same sample, so samples cannot talk to each other. Populations with the same neuron model share
+one NeuronGroup (``pop_FIRST`` or ``pop_FIRST_and_K`` for K more), one after the other: Brian2's
+per-step cost is mostly a fixed overhead per object, so one state update, threshold, reset and
+spike monitor serve them all. Each neuron's arithmetic is the same either way (tested).
 
 Inputs and decoding
 -------------------
@@ -342,8 +345,13 @@ class SpikingSimulation:
     Attributes
     ----------
     network : brian2.Network
-    groups : dict name -> NeuronGroup or SpikeGeneratorGroup (inputs with analog coding have none)
+    groups : dict name -> NeuronGroup or SpikeGeneratorGroup (inputs with analog coding have none).
+        Populations with the same neuron model share one NeuronGroup; each then has its slice of
+        it here (a Brian2 Subgroup, usable like a group).
     synapses : dict projection name ("pre->post") -> brian2.Synapses (empty projections have none)
+    spike_monitors : dict population name -> the SpikeMonitor of its NeuronGroup (indices are the
+        group's: the population's neurons are ``neuron_slices[name]``)
+    neuron_slices : dict population name -> slice of its neurons in its NeuronGroup
     """
 
     backend: SpikingBackend
@@ -358,6 +366,7 @@ class SpikingSimulation:
     groups: dict[str, Any]
     synapses: dict[str, Any]
     spike_monitors: dict[str, Any]
+    neuron_slices: dict[str, slice]
     state_monitors: dict[str, tuple[Any, np.ndarray]]
     build_time_s: float
     _ran: bool = field(default=False, repr=False)
@@ -404,6 +413,7 @@ class SpikingSimulation:
             if trains is not None:
                 spikes[pop.name] = trains
         final_v: dict[str, np.ndarray] = {}
+        recorded: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # per monitor: (steps, group indices)
         for pop in circuit.populations:
             group = self.groups[pop.name]
             v = np.asarray(group.v_[:])
@@ -414,9 +424,15 @@ class SpikingSimulation:
                     "weights and neuron parameters."
                 )
             mon = self.spike_monitors[pop.name]
-            gidx = np.asarray(mon.i[:], dtype=np.int64)
-            # Brian2 keeps times in seconds; convert explicitly to integer steps, then to ms.
-            steps = np.round(np.asarray(mon.t_[:]) / dt_s).astype(np.int64)
+            if id(mon) not in recorded:
+                # Brian2 keeps times in seconds; convert explicitly to integer steps, then to ms.
+                recorded[id(mon)] = (np.round(np.asarray(mon.t_[:]) / dt_s).astype(np.int64),
+                                     np.asarray(mon.i[:], dtype=np.int64))
+            steps, gidx = recorded[id(mon)]
+            sl = self.neuron_slices[pop.name]
+            if len(gidx) and not (sl.start == 0 and gidx.max() < sl.stop):  # the group holds other populations
+                mine = (gidx >= sl.start) & (gidx < sl.stop)
+                steps, gidx = steps[mine], gidx[mine] - sl.start
             key = steps * (batch * pop.size) + gidx  # by step, then neuron; no overflow: < n_steps * neurons
             if len(key) > 1 and not np.all(key[1:] > key[:-1]):  # the monitor records in this order already
                 key = np.sort(key)
@@ -477,6 +493,7 @@ class _InputDrive:
         self.k0 = 0
         self.v: Any = None
         self.not_refractory: Any = None
+        self.neurons = slice(None)
         self.timestep: Any = None
 
     def add(self, step, sample, neuron, sign, weights) -> None:
@@ -484,9 +501,11 @@ class _InputDrive:
         self.blocks.append((step, sample, neuron, np.asarray(sign, dtype=float),
                             np.ascontiguousarray(weights.T, dtype=float)))
 
-    def attach(self, group: Any, *, refractory: bool) -> None:
+    def attach(self, group: Any, neurons: slice, *, refractory: bool) -> None:
+        """Add to the membranes of ``group``'s ``neurons`` (the target population's place in its group)."""
         self.v = group.variables["v"]
         self.not_refractory = group.variables["not_refractory"] if refractory else None
+        self.neurons = neurons
 
     def _fill(self, k0: int) -> None:
         """Jumps of steps ``k0 .. k0 + chunk - 1`` into ``self.buf`` (one row per step)."""
@@ -511,9 +530,9 @@ class _InputDrive:
         if not self.k0 <= k < self.k0 + len(self.buf):
             self._fill(k)
         row = self.buf[k - self.k0]
-        v = self.v.get_value()
+        v = self.v.get_value()[self.neurons]  # a view: adds in place
         if self.not_refractory is not None:
-            v += row * self.not_refractory.get_value()
+            v += row * self.not_refractory.get_value()[self.neurons]
         else:
             v += row
 
@@ -566,14 +585,22 @@ class _Builder:
                 )
                 groups[pop.name] = group
                 objects.append(group)
-            # Neurons -------------------------------------------------------------
+            # Neurons: one NeuronGroup per neuron model --------------------------------
             analog = self._analog_currents()
             drives = self._input_drives(trains) if input_mode == "drive" else {}
             self.operations: list[Any] = []
-            for pop in circuit.populations:
-                group = self._neuron_group(b2, pop, analog.get(pop.name, {}), dt, drives.get(pop.name))
-                groups[pop.name] = group
-                objects.append(group)
+            spike_monitors: dict[str, Any] = {}
+            slices: dict[str, slice] = {}  # each population's neurons in its group
+            parents: dict[str, Any] = {}
+            for pops in self._neuron_blocks():
+                group, block_slices = self._neuron_group(b2, pops, analog, dt, drives)
+                mon = b2.SpikeMonitor(group, record=True, name=f"spikes_{group.name[len('pop_'):]}")
+                objects += [group, mon]
+                for pop in pops:
+                    sl = slices[pop.name] = block_slices[pop.name]
+                    groups[pop.name] = group if len(pops) == 1 else group[sl]
+                    parents[pop.name] = group
+                    spike_monitors[pop.name] = mon
             objects.extend(self.operations)
             # Synapses ------------------------------------------------------------
             synapses: dict[str, Any] = {}
@@ -584,17 +611,12 @@ class _Builder:
                 if syn is not None:
                     synapses[proj.name] = syn
                     objects.append(syn)
-            # Monitors ------------------------------------------------------------
-            spike_monitors = {}
-            for pop in circuit.populations:
-                mon = b2.SpikeMonitor(groups[pop.name], record=True, name=f"spikes_{pop.name}")
-                spike_monitors[pop.name] = mon
-                objects.append(mon)
+            # Voltage monitors --------------------------------------------------------
             state_monitors = {}
             for name, neurons in self.record.items():
                 size = circuit.population(name).size
                 idx = (np.arange(batch)[:, None] * size + neurons[None, :]).ravel()
-                mon = b2.StateMonitor(groups[name], "v", record=idx, dt=dt, name=f"v_{name}")
+                mon = b2.StateMonitor(parents[name], "v", record=idx + slices[name].start, dt=dt, name=f"v_{name}")
                 state_monitors[name] = (mon, neurons)
                 objects.append(mon)
             network = b2.Network(*objects)
@@ -611,6 +633,7 @@ class _Builder:
             groups=groups,
             synapses=synapses,
             spike_monitors=spike_monitors,
+            neuron_slices=slices,
             state_monitors=state_monitors,
             build_time_s=time.perf_counter() - start,
         )
@@ -666,13 +689,40 @@ class _Builder:
                               np.where(d_steps == d, weights, 0.0))
         return out
 
+    def _neuron_blocks(self) -> list[list[NeuronPopulation]]:
+        """The populations grouped by neuron model, in circuit order: each block becomes ONE NeuronGroup.
+
+        Populations of one model differ only in their per-neuron values (bias, input), so they can
+        share a group: Brian2 then runs one state update, threshold, reset and spike monitor per
+        step for all of them instead of one each (its per-object overhead dominates small groups).
+        Each neuron's arithmetic is unchanged, and so are its spikes (tested).
+        """
+        blocks: dict[LIF, list[NeuronPopulation]] = {}
+        for pop in self.circuit.populations:
+            blocks.setdefault(_lif_of(pop, self.be.neuron), []).append(pop)
+        return list(blocks.values())
+
     def _neuron_group(
-        self, b2: Any, pop: NeuronPopulation, analog: dict[int, np.ndarray], dt: Any, drive: "_InputDrive | None" = None
-    ) -> Any:
+        self, b2: Any, pops: Sequence[NeuronPopulation], analog: dict[str, dict[int, np.ndarray]], dt: Any,
+        drives: dict[str, "_InputDrive"],
+    ) -> tuple[Any, dict[str, slice]]:
+        """One NeuronGroup for populations of one neuron model, and where each population lies in it.
+
+        Population ``p`` occupies ``batch * p.size`` consecutive neurons, sample-major as usual.
+        """
         be, batch = self.be, self.batch
-        lif = _lif_of(pop, be.neuron)
+        lif = _lif_of(pops[0], be.neuron)
+        bounds = np.cumsum([0] + [batch * p.size for p in pops]).tolist()
+        slices = {p.name: slice(lo, hi) for p, lo, hi in zip(pops, bounds, bounds[1:])}
+        currents = [analog.get(p.name, {}) for p in pops]
+        delays = sorted({d for cur in currents for d in cur})
+
+        def stacked(d: int) -> np.ndarray:  # the analog current with delay d, zero where a population has none
+            return np.concatenate([np.broadcast_to(cur.get(d, 0.0), (batch, p.size)).ravel()
+                                   for p, cur in zip(pops, currents)])
+
+        delayed = [d for d in delays if d > 0]
         leak = "(v_rest - v) / tau_m + " if lif.leaky else ""
-        delayed = sorted(d for d in analog if d > 0)
         lines = [
             f"dv/dt = {leak}I_bias + I_analog : 1" + (" (unless refractory)" if lif.t_ref_ms > 0 else ""),
             "I_bias : Hz (constant)",
@@ -696,8 +746,10 @@ class _Builder:
             # A clamp longer than the run ends with it: same spikes, and Brian2 cannot take t_ref > 1e4 s
             # (a neuron's lastspike starts at -1e4 s) nor t_ref beyond int64 steps.
             kwargs["refractory"] = min(lif.t_ref_ms, be.duration_ms + be.dt_ms) * b2.ms
+        # Fixed names (see the module docstring): the population's, or the first one's and how many share it.
+        suffix = pops[0].name if len(pops) == 1 else f"{pops[0].name}_and_{len(pops) - 1}"
         group = b2.NeuronGroup(
-            batch * pop.size,
+            bounds[-1],
             "\n".join(lines),
             threshold="v >= v_fire",
             reset=reset,
@@ -706,26 +758,28 @@ class _Builder:
             method="exact" if lif.leaky else "euler",
             namespace=namespace,
             dt=dt,
-            name=f"pop_{pop.name}",
+            name=f"pop_{suffix}",
             **kwargs,
         )
         group.v = lif.v_rest
-        group.I_bias = np.tile(pop.bias * be.rate_scale_hz, batch) * b2.Hz
-        if 0 in analog:
-            group.I_analog = np.asarray(analog[0]).ravel() * b2.Hz
+        group.I_bias = np.concatenate([np.tile(p.bias * be.rate_scale_hz, batch) for p in pops]) * b2.Hz
+        if 0 in delays:
+            group.I_analog = stacked(0) * b2.Hz
         for d in delayed:
-            setattr(group, f"I_delayed_{d}", np.asarray(analog[d]).ravel() * b2.Hz)
+            setattr(group, f"I_delayed_{d}", stacked(d) * b2.Hz)
         if delayed:
             # Currents from delayed analog synapses switch on when their delay has elapsed.
             terms = " + ".join(f"I_delayed_{d} * int(t_in_timesteps == {d})" for d in delayed)
-            group.run_regularly(f"I_analog += {terms}", when="start", name=f"onset_{pop.name}")
-        if drive is not None:
-            # Input spikes' jumps, in the synapses slot as the input Synapses would add them (input_mode="drive").
-            drive.attach(group, refractory=lif.t_ref_ms > 0)
-            op = b2.NetworkOperation(drive, dt=dt, when="synapses", name=f"input_{pop.name}")
-            drive.timestep = op.clock.variables["timestep"]
-            self.operations.append(op)
-        return group
+            group.run_regularly(f"I_analog += {terms}", when="start", name=f"onset_{suffix}")
+        for pop in pops:
+            if pop.name in drives:
+                # Input spikes' jumps, in the synapses slot as the input Synapses would add them (input_mode="drive").
+                drive = drives[pop.name]
+                drive.attach(group, slices[pop.name], refractory=lif.t_ref_ms > 0)
+                op = b2.NetworkOperation(drive, dt=dt, when="synapses", name=f"input_{pop.name}")
+                drive.timestep = op.clock.variables["timestep"]
+                self.operations.append(op)
+        return group, slices
 
     def _synapses(self, b2: Any, proj: Projection, pre_group: Any, post_group: Any, dt: Any, index: int) -> Any | None:
         be, batch, circuit = self.be, self.batch, self.circuit

@@ -248,6 +248,18 @@ def test_populations_sharing_a_neuron_group_spike_as_in_groups_of_their_own(enco
     np.testing.assert_array_equal(np.asarray(merged_sim.groups["b"].v_[:]), separate.final_v["b"].ravel())
 
 
+def test_group_names_stay_distinct_whatever_the_population_names():
+    """A shared group's name cannot clash with a population's own group (an earlier "pop_a_and_1" did)."""
+    models = {"a": None, "b": None, "a_and_1": LIF(tau_m_ms=float("inf"), t_ref_ms=0.0),
+              "c": LIF(tau_m_ms=5.0), "d": LIF(tau_m_ms=5.0)}
+    circuit = Circuit("names", populations=[NeuronPopulation(n, 1, bias=2.0, neuron=m) for n, m in models.items()])
+    sim = backend(duration_ms=20.0).build(circuit, seed=0)
+    group_names = sorted(g.name for g in sim.network.objects if type(g).__name__ == "NeuronGroup")
+    assert group_names == ["pop_a_and_1", "pops_a_1", "pops_c_1"]
+    res = sim.run()
+    assert all(len(res.spikes[n]) >= 1 for n in models)
+
+
 def test_input_mode_auto_follows_the_synapse_mode():
     c = one_synapse_circuit(3)
     assert backend(synapse_mode="aggregate").choose_input_mode(c, 4) == "drive"

@@ -43,7 +43,7 @@ Batching and groups
 ``B`` samples run in ONE Brian2 run: a population of size ``n`` becomes ``B * n`` neurons
 (sample ``b``'s neuron ``i`` is its ``b * n + i``-th) and synapses only connect neurons of the
 same sample, so samples cannot talk to each other. Populations with the same neuron model share
-one NeuronGroup (``pop_FIRST`` or ``pop_FIRST_and_K`` for K more), one after the other: Brian2's
+one NeuronGroup (``pop_NAME`` for one, ``pops_FIRST_K`` for K more), one after the other: Brian2's
 per-step cost is mostly a fixed overhead per object, so one state update, threshold, reset and
 spike monitor serve them all. Each neuron's arithmetic is the same either way (tested).
 
@@ -430,7 +430,7 @@ class SpikingSimulation:
                                      np.asarray(mon.i[:], dtype=np.int64))
             steps, gidx = recorded[id(mon)]
             sl = self.neuron_slices[pop.name]
-            if len(gidx) and not (sl.start == 0 and gidx.max() < sl.stop):  # the group holds other populations
+            if len(gidx) and not (sl.start == 0 and gidx.max() < sl.stop):  # other populations' spikes too
                 mine = (gidx >= sl.start) & (gidx < sl.stop)
                 steps, gidx = steps[mine], gidx[mine] - sl.start
             key = steps * (batch * pop.size) + gidx  # by step, then neuron; no overflow: < n_steps * neurons
@@ -594,7 +594,7 @@ class _Builder:
             parents: dict[str, Any] = {}
             for pops in self._neuron_blocks():
                 group, block_slices = self._neuron_group(b2, pops, analog, dt, drives)
-                mon = b2.SpikeMonitor(group, record=True, name=f"spikes_{group.name[len('pop_'):]}")
+                mon = b2.SpikeMonitor(group, record=True, name=f"spikes_{group.name}")
                 objects += [group, mon]
                 for pop in pops:
                     sl = slices[pop.name] = block_slices[pop.name]
@@ -746,8 +746,9 @@ class _Builder:
             # A clamp longer than the run ends with it: same spikes, and Brian2 cannot take t_ref > 1e4 s
             # (a neuron's lastspike starts at -1e4 s) nor t_ref beyond int64 steps.
             kwargs["refractory"] = min(lif.t_ref_ms, be.duration_ms + be.dt_ms) * b2.ms
-        # Fixed names (see the module docstring): the population's, or the first one's and how many share it.
-        suffix = pops[0].name if len(pops) == 1 else f"{pops[0].name}_and_{len(pops) - 1}"
+        # A fixed name (see the module docstring), distinct from every other group's: "pop_" + the population's
+        # name, or "pops_" + the first population's name and how many more share the group.
+        name = f"pop_{pops[0].name}" if len(pops) == 1 else f"pops_{pops[0].name}_{len(pops) - 1}"
         group = b2.NeuronGroup(
             bounds[-1],
             "\n".join(lines),
@@ -758,7 +759,7 @@ class _Builder:
             method="exact" if lif.leaky else "euler",
             namespace=namespace,
             dt=dt,
-            name=f"pop_{suffix}",
+            name=name,
             **kwargs,
         )
         group.v = lif.v_rest
@@ -770,7 +771,7 @@ class _Builder:
         if delayed:
             # Currents from delayed analog synapses switch on when their delay has elapsed.
             terms = " + ".join(f"I_delayed_{d} * int(t_in_timesteps == {d})" for d in delayed)
-            group.run_regularly(f"I_analog += {terms}", when="start", name=f"onset_{suffix}")
+            group.run_regularly(f"I_analog += {terms}", when="start", name=f"onset_{name}")
         for pop in pops:
             if pop.name in drives:
                 # Input spikes' jumps, in the synapses slot as the input Synapses would add them (input_mode="drive").

@@ -18,7 +18,7 @@ def test_benchmark_quick_mode_writes_every_field(tmp_path):
                        capture_output=True, text=True, timeout=900)
     assert p.returncode == 0, p.stderr[-2000:]
     doc = json.loads((tmp_path / "bench.json").read_text())
-    assert set(doc) == {"work", "machine", "peers", "cold_start"}
+    assert set(doc) == {"work", "machine", "peers", "cold_start", "targets"}
     for peer in ("neurocompare (numpy)", "numpy", "nengo", "brian2_loop", "ann"):
         r = doc["peers"][peer]
         assert "error" not in r, (peer, r)
@@ -32,4 +32,16 @@ def test_benchmark_quick_mode_writes_every_field(tmp_path):
     assert doc["peers"]["neurocompare (numpy)"]["info"]["input_mode"] == "drive"
     assert set(doc["cold_start"]) == {"logic_gates"}  # quick mode; the full run adds every scenario and --all
     assert all(v["cold_s"] is not None and v["warm_s"] is not None for v in doc["cold_start"].values())
-    assert "| implementation |" in (tmp_path / "bench.md").read_text()
+    md = (tmp_path / "bench.md").read_text()
+    assert "| implementation |" in md and "| target |" in md
+    # every target is reported; those measured here carry a value and the verdict that value gives
+    targets = {t["target"]: t for t in doc["targets"]}
+    assert len(targets) == 7
+    best = min(doc["peers"][p]["median_s"] for p in doc["peers"] if p.startswith("neurocompare"))
+    ratio = targets["<= 1.0x plain numpy"]
+    assert ratio["value"] == pytest.approx(best / doc["peers"]["numpy"]["median_s"], rel=1e-9)
+    assert ratio["met"] is (ratio["value"] <= 1.0)
+    gates = targets["run logic_gates cold < 10 s"]
+    assert gates["value"] == doc["cold_start"]["logic_gates"]["cold_s"] and gates["met"] is (gates["value"] < 10.0)
+    assert targets["run --all warm < 15 s"]["value"] is None and targets["run --all warm < 15 s"]["met"] is None
+    assert all(t["met"] in (True, False) for t in doc["targets"] if t["value"] is not None)

@@ -18,10 +18,10 @@ from .backends.spiking import SpikingBackend
 from .circuit import Circuit, NeuronPopulation, Projection
 from .compare import Comparison, Panel
 from .encoding import Encoding
-from .errors import ParameterError
+from .errors import ParameterError, UnknownNameError
 from .metrics import Metric, readout
-from .results import Result
 from .neurons import LIF
+from .results import Result
 
 __all__ = [
     "FICurve",
@@ -145,6 +145,8 @@ def run_side_by_side(backend: SpikingBackend, circuits: Sequence[Circuit], x: np
     else, so each copy's spikes are those of its own run with the same seed; Brian2's per-step
     overhead is paid once instead of once per circuit.
     """
+    if not circuits:
+        raise ParameterError("run_side_by_side: give at least one circuit.")
     first = circuits[0]
     pops, projs = [], []
     for k, c in enumerate(circuits):
@@ -279,7 +281,13 @@ def gate_robustness(
     jittered input) and a "delays" condition (the first condition with every projection delayed by
     ``delay_ms``) gives ``{gate}_agreement_{condition}`` = fraction of rows x trials where the spiking
     output equals the artificial one. The first condition is also reported as ``{gate}_agreement``.
+    All gates run side by side: one Brian2 run for the truth tables and one per condition.
     """
+    unknown = [g for g in gates if g not in TRUTH]
+    if not gates or unknown:
+        raise UnknownNameError(f"gate_robustness: gates must be some of {', '.join(TRUTH)}; got {list(gates)}.")
+    if not conditions:
+        raise ParameterError("gate_robustness: give at least one noise condition (name -> SpikingBackend).")
     metrics: dict[str, Metric] = {}
     table: list[list[str]] = []
     bars: dict[str, list[float]] = {}

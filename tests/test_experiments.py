@@ -1,0 +1,59 @@
+"""Shared experiments: the logic-gate robustness study runs its gates side by side."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from neurocompare import LIF, Circuit, InputPopulation, NeuronPopulation, Projection, Regular, SpikingBackend
+from neurocompare.errors import ParameterError, UnknownNameError
+from neurocompare.experiments import gate_robustness, run_side_by_side, trial_agreement, with_delays
+
+IF = LIF(tau_m_ms=float("inf"), reset="subtract", t_ref_ms=0.0)
+ROWS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+
+
+def gate(name: str) -> Circuit:
+    if name == "and":
+        return Circuit("and", inputs=[InputPopulation("x", 2)], projections=[Projection("x", "out", [[2, 2]], 0.5)],
+                       populations=[NeuronPopulation("out", 1, bias=-1.5, neuron=IF)])
+    return Circuit("xor", inputs=[InputPopulation("x", 2)],
+                   populations=[NeuronPopulation("hidden", 2, bias=[0.0, -1.5], neuron=IF),
+                                NeuronPopulation("out", 1, neuron=IF)],
+                   projections=[Projection("x", "hidden", [[2, 2], [2, 2]], 0.5),
+                                Projection("hidden", "out", [[2, -8]], 0.5, delay_ms=0.3)])
+
+
+def test_gates_side_by_side_give_each_gates_own_agreement():
+    """One run per condition for all gates = the agreement each gate gets in runs of its own."""
+    be = dict(duration_ms=40.0, rate_scale_hz=100.0, target="numpy")
+    conditions = {"poisson": SpikingBackend(encoding="poisson", **be),
+                  "jitter": SpikingBackend(encoding=Regular(3.0), **be)}
+    gates = {"and": gate("and"), "xor": gate("xor")}
+    trials, threshold, delay = 6, 0.25, 15.0
+    metrics, panels = gate_robustness(gates, ROWS, deterministic=SpikingBackend(encoding="regular", **be),
+                                      conditions=conditions, delay_ms=delay, trials=trials, seed=3,
+                                      threshold=threshold)
+    values = []
+    for name, circuit in gates.items():
+        for label, backend in (*conditions.items(), ("delays", conditions["poisson"])):
+            c = with_delays(circuit, {p.name: delay for p in circuit.projections}) if label == "delays" else circuit
+            alone, _ = trial_agreement(c, ROWS, trials=trials, spiking=backend, seed=3, threshold=threshold,
+                                       output="out")
+            assert metrics[f"{name}_agreement_{label}"].value == alone, (name, label)
+            values.append(alone)
+    assert 0 < min(values) and len(set(values)) > 1, "guard: noisy trials, and not one agreement everywhere"
+    assert metrics["and_truth_table_correct_spiking"].value == 1.0
+    assert [p.name for p in panels] == ["truth_tables", "gate_robustness"]
+
+
+def test_gate_robustness_and_side_by_side_runs_reject_bad_input():
+    be = SpikingBackend(duration_ms=10.0, target="numpy")
+    with pytest.raises(UnknownNameError, match=r"gates must be some of and, or, xor; got \['nand'\]"):
+        gate_robustness({"nand": gate("and")}, ROWS, deterministic=be, conditions={"p": be}, delay_ms=1.0,
+                        trials=2, seed=0, threshold=0.25)
+    with pytest.raises(ParameterError, match="at least one noise condition"):
+        gate_robustness({"and": gate("and")}, ROWS, deterministic=be, conditions={}, delay_ms=1.0, trials=2,
+                        seed=0, threshold=0.25)
+    with pytest.raises(ParameterError, match="at least one circuit"):
+        run_side_by_side(be, [], ROWS, seed=0)

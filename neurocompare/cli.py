@@ -281,7 +281,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", metavar="DIR", help="a report folder written by 'neurocompare run'")
     p.set_defaults(func=cmd_report)
 
-
     p = sub.add_parser(
         "sweep", parents=[common], help="run a scenario over a grid of options x seeds, in parallel, resumable",
         description="Run a scenario's comparison for every combination of --param values and seeds 0..N-1, on an "

@@ -430,7 +430,7 @@ class SpikingSimulation:
                                      np.asarray(mon.i[:], dtype=np.int64))
             steps, gidx = recorded[id(mon)]
             sl = self.neuron_slices[pop.name]
-            if len(gidx) and not (sl.start == 0 and gidx.max() < sl.stop):  # other populations' spikes too
+            if sl != slice(0, mon.source.N):  # the group holds other populations too: keep this one's spikes
                 mine = (gidx >= sl.start) & (gidx < sl.stop)
                 steps, gidx = steps[mine], gidx[mine] - sl.start
             key = steps * (batch * pop.size) + gidx  # by step, then neuron; no overflow: < n_steps * neurons
@@ -591,7 +591,6 @@ class _Builder:
             self.operations: list[Any] = []
             spike_monitors: dict[str, Any] = {}
             slices: dict[str, slice] = {}  # each population's neurons in its group
-            parents: dict[str, Any] = {}
             for pops in self._neuron_blocks():
                 group, block_slices = self._neuron_group(b2, pops, analog, dt, drives)
                 mon = b2.SpikeMonitor(group, record=True, name=f"spikes_{group.name}")
@@ -599,7 +598,6 @@ class _Builder:
                 for pop in pops:
                     sl = slices[pop.name] = block_slices[pop.name]
                     groups[pop.name] = group if len(pops) == 1 else group[sl]
-                    parents[pop.name] = group
                     spike_monitors[pop.name] = mon
             objects.extend(self.operations)
             # Synapses ------------------------------------------------------------
@@ -616,7 +614,7 @@ class _Builder:
             for name, neurons in self.record.items():
                 size = circuit.population(name).size
                 idx = (np.arange(batch)[:, None] * size + neurons[None, :]).ravel()
-                mon = b2.StateMonitor(parents[name], "v", record=idx + slices[name].start, dt=dt, name=f"v_{name}")
+                mon = b2.StateMonitor(groups[name], "v", record=idx, dt=dt, name=f"v_{name}")
                 state_monitors[name] = (mon, neurons)
                 objects.append(mon)
             network = b2.Network(*objects)

@@ -210,7 +210,7 @@ def child(args) -> None:
     work = np.load(args.work, allow_pickle=True)["work"].item()
     # one-time imports are not simulation time: load the simulator before the clock starts
     if args.child in ("neurocompare", "brian2_loop"):
-        from neurocompare.backends.spiking import import_brian2
+        from neurocompare.backends.brian2 import import_brian2
 
         import_brian2()
     elif args.child == "nengo":

@@ -27,9 +27,10 @@ from .errors import (
     SimulationError,
     UnknownNameError,
 )
-from .neurons import LIF
+from .models import LIF
 from .results import Result, SpikeTrains, VoltageTrace
-from .training import TrainedNetwork, load_digits_split, train_mlp
+from .datasets import load_digits_split
+from .training import TrainedNetwork, train_mlp
 
 try:
     __version__ = version("neurocompare")

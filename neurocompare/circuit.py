@@ -5,7 +5,7 @@ about backends. Its pieces:
 
 - :class:`InputPopulation` -- ``size`` input channels whose values the caller provides;
 - :class:`NeuronPopulation` -- ``size`` neurons with a per-neuron ``bias``, the ``activation``
-  used by the artificial side, and optional :class:`~neurocompare.neurons.LIF` parameters
+  used by the artificial side, and optional :class:`~neurocompare.models.LIF` parameters
   for the spiking side;
 - :class:`Projection` -- ``pre -> post`` connections as an integer matrix of **synapse
   counts** of shape ``(post.size, pre.size)`` (``counts[k, j]`` synapses from pre neuron
@@ -36,7 +36,7 @@ import numpy as np
 
 from .activations import BUILTIN_ACTIVATIONS
 from .errors import CircuitError, InputError, ParameterError
-from .neurons import LIF
+from .models import LIF
 
 __all__ = [
     "InputPopulation",

@@ -71,7 +71,7 @@ def _options(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from .scenario import find_scenarios
+    from .scenarios import find_scenarios
 
     scenarios = find_scenarios(args.scenarios or ())
     width = max(len(n) for n in scenarios)
@@ -81,7 +81,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .scenario import DEFAULT_OUTPUT_ROOT, find_scenarios, get_scenario, load_scenario, parse_option, \
+    from .scenarios import DEFAULT_OUTPUT_ROOT, find_scenarios, get_scenario, load_scenario, parse_option, \
         run_scenario, scenario_options
 
     extra = args.scenarios or ()
@@ -139,13 +139,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _import_simulator() -> None:
     """Worker set-up: Brian2's first import must happen in a main thread (it installs a signal handler)."""
-    from .backends.spiking import import_brian2
+    from .backends.brian2 import import_brian2
 
     import_brian2()
 
 
 def _timed_run(name: str, out: Path, seed: int, quick: bool, opts: dict[str, Any], extra: Sequence[str]) -> float:
-    from .scenario import run_scenario
+    from .scenarios import run_scenario
 
     start = time.perf_counter()
     run_scenario(name, out_dir=out, seed=seed, quick=quick, options=opts, extra_dirs=extra)
@@ -185,7 +185,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from .scenario import get_scenario, load_scenario, scenario_options
+    from .scenarios import get_scenario, load_scenario, scenario_options
     from .sweep import RESULTS_FILE, parse_values, sweep
 
     extra = args.scenarios or ()

@@ -13,19 +13,15 @@ run with the delays changed (the wires row), then measures everything listed in
 
 from __future__ import annotations
 
-import html
-import importlib.metadata
 import math
-import platform
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
 from .backends.artificial import ArtificialBackend
-from .backends.spiking import SpikingBackend
+from .backends.brian2 import SpikingBackend
 from .circuit import Circuit, NeuronPopulation, Projection, normalize_inputs
 from .errors import InputError, ParameterError, UnknownNameError
 from .metrics import (
@@ -46,114 +42,10 @@ from .metrics import (
     step_activity,
     synaptic_events,
 )
-from .results import Result, _jsonable
+from .comparison import SEED_TABLE, Comparison, TableRow
+from .results import Result
 
-__all__ = ["compare", "Comparison", "TableRow", "Panel", "SEED_TABLE", "versions"]
-
-#: The classic table's words, per row: (real neuron, artificial neuron).
-SEED_TABLE: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {
-        "amplitude coding": ("pulses (spikes)", "real values"),
-        "timing": ("asynchronous", "synchronous"),
-        "nonlinearity": ("threshold", "programmable function (ReLU, sigmoid, tanh)"),
-        "wires": ("axons", "electrical wires in a chip"),
-        "weights": ("stored in synapses (how many synapses connect two cells)", "stored in computer memory"),
-        "cost": ("synaptic events (accumulate per spike per synapse)", "multiply-accumulates (every weight, every pass)"),
-    }
-)
-
-_PANEL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,48}$")
-PANEL_KINDS = ("lines", "bars", "table", "heatmap", "images")
-
-
-def versions() -> dict[str, str]:
-    """Versions of Python and the packages a result depends on."""
-    out = {"python": platform.python_version()}
-    for pkg in ("neurocompare", "brian2", "numpy", "scipy", "matplotlib"):
-        try:
-            out[pkg] = importlib.metadata.version(pkg)
-        except importlib.metadata.PackageNotFoundError:
-            out[pkg] = "not installed"
-    return out
-
-
-@dataclass(frozen=True)
-class TableRow:
-    """One row of the real-vs-artificial table with the two measured columns."""
-
-    aspect: str
-    real_neuron: str
-    artificial_neuron: str
-    measured_spiking: str
-    measured_artificial: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {
-            "aspect": self.aspect,
-            "real_neuron": self.real_neuron,
-            "artificial_neuron": self.artificial_neuron,
-            "measured_spiking": self.measured_spiking,
-            "measured_artificial": self.measured_artificial,
-        }
-
-
-@dataclass(frozen=True, eq=False)
-class Panel:
-    """Extra report content from plain data, re-renderable from the saved report.
-
-    ``kind`` is ``"lines"`` / ``"bars"`` (``x`` and one y array per label in ``series``, optional
-    ``errors`` of the same shapes), ``"heatmap"`` (``series={"values": 2-D array}``, optional
-    ``x``/``y`` tick labels in ``columns``/``rows``), ``"images"`` (``series={"images": (n, h, w)}``,
-    one title per image in ``columns``) or ``"table"`` (``columns`` and ``rows``).
-    """
-
-    name: str
-    title: str
-    caption: str
-    kind: str
-    x: Any = None
-    series: Mapping[str, Any] = field(default_factory=dict)
-    errors: Mapping[str, Any] = field(default_factory=dict)
-    xlabel: str = ""
-    ylabel: str = ""
-    columns: Sequence[str] = ()
-    rows: Sequence[Sequence[Any]] = ()
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not _PANEL_NAME.match(self.name):
-            raise ParameterError(
-                f"Panel name must be lower-case letters, digits and '_' (it becomes a file name); got {self.name!r}."
-            )
-        if self.kind not in PANEL_KINDS:
-            raise UnknownNameError(f"Panel {self.name!r}: unknown kind {self.kind!r}; valid: {', '.join(PANEL_KINDS)}.")
-        object.__setattr__(self, "x", None if self.x is None else np.asarray(self.x))
-        object.__setattr__(self, "series", MappingProxyType({k: np.asarray(v, dtype=float) for k, v in self.series.items()}))
-        object.__setattr__(self, "errors", MappingProxyType({k: np.asarray(v, dtype=float) for k, v in self.errors.items()}))
-        object.__setattr__(self, "columns", tuple(str(c) for c in self.columns))
-        object.__setattr__(self, "rows", tuple(tuple(str(c) for c in r) for r in self.rows))
-
-    def to_state(self, prefix: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-        arrays = {f"{prefix}.s.{k}": v for k, v in self.series.items()}
-        arrays.update({f"{prefix}.e.{k}": v for k, v in self.errors.items()})
-        if self.x is not None:
-            arrays[f"{prefix}.x"] = self.x
-        meta = {
-            "name": self.name, "title": self.title, "caption": self.caption, "kind": self.kind,
-            "series": list(self.series), "errors": list(self.errors), "has_x": self.x is not None,
-            "xlabel": self.xlabel, "ylabel": self.ylabel, "columns": list(self.columns),
-            "rows": [list(r) for r in self.rows],
-        }
-        return meta, arrays
-
-    @classmethod
-    def from_state(cls, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray], prefix: str) -> "Panel":
-        return cls(
-            name=meta["name"], title=meta["title"], caption=meta["caption"], kind=meta["kind"],
-            x=arrays[f"{prefix}.x"] if meta["has_x"] else None,
-            series={k: arrays[f"{prefix}.s.{k}"] for k in meta["series"]},
-            errors={k: arrays[f"{prefix}.e.{k}"] for k in meta["errors"]},
-            xlabel=meta["xlabel"], ylabel=meta["ylabel"], columns=meta["columns"], rows=meta["rows"],
-        )
+__all__ = ["compare", "MetricData"]
 
 
 @dataclass
@@ -179,155 +71,6 @@ class MetricData:
     energy: dict[str, float]
     energy_mem: dict[str, float]
 
-
-@dataclass(frozen=True, eq=False)
-class Comparison:
-    """Both runs of one circuit on one batch of inputs, the measurements and the table.
-
-    Attributes
-    ----------
-    name : str
-        Scenario or circuit name (used in reports).
-    circuit, inputs, ann, snn
-        The circuit, the input values, and the two results.
-    output, readout, threshold
-        Which population is the answer and how it is read (``argmax`` or ``threshold``).
-    metrics : mapping name -> Metric
-    table : tuple of TableRow
-    curves : mapping name -> array
-        Data behind the figures (transfer sweep, agreement vs time, delay variant).
-    parameters : mapping
-        dt, duration, encoding, code-generation target, rate scale, seed, ...
-    extras : tuple of Panel
-        Scenario-specific figures and tables.
-    """
-
-    name: str
-    circuit: Circuit
-    inputs: Mapping[str, np.ndarray]
-    ann: Result
-    snn: Result
-    output: str
-    readout: str
-    threshold: float
-    seed: int
-    metrics: Mapping[str, Metric]
-    table: tuple[TableRow, ...]
-    curves: Mapping[str, np.ndarray]
-    parameters: Mapping[str, Any]
-    extras: tuple[Panel, ...] = ()
-
-    def metric(self, name: str) -> float:
-        """The value of one metric."""
-        try:
-            return self.metrics[name].value
-        except KeyError:
-            raise UnknownNameError(f"Comparison {self.name!r}: no metric {name!r}; valid: {', '.join(self.metrics)}.") from None
-
-    def with_extras(
-        self, *, metrics: Mapping[str, Metric] | None = None, panels: Sequence[Panel] = ()
-    ) -> "Comparison":
-        """A copy with scenario-specific metrics and panels added."""
-        merged = dict(self.metrics)
-        for name, m in (metrics or {}).items():
-            if not isinstance(m, Metric):
-                raise ParameterError(f"Comparison.with_extras: metric {name!r} must be a Metric; got {m!r}.")
-            merged[name] = m
-        names = [p.name for p in (*self.extras, *panels)]
-        dup = {n for n in names if names.count(n) > 1}
-        if dup:
-            raise ParameterError(f"Comparison.with_extras: duplicate panel name(s) {', '.join(sorted(dup))}.")
-        return replace(self, metrics=MappingProxyType(merged), extras=(*self.extras, *panels))
-
-    def table_markdown(self) -> str:
-        """The table as GitHub-flavoured Markdown."""
-        head = "| aspect | real neuron | artificial neuron | measured: spiking | measured: artificial |"
-        lines = [head, "|---|---|---|---|---|"]
-        for r in self.table:
-            cells = [r.aspect, r.real_neuron, r.artificial_neuron, r.measured_spiking, r.measured_artificial]
-            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-        return "\n".join(lines)
-
-    def table_html(self) -> str:
-        """The table as an HTML ``<table>``."""
-        head = "".join(
-            f"<th>{h}</th>"
-            for h in ("aspect", "real neuron", "artificial neuron", "measured: spiking", "measured: artificial")
-        )
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in (
-                r.aspect, r.real_neuron, r.artificial_neuron, r.measured_spiking, r.measured_artificial)) + "</tr>"
-            for r in self.table
-        )
-        return f'<table class="nc-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-    def _repr_html_(self) -> str:
-        p = self.parameters
-        return (
-            f"<p><b>{html.escape(self.name)}</b>: spiking target {html.escape(str(p.get('target')))}, "
-            f"dt {p.get('dt_ms')} ms, {p.get('duration_ms')} ms, seed {self.seed}</p>" + self.table_html()
-        )
-
-    def __repr__(self) -> str:
-        return (
-            f"Comparison({self.name!r}, batch={self.ann.batch_size}, output={self.output!r}, "
-            f"output_agreement={self.metrics['output_agreement'].value:.3f})"
-        )
-
-    # ---------------------------------------------------------- persistence
-    def to_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-        """(JSON-ready metadata, arrays): everything needed to re-render the report."""
-        ann_meta, arrays = self.ann.to_state("ann")
-        snn_meta, snn_arrays = self.snn.to_state("snn")
-        arrays.update(snn_arrays)
-        arrays.update({f"input.{k}": v for k, v in self.inputs.items()})
-        arrays.update({f"curve.{k}": v for k, v in self.curves.items()})
-        panels = []
-        for i, panel in enumerate(self.extras):
-            pm, pa = panel.to_state(f"panel{i}")
-            panels.append(pm)
-            arrays.update(pa)
-        meta = {
-            "name": self.name,
-            "circuit": self.circuit.to_dict(),
-            "inputs": list(self.inputs),
-            "ann": ann_meta,
-            "snn": snn_meta,
-            "output": self.output,
-            "readout": self.readout,
-            "threshold": self.threshold,
-            "seed": self.seed,
-            "metrics": {k: m.to_dict() for k, m in self.metrics.items()},
-            "table": [r.to_dict() for r in self.table],
-            "curves": list(self.curves),
-            "parameters": _jsonable(dict(self.parameters)),
-            "panels": panels,
-        }
-        return meta, arrays
-
-    @classmethod
-    def from_state(cls, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> "Comparison":
-        """Inverse of :meth:`to_state`."""
-        metrics = {
-            k: Metric(math.nan if m["value"] is None else float(m["value"]), m["unit"], m["description"])
-            for k, m in meta["metrics"].items()
-        }
-        return cls(
-            name=meta["name"],
-            circuit=Circuit.from_dict(meta["circuit"], source="saved comparison"),
-            inputs={k: arrays[f"input.{k}"] for k in meta["inputs"]},
-            ann=Result.from_state(meta["ann"], arrays, "ann"),
-            snn=Result.from_state(meta["snn"], arrays, "snn"),
-            output=meta["output"],
-            readout=meta["readout"],
-            threshold=float(meta["threshold"]),
-            seed=int(meta["seed"]),
-            metrics=MappingProxyType(metrics),
-            table=tuple(TableRow(**r) for r in meta["table"]),
-            curves=MappingProxyType({k: arrays[f"curve.{k}"] for k in meta["curves"]}),
-            parameters=MappingProxyType(dict(meta["parameters"])),
-            extras=tuple(Panel.from_state(pm, arrays, f"panel{i}") for i, pm in enumerate(meta["panels"])),
-        )
 
 
 # --------------------------------------------------------------------------- compare

@@ -55,7 +55,7 @@ from .backends.artificial import ArtificialBackend
 from .circuit import Circuit, InputPopulation, NeuronPopulation, Projection
 from .encoding import stream_seed
 from .errors import CircuitError, InputError, NeurocompareWarning, ParameterError
-from .neurons import LIF
+from .models import LIF
 
 if TYPE_CHECKING:  # pragma: no cover
     from .training import TrainedNetwork

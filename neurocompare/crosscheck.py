@@ -1,7 +1,7 @@
 """Cross-check the Brian2 backend against the independent numpy reference, spike for spike.
 
 :func:`crosscheck` runs one circuit on one batch of inputs through both
-:class:`~neurocompare.backends.spiking.SpikingBackend` (Brian2) and
+:class:`~neurocompare.backends.brian2.SpikingBackend` (Brian2) and
 :class:`~neurocompare.backends.reference.ReferenceBackend` (plain numpy, no code shared),
 with the same options and seed, and compares every population's spike trains. The input
 spikes come from the same encoding code in both, so on any encoding (Poisson included) the
@@ -25,7 +25,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from .backends.reference import ReferenceBackend
-from .backends.spiking import SpikingBackend
+from .backends.brian2 import SpikingBackend
 from .circuit import Circuit
 from .errors import ParameterError, SimulationError, UnknownNameError
 from .results import Result, SpikeTrains
@@ -190,7 +190,7 @@ def crosscheck(
     record_voltage : mapping population -> neuron indices, optional
         Also record these membrane potentials and report the largest difference.
     **backend_options
-        Options of :class:`~neurocompare.backends.spiking.SpikingBackend` (``duration_ms``,
+        Options of :class:`~neurocompare.backends.brian2.SpikingBackend` (``duration_ms``,
         ``dt_ms``, ``encoding``, ``rate_scale_hz``, ``neuron``, ``target``,
         ``synapse_mode``, ``input_mode``); the last three are used by the Brian2 run only.
 

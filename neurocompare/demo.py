@@ -13,7 +13,7 @@ import numpy as np
 
 from .backends import SpikingBackend
 from .circuit import Circuit, InputPopulation, NeuronPopulation, Projection
-from .neurons import LIF
+from .models import LIF
 
 __all__ = ["xor_circuit", "build_circuit", "XOR_INPUTS", "run", "main"]
 

@@ -3,7 +3,7 @@
 `Neo <https://neuralensemble.org/neo/>`_ (Garcia et al. 2014, Front. Neuroinform. 8:10)
 represents a spike train as a ``neo.SpikeTrain``: spike times as a ``quantities`` array with
 explicit units, plus ``t_start``/``t_stop``. neurocompare keeps times in milliseconds
-(:mod:`neurocompare.neurons`); every train exported here carries the unit ``ms`` explicitly,
+(:mod:`neurocompare.models`); every train exported here carries the unit ``ms`` explicitly,
 so Neo/Elephant code that rescales to seconds gets seconds, never a factor of 1000 off.
 
 Neo is optional: ``pip install neurocompare[neo]`` (or ``pip install neo``). Importing this

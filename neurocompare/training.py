@@ -17,142 +17,28 @@ computes, for hidden layers ``l = 1..L-1`` and the output layer ``L``::
 Weights are stored in the circuit's orientation, ``W_l`` of shape ``(out, in)`` = (post, pre),
 the transpose of scikit-learn's ``coefs_`` (in, out).
 
-:func:`log_to_mlflow` sends a trained network's parameters, per-epoch metrics and figure files to
-an MLflow tracking store (optional dependency: ``pip install "neurocompare[mlflow]"``).
-This module draws nothing; :mod:`neurocompare.plots` turns the data exposed here into figures.
+:mod:`neurocompare.tracking` sends a trained network's parameters, per-epoch metrics and figure files
+to an MLflow tracking store; :mod:`neurocompare.datasets` loads the data.
+This module draws nothing; :mod:`neurocompare.report.figures` turns the data exposed here into figures.
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib.util
 import logging
 import math
-import os
-import time
-import warnings
+from numbers import Integral
 from dataclasses import dataclass, field
-from numbers import Integral, Real
-from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .errors import BackendError, InputError, ParameterError
+from ._validation import check_int, check_real, frozen
+from .datasets import DigitsSplit, _import_sklearn, load_digits_split
+from .errors import InputError, ParameterError
 
-__all__ = [
-    "DigitsSplit",
-    "TrainingHistory",
-    "TrainedNetwork",
-    "load_digits_split",
-    "train_mlp",
-    "log_to_mlflow",
-    "DEFAULT_TRACKING_URI",
-]
+__all__ = ["TrainingHistory", "TrainedNetwork", "train_mlp"]
 
 log = logging.getLogger(__name__)
-
-#: Where :func:`log_to_mlflow` writes when no tracking URI is given (relative to the working folder).
-DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
-
-_SKLEARN_HINT = 'install scikit-learn ("pip install scikit-learn")'
-
-
-def _import_sklearn() -> Any:
-    try:
-        from sklearn import datasets, model_selection, neural_network
-    except ImportError as exc:  # pragma: no cover - scikit-learn is a dependency
-        raise BackendError(f"neurocompare.training needs scikit-learn; {_SKLEARN_HINT}: {exc}") from exc
-    return datasets, model_selection, neural_network
-
-
-def _frozen(a: Any, dtype: Any = float) -> np.ndarray:
-    arr = np.array(a, dtype=dtype, copy=True)
-    arr.setflags(write=False)
-    return arr
-
-
-def _check_int(owner: str, name: str, value: Any, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ParameterError(f"{owner}: {name} must be an integer >= {minimum}; got {value!r}.")
-    return int(value)
-
-
-def _check_real(owner: str, name: str, value: Any, *, low: float, high: float | None = None,
-                low_open: bool = True) -> float:
-    ok = not isinstance(value, bool) and isinstance(value, Real) and math.isfinite(value)
-    ok = ok and (value > low if low_open else value >= low) and (high is None or value < high)
-    if not ok:
-        rng = f"{'>' if low_open else '>='} {low:g}" + (f" and < {high:g}" if high is not None else "")
-        raise ParameterError(f"{owner}: {name} must be a finite number {rng}; got {value!r}.")
-    return float(value)
-
-
-# ----------------------------------------------------------------------------------- data
-@dataclass(frozen=True, eq=False)
-class DigitsSplit:
-    """The 8x8 digits, pixels scaled to [0, 1], split into stratified train and test sets.
-
-    Attributes
-    ----------
-    x_train, x_test : float arrays, shape (n, 64)
-        Pixel values / 16, row-major 8x8 images.
-    y_train, y_test : int arrays, shape (n,)
-        Digit labels 0..9.
-    seed : int
-        ``random_state`` of the split.
-    test_fraction : float
-    """
-
-    x_train: np.ndarray
-    x_test: np.ndarray
-    y_train: np.ndarray
-    y_test: np.ndarray
-    seed: int
-    test_fraction: float
-
-    def __post_init__(self) -> None:
-        for name, dtype in (("x_train", float), ("x_test", float), ("y_train", np.int64), ("y_test", np.int64)):
-            object.__setattr__(self, name, _frozen(getattr(self, name), dtype))
-
-
-def load_digits_split(*, test_fraction: float = 0.2, seed: int = 0) -> DigitsSplit:
-    """Scikit-learn's bundled 8x8 digits, scaled to [0, 1], in a seeded stratified split.
-
-    Parameters
-    ----------
-    test_fraction : float
-        Fraction of the 1797 images held out for testing, in (0, 1). Default 0.2 (360 images).
-    seed : int
-        ``random_state`` of :func:`sklearn.model_selection.train_test_split`; the split keeps the
-        class proportions (``stratify=y``).
-
-    Returns
-    -------
-    DigitsSplit
-
-    Notes
-    -----
-    x = pixel / 16, so every input lies in [0, 1] (Alpaydin & Kaynak 1998; the copy bundled with
-    scikit-learn, :func:`sklearn.datasets.load_digits`; nothing is downloaded).
-    """
-    owner = "load_digits_split"
-    test_fraction = _check_real(owner, "test_fraction", test_fraction, low=0.0, high=1.0)
-    seed = _check_int(owner, "seed", seed, minimum=0)
-    datasets, model_selection, _ = _import_sklearn()
-    digits = datasets.load_digits()
-    x = np.asarray(digits.data, dtype=float) / 16.0
-    y = np.asarray(digits.target, dtype=np.int64)
-    try:
-        x_train, x_test, y_train, y_test = model_selection.train_test_split(
-            x, y, test_size=test_fraction, stratify=y, random_state=seed
-        )
-    except ValueError as exc:  # e.g. a test set smaller than the number of classes
-        raise ParameterError(
-            f"{owner}: test_fraction={test_fraction!r} cannot be split stratified over 10 classes ({exc}); "
-            "use a fraction between about 0.01 and 0.99."
-        ) from None
-    return DigitsSplit(x_train, x_test, y_train, y_test, seed, test_fraction)
 
 
 # ---------------------------------------------------------------------------- history
@@ -182,11 +68,11 @@ class TrainingHistory:
     test_accuracy: np.ndarray
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "epochs", _frozen(self.epochs, np.int64))
-        object.__setattr__(self, "weights", tuple(_frozen(w) for w in self.weights))
-        object.__setattr__(self, "biases", tuple(_frozen(b) for b in self.biases))
+        object.__setattr__(self, "epochs", frozen(self.epochs, np.int64))
+        object.__setattr__(self, "weights", tuple(frozen(w) for w in self.weights))
+        object.__setattr__(self, "biases", tuple(frozen(b) for b in self.biases))
         for name in ("loss", "train_accuracy", "test_accuracy"):
-            object.__setattr__(self, name, _frozen(getattr(self, name)))
+            object.__setattr__(self, name, frozen(getattr(self, name)))
         n = len(self.epochs)
         lengths = {len(w) for w in (*self.weights, *self.biases, self.loss, self.train_accuracy, self.test_accuracy)}
         if lengths - {n}:
@@ -301,10 +187,10 @@ class TrainedNetwork:
     hyperparameters: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "weights", tuple(_frozen(w) for w in self.weights))
-        object.__setattr__(self, "biases", tuple(_frozen(b) for b in self.biases))
+        object.__setattr__(self, "weights", tuple(frozen(w) for w in self.weights))
+        object.__setattr__(self, "biases", tuple(frozen(b) for b in self.biases))
         for name, dtype in (("x_train", float), ("x_test", float), ("y_train", np.int64), ("y_test", np.int64)):
-            object.__setattr__(self, name, _frozen(getattr(self, name), dtype))
+            object.__setattr__(self, name, frozen(getattr(self, name), dtype))
         object.__setattr__(self, "hyperparameters", dict(self.hyperparameters))  # a copy; stays picklable
 
     @property
@@ -409,13 +295,13 @@ def train_mlp(
     if not hidden:
         raise ParameterError(f"{owner}: hidden must name at least one hidden layer, e.g. (32,); got ().")
     for h in hidden:
-        _check_int(owner, "every hidden size", h, minimum=1)
+        check_int(owner, "every hidden size", h, minimum=1)
     hidden = tuple(int(h) for h in hidden)
-    epochs = _check_int(owner, "epochs", epochs, minimum=1)
-    seed = _check_int(owner, "seed", seed, minimum=0)
-    batch_size = _check_int(owner, "batch_size", batch_size, minimum=1)
-    learning_rate = _check_real(owner, "learning_rate", learning_rate, low=0.0)
-    alpha = _check_real(owner, "alpha", alpha, low=0.0, low_open=False)
+    epochs = check_int(owner, "epochs", epochs, minimum=1)
+    seed = check_int(owner, "seed", seed, minimum=0)
+    batch_size = check_int(owner, "batch_size", batch_size, minimum=1)
+    learning_rate = check_real(owner, "learning_rate", learning_rate, low=0.0)
+    alpha = check_real(owner, "alpha", alpha, low=0.0, low_open=False)
     if data is None:
         data = load_digits_split(test_fraction=test_fraction, seed=seed)
     elif not isinstance(data, DigitsSplit):
@@ -486,119 +372,3 @@ def train_mlp(
     log.info("trained %s network for %d epochs: test accuracy %.4f",
              "-".join(map(str, hyper["layer_sizes"])), epochs, test_acc[-1])
     return trained
-
-
-# ----------------------------------------------------------------------------- MLflow
-def _import_mlflow() -> Any:
-    try:
-        import mlflow
-    except ImportError as exc:
-        raise BackendError(
-            "log_to_mlflow needs MLflow, which is not installed: "
-            "pip install \"neurocompare[mlflow]\" (mlflow-skinny, plus sqlalchemy and alembic for the "
-            f"sqlite store) ({exc})."
-        ) from exc
-    return mlflow
-
-
-def log_to_mlflow(
-    trained: TrainedNetwork,
-    *,
-    tracking_uri: str | None = None,
-    experiment: str = "neurocompare",
-    run_name: str | None = None,
-    figures: Iterable[str | os.PathLike] | None = None,
-    extra_params: Mapping[str, Any] | None = None,
-    extra_metrics: Mapping[str, float] | None = None,
-    artifact_location: str | None = None,
-) -> str:
-    """Log a trained network to an MLflow tracking store; return the run id.
-
-    Logged: the hyper-parameters and seed as parameters; ``loss``, ``train_accuracy`` and
-    ``test_accuracy`` of every epoch as metrics with ``step = epoch``; ``extra_metrics`` (e.g.
-    spiking accuracy) once; every file in ``figures`` as an artifact.
-
-    Parameters
-    ----------
-    trained : TrainedNetwork
-    tracking_uri : str, optional
-        MLflow tracking URI. Default :data:`DEFAULT_TRACKING_URI`, a sqlite file ``mlflow.db`` in
-        the current folder (artifacts then go to MLflow's default ``./mlruns``).
-    experiment : str
-        Experiment name, created if missing.
-    run_name : str, optional
-    figures : iterable of paths, optional
-        Existing files (PNG, PDF...) to store with the run.
-    extra_params, extra_metrics : mapping, optional
-    artifact_location : str, optional
-        Where a *new* experiment keeps its artifacts. Default for a sqlite store: the folder
-        ``mlartifacts`` beside the database file; otherwise MLflow's default.
-
-    Raises
-    ------
-    BackendError
-        MLflow is not installed (``pip install "neurocompare[mlflow]"``) or the store fails.
-    ParameterError
-        A figure file does not exist, or ``trained`` is not a TrainedNetwork.
-    """
-    owner = "log_to_mlflow"
-    if not isinstance(trained, TrainedNetwork):
-        raise ParameterError(f"{owner}: trained must be a TrainedNetwork; got {type(trained).__name__}.")
-    if not isinstance(experiment, str) or not experiment:
-        raise ParameterError(f"{owner}: experiment must be a non-empty name; got {experiment!r}.")
-    paths = [Path(f) for f in (figures or ())]
-    missing = [str(p) for p in paths if not p.is_file()]
-    if missing:
-        raise ParameterError(f"{owner}: figure file(s) not found: {', '.join(missing)}; write them first.")
-    uri = DEFAULT_TRACKING_URI if tracking_uri is None else str(tracking_uri)
-    params: dict[str, Any] = {"seed": trained.seed, **trained.hyperparameters, **(extra_params or {})}
-    params = {k: (",".join(map(str, v)) if isinstance(v, (tuple, list)) else v) for k, v in params.items()}
-    hist = trained.history
-    # MLflow and its sqlalchemy store raise deprecation warnings of their own; they are not ours.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        warnings.simplefilter("ignore", FutureWarning)
-        mlflow = _import_mlflow()
-        if uri.startswith("sqlite:"):
-            missing_mods = [m for m in ("sqlalchemy", "alembic") if importlib.util.find_spec(m) is None]
-            if missing_mods:
-                raise BackendError(
-                    f"{owner}: the sqlite tracking store {uri!r} needs {' and '.join(missing_mods)}, which "
-                    "mlflow-skinny does not install: pip install \"neurocompare[mlflow]\"."
-                )
-        run_id = None
-        try:
-            client = mlflow.tracking.MlflowClient(tracking_uri=uri)
-            exp = client.get_experiment_by_name(experiment)
-            if exp is None:
-                location = artifact_location
-                if location is None and uri.startswith("sqlite:///"):
-                    # Keep a sqlite store's artifacts beside its database file, not in ./mlruns.
-                    location = str(Path(uri[len("sqlite:///"):]).resolve().parent / "mlartifacts")
-                exp_id = client.create_experiment(experiment, artifact_location=location)
-            else:
-                exp_id = exp.experiment_id
-            run = client.create_run(exp_id, run_name=run_name)
-            run_id = run.info.run_id
-            from mlflow.entities import Metric, Param
-
-            now_ms = int(time.time() * 1000)
-            client.log_batch(run_id, params=[Param(k, str(v)) for k, v in params.items()])
-            metrics = []
-            for i, epoch in enumerate(hist.epochs):
-                for key, series in hist.metrics().items():
-                    metrics.append(Metric(key, float(series[i]), now_ms, int(epoch)))
-            for key, value in (extra_metrics or {}).items():
-                metrics.append(Metric(key, float(value), now_ms, 0))
-            for start in range(0, len(metrics), 1000):  # MLflow caps a batch at 1000 metrics
-                client.log_batch(run_id, metrics=metrics[start:start + 1000])
-            for path in paths:
-                client.log_artifact(run_id, str(path))
-            client.set_terminated(run_id)
-        except Exception as exc:
-            if run_id is not None:
-                with contextlib.suppress(Exception):
-                    client.set_terminated(run_id, status="FAILED")
-            raise BackendError(f"{owner}: MLflow store {uri!r} failed: {type(exc).__name__}: {exc}") from exc
-    log.info("logged run %s to %s (experiment %r)", run_id, uri, experiment)
-    return run_id

@@ -13,10 +13,11 @@ import numpy as np
 from neurocompare import SpikingBackend
 from neurocompare.compare import compare
 from neurocompare.convert import convert_trained
-from neurocompare.digits import coding_study, confusion_panels, error_budget, sample_images_panel, training_panels
-from neurocompare.experiments import metric
+from neurocompare.studies import coding_study, confusion_panels, error_budget, sample_images_panel, training_panels
+from neurocompare.studies import metric
 from neurocompare.metrics import readout
-from neurocompare.report import log_training, write_report
+from neurocompare.report import write_report
+from neurocompare.tracking import log_training
 from neurocompare.training import train_mlp
 
 

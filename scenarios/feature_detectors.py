@@ -8,7 +8,7 @@ whether the spiking neurons rank the houses as the artificial ones do (rank corr
 
 from neurocompare import LIF, Circuit, InputPopulation, NeuronPopulation, Projection, SpikingBackend
 from neurocompare.compare import compare
-from neurocompare.experiments import selectivity, synthetic_houses
+from neurocompare.studies import selectivity, synthetic_houses
 from neurocompare.report import write_report
 
 DETECTORS = ("family_home", "city_flat", "new_build", "fixer_upper")

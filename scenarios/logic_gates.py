@@ -11,7 +11,7 @@ import numpy as np
 
 from neurocompare import LIF, Circuit, InputPopulation, NeuronPopulation, Projection, Regular, SpikingBackend
 from neurocompare.compare import compare
-from neurocompare.experiments import gate_robustness, linear_xor
+from neurocompare.studies import gate_robustness, linear_xor
 from neurocompare.report import write_report
 
 IF = LIF(tau_m_ms=float("inf"), reset="subtract", t_ref_ms=0.0)

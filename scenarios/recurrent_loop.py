@@ -11,7 +11,7 @@ import numpy as np
 
 from neurocompare import ArtificialBackend, LIF, Circuit, InputPopulation, NeuronPopulation, Projection, SpikingBackend
 from neurocompare.compare import compare
-from neurocompare.experiments import recurrent_dynamics, with_delays
+from neurocompare.studies import recurrent_dynamics, with_delays
 from neurocompare.report import write_report
 
 INPUTS = np.array([[1.0, 1.0], [1.0, 0.9], [0.9, 1.0], [1.0, 0.7], [0.6, 1.0], [0.8, 0.8], [1.0, 0.3], [0.2, 1.0]])

@@ -11,7 +11,7 @@ import numpy as np
 
 from neurocompare import LIF, Circuit, InputPopulation, NeuronPopulation, Projection, SpikingBackend
 from neurocompare.compare import compare
-from neurocompare.experiments import activation_sweep, fi_curve, fi_panel, membrane_panel, metric
+from neurocompare.studies import activation_sweep, fi_curve, fi_panel, membrane_panel, metric
 from neurocompare.report import write_report
 
 NEURON = LIF(tau_m_ms=20.0, t_ref_ms=2.0, reset="value")

@@ -8,7 +8,7 @@ import contextlib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import neurocompare.scenario as scenario_module
+import neurocompare.scenarios as scenario_module
 from neurocompare.cli import main
 
 WORDS = st.sampled_from(

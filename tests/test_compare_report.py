@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from neurocompare import SpikingBackend
-from neurocompare.compare import Comparison, Panel, compare
+from neurocompare.compare import compare
+from neurocompare.comparison import Comparison, Panel
 from neurocompare.demo import XOR_INPUTS, xor_circuit
 from neurocompare.errors import ParameterError, ReportError, UnknownNameError
 from neurocompare.metrics import Metric
@@ -114,7 +115,7 @@ def test_report_dir_reproduces_the_report_without_simulating(report_dir, monkeyp
 def test_interrupted_writing_leaves_previous_report_intact(comparison, tmp_path, monkeypatch):
     out = write_report(comparison, tmp_path / "r")
     snapshot = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    import neurocompare.plots as plots
+    import neurocompare.report.figures as plots
 
     def boom(c):
         raise KeyboardInterrupt

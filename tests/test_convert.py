@@ -278,7 +278,7 @@ def test_circuits_run_side_by_side_give_their_own_runs_spikes(encoding):
     from dataclasses import replace
 
     from neurocompare import InputPopulation, NeuronPopulation, Projection
-    from neurocompare.experiments import run_side_by_side
+    from neurocompare.studies import run_side_by_side
 
     rng = np.random.default_rng(5)
     base = Circuit("c", inputs=[InputPopulation("x", 4)],

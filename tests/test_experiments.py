@@ -7,7 +7,7 @@ import pytest
 
 from neurocompare import LIF, Circuit, InputPopulation, NeuronPopulation, Projection, Regular, SpikingBackend
 from neurocompare.errors import ParameterError, UnknownNameError
-from neurocompare.experiments import gate_robustness, run_side_by_side, trial_agreement, with_delays
+from neurocompare.studies import gate_robustness, run_side_by_side, trial_agreement, with_delays
 
 IF = LIF(tau_m_ms=float("inf"), reset="subtract", t_ref_ms=0.0)
 ROWS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)

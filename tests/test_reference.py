@@ -31,8 +31,8 @@ from neurocompare import (
     SpikingBackend,
     UnknownNameError,
 )
-from neurocompare.backends import reference as reference_module
-from neurocompare.backends import spiking as spiking_module
+from neurocompare.backends.reference import backend as reference_module
+from neurocompare.backends.brian2 import backend as spiking_module
 from neurocompare.backends.reference import ReferenceBackend
 from neurocompare.crosscheck import CrosscheckReport, crosscheck
 
@@ -419,7 +419,7 @@ def test_progress_is_reported_with_the_brian2_backends_signature():
 
 # ------------------------------------------------------------ every scenario circuit
 def _scenario_circuits():
-    from neurocompare.scenario import find_scenarios, load_scenario
+    from neurocompare.scenarios import find_scenarios, load_scenario
 
     out = []
     for name, info in find_scenarios().items():

@@ -24,7 +24,7 @@ from neurocompare import (
     UnknownNameError,
 )
 
-from neurocompare.backends.spiking import import_brian2
+from neurocompare.backends.brian2 import import_brian2
 
 from .conftest import DT_MS, random_feedforward, single_neuron
 
@@ -168,7 +168,7 @@ def test_input_drive_gives_the_spikes_of_literal_input_synapses(encoding, refrac
                                                                  monkeypatch):
     """input_mode="drive" (per-step jumps) and "synapses" (SpikeGeneratorGroup + Synapses) agree exactly."""
     if chunk_floats is not None:
-        from neurocompare.backends import spiking
+        from neurocompare.backends.brian2 import backend as spiking
 
         monkeypatch.setattr(spiking._InputDrive, "CHUNK_FLOATS", chunk_floats)
     rng = np.random.default_rng(11)
@@ -220,7 +220,7 @@ def _mixed_model_circuit(rng) -> Circuit:
 def test_populations_sharing_a_neuron_group_spike_as_in_groups_of_their_own(encoding, synapse_mode, input_mode,
                                                                             monkeypatch):
     """One NeuronGroup per neuron model gives exactly the spikes and voltages of one group per population."""
-    from neurocompare.backends import spiking
+    from neurocompare.backends.brian2 import backend as spiking
 
     rng = np.random.default_rng(5)
     circuit = _mixed_model_circuit(rng)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from neurocompare import Circuit, InputPopulation, NeuronPopulation, Projection, SpikingBackend
-from neurocompare.backends.spiking import cython_available
+from neurocompare.backends.brian2 import cython_available
 
 
 def small_circuit() -> Circuit:

@@ -11,13 +11,9 @@ import numpy as np
 import pytest
 
 from neurocompare.errors import BackendError, InputError, ParameterError
-from neurocompare.training import (
-    DigitsSplit,
-    TrainedNetwork,
-    load_digits_split,
-    log_to_mlflow,
-    train_mlp,
-)
+from neurocompare.datasets import DigitsSplit, load_digits_split
+from neurocompare.tracking import log_to_mlflow
+from neurocompare.training import TrainedNetwork, train_mlp
 
 N_DIGITS = 1797
 

@@ -17,7 +17,7 @@ from ..errors import BackendError, UnknownNameError
 from .artificial import ArtificialBackend
 from .base import Backend
 from .reference import ReferenceBackend
-from .spiking import SpikingBackend
+from .brian2 import SpikingBackend
 
 __all__ = ["Backend", "ArtificialBackend", "SpikingBackend", "ReferenceBackend", "get_backend", "available_backends"]
 

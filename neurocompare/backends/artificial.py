@@ -20,7 +20,7 @@ import numpy as np
 from ..circuit import Circuit, normalize_inputs
 from ..errors import ParameterError, SimulationError
 from ..results import Result
-from .base import check_seed
+from .._validation import check_seed
 
 __all__ = ["ArtificialBackend"]
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from neurocompare.report import REPORT_FILES
-from neurocompare.scenario import find_scenarios, run_scenario
+from neurocompare.scenarios import find_scenarios, run_scenario
 
 SCENARIOS = ("single_neuron", "logic_gates", "feature_detectors", "recurrent_loop")
 

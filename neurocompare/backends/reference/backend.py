@@ -1,13 +1,13 @@
 """The reference backend: an independent, clock-driven numpy simulator of the spiking model.
 
-Why a second spiking simulator? The Brian2 backend (:mod:`neurocompare.backends.spiking`)
+Why a second spiking simulator? The Brian2 backend (:mod:`neurocompare.backends.brian2`)
 is what the comparison trusts; this module re-implements the *same* model from its written
 definition, in plain numpy, without sharing code with it, so the two can be checked against
 each other spike for spike (:func:`neurocompare.crosscheck.crosscheck`). If they agree on
 deterministic input, a bug would have to be made twice, the same way, in two unrelated
 code bases.
 
-The model (times in ms, potentials dimensionless; see :mod:`neurocompare.neurons`)
+The model (times in ms, potentials dimensionless; see :mod:`neurocompare.models`)
 ---------------------------------------------------------------------------------
 Neuron ``k`` of a population with bias ``b_k`` obeys, between spikes,
 
@@ -70,12 +70,12 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..circuit import Circuit, NeuronPopulation, normalize_inputs
-from ..encoding import Encoding, get_encoding
-from ..errors import InputError, ParameterError, SimulationError, UnknownNameError
-from ..neurons import LIF
-from ..results import Result, SpikeTrains, VoltageTrace
-from .base import check_positive, check_seed
+from ...circuit import Circuit, NeuronPopulation, normalize_inputs
+from ...encoding import Encoding, get_encoding
+from ...errors import InputError, ParameterError, SimulationError, UnknownNameError
+from ...models import LIF
+from ...results import Result, SpikeTrains, VoltageTrace
+from ..._validation import check_positive, check_seed
 
 __all__ = ["ReferenceBackend", "THRESHOLD_TOLERANCE", "TARGET", "MAX_STEPS"]
 
@@ -253,7 +253,7 @@ class ReferenceBackend:
     """An independent numpy LIF simulator, for cross-checking the Brian2 backend spike for spike.
 
     Same model, options and :class:`~neurocompare.results.Result` as
-    :class:`~neurocompare.backends.spiking.SpikingBackend` (see the module docstring for the
+    :class:`~neurocompare.backends.brian2.SpikingBackend` (see the module docstring for the
     exact per-step order). It has no code-generation ``target`` (``result.info["target"]`` is
     ``"numpy-reference"``) and no ``synapse_mode``: a connection of ``n`` synapses always
     delivers ``n * unit_weight`` in one addition.

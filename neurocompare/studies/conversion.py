@@ -21,16 +21,15 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .backends.artificial import ArtificialBackend
-from .backends.spiking import SpikingBackend
-from .circuit import Circuit, NeuronPopulation
-from .compare import Panel
-from .convert import Conversion, convert_trained
-from .encoding import Encoding, get_encoding
-from .experiments import metric, run_side_by_side, with_delays
-from .metrics import Metric, decoded_at_times, readout
-from .neurons import LIF
-from .results import Result
+from ..backends.brian2 import SpikingBackend
+from ..circuit import Circuit
+from ..comparison import Panel
+from ..convert import convert_trained
+from ..encoding import Encoding, get_encoding
+from ..studies import metric, run_side_by_side, with_delays
+from ..metrics import Metric, decoded_at_times, readout
+from ..models import LIF
+from ..results import Result
 
 __all__ = [
     "accuracy_over_time",

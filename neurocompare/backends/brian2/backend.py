@@ -4,7 +4,7 @@ This is the only module of neurocompare that imports Brian2, and it does so lazi
 network is built. Each run builds an explicit ``brian2.Network`` (never the global "magic"
 network); no state is kept at module level.
 
-The model (times in ms, potentials dimensionless; see :mod:`neurocompare.neurons`)
+The model (times in ms, potentials dimensionless; see :mod:`neurocompare.models`)
 ---------------------------------------------------------------------------------
 Neuron ``k`` of a population with bias ``b_k`` obeys, between spikes,
 
@@ -67,12 +67,12 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..circuit import Circuit, NeuronPopulation, Projection, normalize_inputs
-from ..encoding import Encoding, get_encoding
-from ..errors import BackendError, ParameterError, SimulationError, UnknownNameError
-from ..neurons import LIF
-from ..results import Result, SpikeTrains, VoltageTrace
-from .base import check_positive, check_seed
+from ...circuit import Circuit, NeuronPopulation, Projection, normalize_inputs
+from ...encoding import Encoding, get_encoding
+from ...errors import BackendError, ParameterError, SimulationError, UnknownNameError
+from ...models import LIF
+from ...results import Result, SpikeTrains, VoltageTrace
+from ..._validation import check_positive, check_seed
 
 __all__ = ["SpikingBackend", "SpikingSimulation", "TARGETS", "SYNAPSE_MODES", "INPUT_MODES"]
 

@@ -14,9 +14,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
-from .circuit import Circuit
-from .compare import Comparison, Panel
-from .metrics import fit_activation, _fit_forms
+from ..circuit import Circuit
+from ..comparison import Comparison, Panel
+from ..metrics import fit_activation, _fit_forms
 
 __all__ = [
     "raster_and_heatmap",

@@ -4,7 +4,7 @@
 
     metrics.json          machine-readable: scenario, seed, versions, parameters, metrics, table
     table.md, table.csv   the real-vs-artificial table with the two measured columns
-    figures/*.png         the figures (see :func:`neurocompare.plots.all_figures`)
+    figures/*.png         the figures (see :func:`neurocompare.report.figures.all_figures`)
     report.html           self-contained: figures embedded, no external references
     report.md             the same as Markdown, linking figures/
     results/              the saved comparison (JSON + NPZ), enough to re-render without simulating
@@ -33,10 +33,10 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .compare import Comparison, versions
-from .errors import ReportError
+from ..comparison import Comparison, versions
+from ..errors import ReportError
 
-__all__ = ["write_report", "render_report", "load_comparison", "render_panels", "log_training", "REPORT_FILES"]
+__all__ = ["write_report", "render_report", "load_comparison", "render_panels", "REPORT_FILES"]
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ def _swap_in(new: Path, out: Path) -> None:
 
 
 def _write_all(c: Comparison, folder: Path, prov: Mapping[str, Any]) -> None:
-    from .plots import all_figures  # plots import matplotlib: only when writing
+    from .figures import all_figures  # plots import matplotlib: only when writing
 
     (folder / "figures").mkdir()
     (folder / "results").mkdir()
@@ -296,7 +296,7 @@ def render_report(folder: str | os.PathLike) -> Path:
 
 def render_panels(panels: Sequence[Any], folder: str | os.PathLike) -> list[Path]:
     """Render :class:`~neurocompare.compare.Panel` objects to ``folder/NAME.png``; returns the paths."""
-    from .plots import panel_figure
+    from .figures import panel_figure
 
     folder = Path(folder)
     paths = []
@@ -305,14 +305,3 @@ def render_panels(panels: Sequence[Any], folder: str | os.PathLike) -> list[Path
         panel_figure(panel).savefig(path, format="png", dpi=100)
         paths.append(path)
     return paths
-
-
-def log_training(
-    trained: Any, panels: Sequence[Any], *, tracking_uri: str, metrics: Mapping[str, float] | None = None
-) -> str:
-    """Log a training run to MLflow with ``panels`` rendered as figure artifacts; returns the run id."""
-    from .training import log_to_mlflow
-
-    with tempfile.TemporaryDirectory(prefix="neurocompare-mlflow-") as tmp:
-        figures = render_panels(panels, tmp)
-        return log_to_mlflow(trained, tracking_uri=tracking_uri, figures=figures, extra_metrics=metrics)

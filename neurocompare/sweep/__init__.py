@@ -12,7 +12,7 @@ The same from the command line::
 The grid
 --------
 ``params`` maps documented options of the scenario (see
-:func:`neurocompare.scenario.scenario_options`) to the values to try; values are converted to
+:func:`neurocompare.scenarios.scenario_options`) to the values to try; values are converted to
 the type of the option's default (``"10"`` -> ``10.0`` for a float option) and an unknown name
 or a bad value raises :class:`~neurocompare.errors.ParameterError` naming the option and the
 valid ones. The grid is the Cartesian product of the values, each run for replicates
@@ -126,9 +126,9 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from .errors import BackendError, ParameterError, ReportError, UnknownNameError
-from .report import _html_table, _md_cell, _process_command, _swap_in
-from .scenario import (DEFAULT_OUTPUT_ROOT, describe_options, get_scenario, load_scenario, parse_option,
+from ..errors import BackendError, ParameterError, ReportError, UnknownNameError
+from ..report.writing import _html_table, _md_cell, _process_command, _swap_in
+from ..scenarios import (DEFAULT_OUTPUT_ROOT, describe_options, get_scenario, load_scenario, parse_option,
                        scenario_options)
 
 try:  # the engine; only the serial mode (workers=0) works without it
@@ -408,7 +408,7 @@ def run_task(spec: Mapping[str, Any]) -> dict[str, Any]:
     collected into the row instead of being raised, so the outcome does not depend on the
     caller's warning filters.
     """
-    from .scenario import compare_scenario
+    from ..scenarios import compare_scenario
 
     name, plugin = _this_worker()
     lock = plugin.lock if plugin is not None else contextlib.nullcontext()
@@ -448,13 +448,13 @@ def _one_line(text: str) -> str:
 # =========================================================================== Brian2 set-up
 def _configure_brian2(cache_dir: Path) -> tuple[str, Callable[[], None]]:
     """Import Brian2 here (must be a main thread), give it ``cache_dir``; returns (its version, undo)."""
-    from .backends.spiking import import_brian2
+    from ..backends.brian2 import import_brian2
 
     try:
         b2 = import_brian2()
     except ValueError as exc:  # "signal only works in main thread"
         raise BackendError(f"Brian2 must be imported in a main thread (it installs a signal handler): {exc}. "
-                           "Import neurocompare.backends.spiking.import_brian2 in the main thread first, or run the "
+                           "Import neurocompare.backends.brian2.import_brian2 in the main thread first, or run the "
                            "sweep with workers >= 1.") from None
     cache_dir.mkdir(parents=True, exist_ok=True)
     cython = b2.prefs.codegen.runtime.cython
@@ -1083,7 +1083,7 @@ def _read_manifest(out: Path) -> dict[str, Any]:
 
 def _manifest(identity: Mapping[str, Any], grid: Mapping[str, tuple], seeds: int, metric_info: dict[str, Any],
               command: str | None, question: str) -> dict[str, Any]:
-    from .compare import versions
+    from ..comparison import versions
 
     return {
         **identity,
@@ -1188,7 +1188,7 @@ def _panel_name(text: str, taken: set[str]) -> str:
 
 def _panels(result: SweepResult) -> list[Any]:
     """Each headline metric against each swept option with >= 2 values: mean +/- SD over seeds."""
-    from .compare import Panel
+    from ..comparison import Panel
 
     swept = [p for p, v in result.grid.items() if len(v) > 1]
     panels, taken = [], set()
@@ -1308,7 +1308,7 @@ def _md_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str
 
 def _write_report(result: SweepResult, manifest: Mapping[str, Any], *, command: str) -> None:
     """sweep.html, sweep.md, summary.csv and figures/ in the output folder, each replaced atomically."""
-    from .report import render_panels
+    from ..report.writing import render_panels
 
     out = result.out_dir
     panels = _panels(result) if result.rows else []

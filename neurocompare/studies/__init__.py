@@ -1,0 +1,34 @@
+"""The building blocks scenarios share: each study runs backends and returns metrics and panels.
+
+- :mod:`.common`: circuit variants, side-by-side runs, binned rates;
+- :mod:`.fi`: f-I curves, membrane traces, one neuron vs several activations;
+- :mod:`.gates`: truth tables and agreement over noisy trials;
+- :mod:`.selectivity`: feature detectors and rank agreement;
+- :mod:`.recurrent`: synchronous vs asynchronous recurrent dynamics;
+- :mod:`.conversion`: a converted classifier's accuracy over time and its error budget.
+"""
+
+from .common import binned_rates, metric, run_side_by_side, with_activation, with_delays
+from .conversion import (
+    BudgetTerm,
+    accuracy_over_time,
+    coding_study,
+    confusion_panels,
+    error_budget,
+    sample_images_panel,
+    time_within,
+    training_panels,
+)
+from .fi import FICurve, activation_sweep, fi_curve, fi_panel, membrane_panel
+from .gates import TRUTH, gate_robustness, linear_xor, trial_agreement, truth_table_rows
+from .recurrent import recurrent_dynamics
+from .selectivity import rank_correlations, selectivity, synthetic_houses
+
+__all__ = [
+    "metric", "with_activation", "with_delays", "run_side_by_side", "binned_rates",
+    "FICurve", "fi_curve", "fi_panel", "membrane_panel", "activation_sweep",
+    "TRUTH", "trial_agreement", "truth_table_rows", "gate_robustness", "linear_xor",
+    "synthetic_houses", "selectivity", "rank_correlations", "recurrent_dynamics",
+    "BudgetTerm", "accuracy_over_time", "time_within", "coding_study", "error_budget", "training_panels",
+    "confusion_panels", "sample_images_panel",
+]

@@ -1,0 +1,82 @@
+"""Tools the studies share: circuit variants, side-by-side runs, binned rates, and a Metric shorthand.
+
+Each study module (:mod:`.fi`, :mod:`.gates`, :mod:`.selectivity`, :mod:`.recurrent`, :mod:`.conversion`)
+runs backends on plain data and returns numbers, :class:`~neurocompare.metrics.Metric` objects and
+:class:`~neurocompare.comparison.Panel` objects that a scenario attaches to its
+:class:`~neurocompare.comparison.Comparison` with ``with_extras``; nothing here plots or writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from ..backends.brian2 import SpikingBackend
+from ..circuit import Circuit, Projection
+from ..errors import ParameterError
+from ..metrics import Metric
+from ..results import Result
+
+__all__ = ["metric", "with_activation", "with_delays", "run_side_by_side", "binned_rates"]
+
+
+def metric(value: float, unit: str, description: str) -> Metric:
+    """Shorthand for a :class:`~neurocompare.metrics.Metric` with a float value."""
+    return Metric(float(value), unit, description)
+
+def with_activation(circuit: Circuit, activation: Any) -> Circuit:
+    """The circuit with every neuron population's activation replaced."""
+    pops = [replace(p, activation=activation) for p in circuit.populations]
+    return replace(circuit, populations=tuple(pops), name=circuit.name)
+
+
+def with_delays(circuit: Circuit, delays: Mapping[str, Any]) -> Circuit:
+    """The circuit with the delays of the named projections ("pre->post") replaced."""
+    projs = [
+        Projection(p.pre, p.post, p.counts, p.unit_weight, delay_ms=delays.get(p.name, p.delay_ms))
+        for p in circuit.projections
+    ]
+    return replace(circuit, projections=tuple(projs))
+
+
+def run_side_by_side(backend: SpikingBackend, circuits: Sequence[Circuit], x: np.ndarray, *, seed: int) -> list[Result]:
+    """Several circuits with the same input populations as ONE Brian2 run, split back into one result each.
+
+    The copies share the input populations (so the same input spikes or currents) and nothing
+    else, so each copy's spikes are those of its own run with the same seed; Brian2's per-step
+    overhead is paid once instead of once per circuit.
+    """
+    if not circuits:
+        raise ParameterError("run_side_by_side: give at least one circuit.")
+    first = circuits[0]
+    pops, projs = [], []
+    for k, c in enumerate(circuits):
+        if [p.name for p in c.inputs] != [p.name for p in first.inputs]:
+            raise ParameterError("run_side_by_side: the circuits must have the same input populations; "
+                                 f"{c.name!r} has {[p.name for p in c.inputs]}, {first.name!r} {[p.name for p in first.inputs]}.")
+        rename = {p.name: f"c{k}_{p.name}" for p in c.populations}
+        pops += [replace(p, name=rename[p.name]) for p in c.populations]
+        projs += [replace(q, pre=rename.get(q.pre, q.pre), post=rename[q.post]) for q in c.projections]
+    together = Circuit(f"{first.name}_x{len(circuits)}", inputs=first.inputs, populations=pops, projections=projs)
+    res = backend.run(together, x, seed=seed)
+    out = []
+    for k, c in enumerate(circuits):
+        acts = {p.name: res.activations[p.name] for p in c.inputs}
+        acts |= {p.name: res.activations[f"c{k}_{p.name}"] for p in c.populations}
+        spikes = {p.name: res.spikes[p.name] for p in c.inputs if p.name in res.spikes}
+        spikes |= {p.name: replace(res.spikes[f"c{k}_{p.name}"], population=p.name) for p in c.populations}
+        out.append(Result(res.backend, c.name, res.batch_size, acts, spikes=spikes, info=dict(res.info)))
+    return out
+
+def binned_rates(trains, bin_ms: float, *, rate_scale_hz: float) -> tuple[np.ndarray, np.ndarray]:
+    """Spike counts in consecutive bins as activations: (bin centres in ms, array (bins, batch, size))."""
+    n_bins = max(1, int(round(trains.duration_ms / bin_ms)))
+    edges = np.linspace(0.0, trains.duration_ms, n_bins + 1)
+    out = np.zeros((n_bins, trains.batch_size, trains.size))
+    if len(trains):
+        b = np.clip(np.searchsorted(edges, trains.time_ms, side="right") - 1, 0, n_bins - 1)
+        np.add.at(out, (b, trains.sample, trains.neuron), 1.0)
+    width_s = (edges[1] - edges[0]) * 1e-3
+    return (edges[:-1] + edges[1:]) / 2, out / width_s / rate_scale_hz

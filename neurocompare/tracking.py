@@ -1,0 +1,152 @@
+"""Experiment tracking: a trained network's parameters, per-epoch metrics and figures in MLflow.
+
+Optional dependency: ``pip install "neurocompare[mlflow]"`` (mlflow-skinny, plus sqlalchemy and alembic
+for the default sqlite store).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import logging
+import os
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from .errors import BackendError, ParameterError
+from .training import TrainedNetwork
+
+__all__ = ["log_to_mlflow", "log_training", "DEFAULT_TRACKING_URI"]
+
+log = logging.getLogger(__name__)
+
+#: Where :func:`log_to_mlflow` writes when no tracking URI is given (relative to the working folder).
+DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
+
+def _import_mlflow() -> Any:
+    try:
+        import mlflow
+    except ImportError as exc:
+        raise BackendError(
+            "log_to_mlflow needs MLflow, which is not installed: "
+            "pip install \"neurocompare[mlflow]\" (mlflow-skinny, plus sqlalchemy and alembic for the "
+            f"sqlite store) ({exc})."
+        ) from exc
+    return mlflow
+
+
+def log_to_mlflow(
+    trained: TrainedNetwork,
+    *,
+    tracking_uri: str | None = None,
+    experiment: str = "neurocompare",
+    run_name: str | None = None,
+    figures: Iterable[str | os.PathLike] | None = None,
+    extra_params: Mapping[str, Any] | None = None,
+    extra_metrics: Mapping[str, float] | None = None,
+    artifact_location: str | None = None,
+) -> str:
+    """Log a trained network to an MLflow tracking store; return the run id.
+
+    Logged: the hyper-parameters and seed as parameters; ``loss``, ``train_accuracy`` and
+    ``test_accuracy`` of every epoch as metrics with ``step = epoch``; ``extra_metrics`` (e.g.
+    spiking accuracy) once; every file in ``figures`` as an artifact.
+
+    Parameters
+    ----------
+    trained : TrainedNetwork
+    tracking_uri : str, optional
+        MLflow tracking URI. Default :data:`DEFAULT_TRACKING_URI`, a sqlite file ``mlflow.db`` in
+        the current folder (artifacts then go to MLflow's default ``./mlruns``).
+    experiment : str
+        Experiment name, created if missing.
+    run_name : str, optional
+    figures : iterable of paths, optional
+        Existing files (PNG, PDF...) to store with the run.
+    extra_params, extra_metrics : mapping, optional
+    artifact_location : str, optional
+        Where a *new* experiment keeps its artifacts. Default for a sqlite store: the folder
+        ``mlartifacts`` beside the database file; otherwise MLflow's default.
+
+    Raises
+    ------
+    BackendError
+        MLflow is not installed (``pip install "neurocompare[mlflow]"``) or the store fails.
+    ParameterError
+        A figure file does not exist, or ``trained`` is not a TrainedNetwork.
+    """
+    owner = "log_to_mlflow"
+    if not isinstance(trained, TrainedNetwork):
+        raise ParameterError(f"{owner}: trained must be a TrainedNetwork; got {type(trained).__name__}.")
+    if not isinstance(experiment, str) or not experiment:
+        raise ParameterError(f"{owner}: experiment must be a non-empty name; got {experiment!r}.")
+    paths = [Path(f) for f in (figures or ())]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise ParameterError(f"{owner}: figure file(s) not found: {', '.join(missing)}; write them first.")
+    uri = DEFAULT_TRACKING_URI if tracking_uri is None else str(tracking_uri)
+    params: dict[str, Any] = {"seed": trained.seed, **trained.hyperparameters, **(extra_params or {})}
+    params = {k: (",".join(map(str, v)) if isinstance(v, (tuple, list)) else v) for k, v in params.items()}
+    hist = trained.history
+    # MLflow and its sqlalchemy store raise deprecation warnings of their own; they are not ours.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        mlflow = _import_mlflow()
+        if uri.startswith("sqlite:"):
+            missing_mods = [m for m in ("sqlalchemy", "alembic") if importlib.util.find_spec(m) is None]
+            if missing_mods:
+                raise BackendError(
+                    f"{owner}: the sqlite tracking store {uri!r} needs {' and '.join(missing_mods)}, which "
+                    "mlflow-skinny does not install: pip install \"neurocompare[mlflow]\"."
+                )
+        run_id = None
+        try:
+            client = mlflow.tracking.MlflowClient(tracking_uri=uri)
+            exp = client.get_experiment_by_name(experiment)
+            if exp is None:
+                location = artifact_location
+                if location is None and uri.startswith("sqlite:///"):
+                    # Keep a sqlite store's artifacts beside its database file, not in ./mlruns.
+                    location = str(Path(uri[len("sqlite:///"):]).resolve().parent / "mlartifacts")
+                exp_id = client.create_experiment(experiment, artifact_location=location)
+            else:
+                exp_id = exp.experiment_id
+            run = client.create_run(exp_id, run_name=run_name)
+            run_id = run.info.run_id
+            from mlflow.entities import Metric, Param
+
+            now_ms = int(time.time() * 1000)
+            client.log_batch(run_id, params=[Param(k, str(v)) for k, v in params.items()])
+            metrics = []
+            for i, epoch in enumerate(hist.epochs):
+                for key, series in hist.metrics().items():
+                    metrics.append(Metric(key, float(series[i]), now_ms, int(epoch)))
+            for key, value in (extra_metrics or {}).items():
+                metrics.append(Metric(key, float(value), now_ms, 0))
+            for start in range(0, len(metrics), 1000):  # MLflow caps a batch at 1000 metrics
+                client.log_batch(run_id, metrics=metrics[start:start + 1000])
+            for path in paths:
+                client.log_artifact(run_id, str(path))
+            client.set_terminated(run_id)
+        except Exception as exc:
+            if run_id is not None:
+                with contextlib.suppress(Exception):
+                    client.set_terminated(run_id, status="FAILED")
+            raise BackendError(f"{owner}: MLflow store {uri!r} failed: {type(exc).__name__}: {exc}") from exc
+    log.info("logged run %s to %s (experiment %r)", run_id, uri, experiment)
+    return run_id
+
+
+def log_training(
+    trained: Any, panels: Sequence[Any], *, tracking_uri: str, metrics: Mapping[str, float] | None = None
+) -> str:
+    """Log a training run to MLflow with ``panels`` rendered as figure artifacts; returns the run id."""
+    from .report import render_panels
+
+    with tempfile.TemporaryDirectory(prefix="neurocompare-mlflow-") as tmp:
+        figures = render_panels(panels, tmp)
+        return log_to_mlflow(trained, tracking_uri=tracking_uri, figures=figures, extra_metrics=metrics)

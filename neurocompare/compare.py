@@ -204,7 +204,8 @@ def compare(
         candidates.append(4.0 * rheo_z)
     z_max = max([c for c in candidates if c > 0], default=2.0)
     transfer = _transfer_sweep(circuit, output, spiking, seed, z_max, stage("f-I sweep"))
-    rmse = {kind: fit_activation(transfer["z"], transfer["spiking"], kind)[1] for kind in ("relu", "sigmoid", "tanh")}
+    fits = {kind: fit_activation(transfer["z"], transfer["spiking"], kind) for kind in ("relu", "sigmoid", "tanh")}
+    rmse = {kind: fit[1] for kind, fit in fits.items()}
     rmse["own"] = float(np.sqrt(np.mean((transfer["own"] - transfer["spiking"]) ** 2)))
     fires = transfer["z"][transfer["spiking"] > 0]
     rheobase = float(fires.min()) if fires.size else math.nan
@@ -275,6 +276,7 @@ def compare(
         "transfer_spiking": transfer["spiking"],
         "transfer_analytic": transfer["analytic"],
         "transfer_own": transfer["own"],
+        **{f"transfer_fit_{kind}": params for kind, (params, _) in fits.items()},  # the fitted parameters
         "preactivation": z_pre,
         "events_per_sample": events,
         "variant_latency_ms": np.array([lat_circuit, lat_variant]),

@@ -28,7 +28,7 @@ from .errors import (
     UnknownNameError,
 )
 from .models import LIF
-from .results import Result, SpikeTrains, VoltageTrace
+from .results import Result, RunInfo, SpikeTrains, VoltageTrace
 from .datasets import load_digits_split
 from .training import TrainedNetwork, train_mlp
 
@@ -54,6 +54,7 @@ __all__ = [
     "Result",
     "SpikeTrains",
     "VoltageTrace",
+    "RunInfo",
     "Encoding",
     "Poisson",
     "Regular",

@@ -6,7 +6,7 @@ about backends. Its pieces:
 - :class:`InputPopulation` -- ``size`` input channels whose values the caller provides;
 - :class:`NeuronPopulation` -- ``size`` neurons with a per-neuron ``bias``, the ``activation``
   used by the artificial side, and optional :class:`~neurocompare.models.LIF` parameters
-  for the spiking side;
+  (a registered :class:`~neurocompare.models.NeuronModel`) for the spiking side;
 - :class:`Projection` -- ``pre -> post`` connections as an integer matrix of **synapse
   counts** of shape ``(post.size, pre.size)`` (``counts[k, j]`` synapses from pre neuron
   ``j`` to post neuron ``k``; positive = excitatory, negative = inhibitory), the weight of
@@ -17,39 +17,31 @@ so the artificial neuron computes ``y_k = f(sum_j W_kj x_j + b_k)`` with the ver
 spiking neuron receives as ``|counts|`` synapses of ``unit_weight`` each.
 
 Circuits are saved as JSON (never pickle) with an exact round trip: ``circuit.save(path)``,
-``Circuit.load(path)``.
+``Circuit.load(path)`` (the file format lives in :mod:`neurocompare.circuit_io`).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
 from .activations import BUILTIN_ACTIVATIONS
-from .errors import CircuitError, InputError, ParameterError
-from .models import LIF
+from .errors import CircuitError, ParameterError
+from .models import NeuronModel, check_neuron
 
 __all__ = [
     "InputPopulation",
     "NeuronPopulation",
     "Projection",
     "Circuit",
-    "normalize_inputs",
-    "FILE_FORMAT",
-    "FILE_VERSION",
 ]
-
-FILE_FORMAT = "neurocompare.circuit"
-FILE_VERSION = 1
 
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 # Counts beyond this are rejected: 2**31 synapses between two cells is no circuit.
@@ -128,9 +120,6 @@ class InputPopulation:
         _check_name("Input population", self.name)
         object.__setattr__(self, "size", _check_size(f"Input population {self.name!r}", self.size))
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "size": self.size}
-
     def __repr__(self) -> str:
         return f"InputPopulation({self.name!r}, size={self.size})"
 
@@ -151,15 +140,16 @@ class NeuronPopulation:
     activation : str or callable
         ``"relu"``, ``"sigmoid"``, ``"tanh"``, ``"step"``, ``"identity"``, or any callable
         array -> array of the same shape. Callables cannot be saved to a circuit file.
-    neuron : LIF, optional
-        Spiking parameters for this population; ``None`` uses the backend's default.
+    neuron : NeuronModel, optional
+        The spiking neuron model of this population (a registered spec such as
+        :class:`~neurocompare.models.LIF`); ``None`` uses the backend's default.
     """
 
     name: str
     size: int
     bias: Any = 0.0
     activation: str | Callable[[np.ndarray], np.ndarray] = "relu"
-    neuron: LIF | None = None
+    neuron: NeuronModel | None = None
 
     def __post_init__(self) -> None:
         _check_name("Population", self.name)
@@ -186,8 +176,10 @@ class NeuronPopulation:
                 )
         elif not callable(act):
             raise CircuitError(f"{owner}: activation must be a name or a callable; got {act!r}.")
-        if self.neuron is not None and not isinstance(self.neuron, LIF):
-            raise CircuitError(f"{owner}: neuron must be a LIF instance or None; got {self.neuron!r}.")
+        try:
+            check_neuron(owner, self.neuron)
+        except ParameterError as exc:
+            raise CircuitError(str(exc)) from None
 
     @property
     def activation_name(self) -> str:
@@ -200,23 +192,6 @@ class NeuronPopulation:
         """The activation as a function."""
         act = self.activation
         return BUILTIN_ACTIVATIONS[act] if isinstance(act, str) else act
-
-    def to_dict(self) -> dict[str, Any]:
-        if not isinstance(self.activation, str):
-            raise CircuitError(
-                f"Population {self.name!r}: a callable activation ({self.activation_name}) cannot be "
-                "saved to a circuit file; use one of "
-                f"{', '.join(BUILTIN_ACTIVATIONS)} or keep the circuit in Python."
-            )
-        data: dict[str, Any] = {
-            "name": self.name,
-            "size": self.size,
-            "bias": [float(b) for b in self.bias],
-            "activation": self.activation,
-        }
-        if self.neuron is not None:
-            data["neuron"] = self.neuron.to_dict()
-        return data
 
     def __repr__(self) -> str:
         return (
@@ -329,16 +304,6 @@ class Projection:
     def n_connections(self) -> int:
         """Number of connected pairs (nonzero counts)."""
         return int(np.count_nonzero(self.counts))
-
-    def to_dict(self) -> dict[str, Any]:
-        delay = self.delay_ms
-        return {
-            "pre": self.pre,
-            "post": self.post,
-            "counts": self.counts.tolist(),
-            "unit_weight": self.unit_weight,
-            "delay_ms": delay if isinstance(delay, float) else delay.tolist(),
-        }
 
     def __repr__(self) -> str:
         return (
@@ -528,148 +493,43 @@ class Circuit:
 
     # ------------------------------------------------------------- persistence
     def to_dict(self) -> dict[str, Any]:
-        """Plain-data form, the content of a circuit file."""
-        return {
-            "format": FILE_FORMAT,
-            "version": FILE_VERSION,
-            "name": self.name,
-            "description": self.description,
-            "inputs": [p.to_dict() for p in self.inputs],
-            "populations": [p.to_dict() for p in self.populations],
-            "projections": [p.to_dict() for p in self.projections],
-        }
+        """Plain-data form, the content of a circuit file (see :mod:`neurocompare.circuit_io`)."""
+        from .circuit_io import circuit_to_dict
+
+        return circuit_to_dict(self)
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str = "circuit data") -> "Circuit":
-        """Build a circuit from :meth:`to_dict` output; every key and value is checked."""
-        where = source
+        """Build a circuit from :meth:`to_dict` output (file version 1 or 2); every key and value is checked."""
+        from .circuit_io import circuit_from_dict
 
-        def need_mapping(obj: Any, what: str, keys: set[str], required: set[str]) -> dict:
-            if not isinstance(obj, dict):
-                raise CircuitError(f"{where}: {what} must be a JSON object; got {obj!r}.")
-            unknown = sorted(set(obj) - keys)
-            if unknown:
-                raise CircuitError(
-                    f"{where}: {what} has unknown key(s) {', '.join(map(repr, unknown))}; "
-                    f"valid: {', '.join(sorted(keys))}."
-                )
-            missing = sorted(required - set(obj))
-            if missing:
-                raise CircuitError(f"{where}: {what} is missing key(s) {', '.join(map(repr, missing))}.")
-            return obj
-
-        top = need_mapping(
-            data,
-            "the circuit",
-            {"format", "version", "name", "description", "inputs", "populations", "projections"},
-            {"format", "version", "name", "populations"},
-        )
-        if top["format"] != FILE_FORMAT:
-            raise CircuitError(f"{where}: format must be {FILE_FORMAT!r}; got {top['format']!r}.")
-        if top["version"] != FILE_VERSION:
-            raise CircuitError(
-                f"{where}: unsupported circuit file version {top['version']!r}; this neurocompare reads "
-                f"version {FILE_VERSION}."
-            )
-        for key in ("inputs", "populations", "projections"):
-            if not isinstance(top.get(key, []), list):
-                raise CircuitError(f"{where}: {key!r} must be a list; got {top[key]!r}.")
-        try:
-            inputs = [
-                InputPopulation(**need_mapping(p, f"input #{i}", {"name", "size"}, {"name", "size"}))
-                for i, p in enumerate(top.get("inputs", []))
-            ]
-            pops = []
-            for i, p in enumerate(top["populations"]):
-                p = dict(
-                    need_mapping(
-                        p, f"population #{i}", {"name", "size", "bias", "activation", "neuron"}, {"name", "size"}
-                    )
-                )
-                if not isinstance(p.get("activation", "relu"), str):
-                    raise CircuitError(
-                        f"{where}: population #{i}: activation must be a name; got {p['activation']!r}."
-                    )
-                if "neuron" in p:
-                    p["neuron"] = LIF.from_dict(p["neuron"], owner=f"Population {p.get('name')!r}")
-                pops.append(NeuronPopulation(**p))
-            projs = [
-                Projection(
-                    **need_mapping(
-                        p,
-                        f"projection #{i}",
-                        {"pre", "post", "counts", "unit_weight", "delay_ms"},
-                        {"pre", "post", "counts"},
-                    )
-                )
-                for i, p in enumerate(top.get("projections", []))
-            ]
-            return cls(
-                name=top["name"],
-                description=top.get("description", ""),
-                inputs=inputs,
-                populations=pops,
-                projections=projs,
-            )
-        except (CircuitError, ParameterError) as exc:
-            msg = str(exc)
-            if msg.startswith(where):
-                raise
-            raise CircuitError(f"{where}: {msg}") from None
+        return circuit_from_dict(data, source=source)
 
     def to_json(self) -> str:
         """The circuit as JSON text (floats written with full precision: exact round trip)."""
-        return json.dumps(self.to_dict(), indent=1, allow_nan=False) + "\n"
+        from .circuit_io import circuit_to_json
+
+        return circuit_to_json(self)
 
     @classmethod
     def from_json(cls, text: str, *, source: str = "circuit JSON") -> "Circuit":
         """Parse :meth:`to_json` output. Plain data only: nothing in the file is executed."""
+        from .circuit_io import circuit_from_json
 
-        def reject_constant(name: str) -> Any:
-            raise CircuitError(f"{source}: {name} is not allowed in a circuit file; values must be finite.")
-
-        try:
-            data = json.loads(text, parse_constant=reject_constant)
-        except json.JSONDecodeError as exc:
-            raise CircuitError(f"{source}: not valid JSON ({exc}).") from None
-        except RecursionError:
-            raise CircuitError(f"{source}: JSON nested too deeply.") from None
-        return cls.from_dict(data, source=source)
+        return circuit_from_json(text, source=source)
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the circuit to a JSON file atomically (a failed write leaves any old file intact)."""
-        path = Path(path)
-        text = self.to_json()  # raises before touching the disk if the circuit cannot be saved
-        directory = path.parent if str(path.parent) else Path(".")
-        if not directory.is_dir():
-            raise CircuitError(f"Circuit {self.name!r}: cannot save to {str(path)!r}: folder does not exist.")
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-        except OSError as exc:
-            raise CircuitError(f"Circuit {self.name!r}: cannot save to {str(path)!r}: {exc.strerror}.") from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
-            raise CircuitError(f"Circuit {self.name!r}: cannot save to {str(path)!r}: {exc.strerror}.") from None
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        from .circuit_io import save_circuit
+
+        return save_circuit(self, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Circuit":
         """Read a circuit file written by :meth:`save`."""
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise CircuitError(f"Circuit file {str(path)!r} does not exist.") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CircuitError(f"Circuit file {str(path)!r} cannot be read: {exc}.") from None
-        return cls.from_json(text, source=f"Circuit file {str(path)!r}")
+        from .circuit_io import load_circuit
+
+        return load_circuit(path)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Circuit):
@@ -702,78 +562,3 @@ class Circuit:
             f"Circuit({self.name!r}, inputs={list(self.input_names)}, populations="
             f"{list(self.population_names)}, projections={[p.name for p in self.projections]})"
         )
-
-
-def normalize_inputs(circuit: Circuit, inputs: Any) -> tuple[dict[str, np.ndarray], int]:
-    """Check run-time input values against a circuit; return ``({name: (batch, size)}, batch)``.
-
-    ``inputs`` is a mapping from input-population name to an array of shape ``(batch, size)``
-    (or ``(size,)`` for one sample). A bare array is accepted when the circuit has exactly one
-    input population. A circuit without inputs takes ``None`` (or ``{}``) and runs one sample.
-    """
-    owner = f"Circuit {circuit.name!r}"
-    if not circuit.inputs:
-        if inputs is None or (isinstance(inputs, Mapping) and not inputs):
-            return {}, 1
-        if isinstance(inputs, Mapping):
-            raise InputError(
-                f"{owner} has no input populations; got values for {', '.join(map(repr, inputs))}."
-            )
-        raise InputError(f"{owner} has no input populations; pass inputs=None.")
-    if inputs is None:
-        raise InputError(f"{owner}: input values are required for {', '.join(map(repr, circuit.input_names))}.")
-    if not isinstance(inputs, Mapping):
-        if len(circuit.inputs) != 1:
-            raise InputError(
-                f"{owner} has {len(circuit.inputs)} input populations; pass a mapping "
-                f"{{name: array}} for {', '.join(map(repr, circuit.input_names))}."
-            )
-        inputs = {circuit.inputs[0].name: inputs}
-    unknown = [k for k in inputs if k not in circuit.input_names]
-    if unknown:
-        raise InputError(
-            f"{owner}: unknown input population(s) {', '.join(map(repr, unknown))}; "
-            f"inputs are {', '.join(map(repr, circuit.input_names))}."
-        )
-    missing = [n for n in circuit.input_names if n not in inputs]
-    if missing:
-        raise InputError(f"{owner}: missing values for input population(s) {', '.join(map(repr, missing))}.")
-    out: dict[str, np.ndarray] = {}
-    batch: int | None = None
-    for pop in circuit.inputs:
-        raw = inputs[pop.name]
-        where = f"Input {pop.name!r}"
-        try:
-            arr = np.asarray(raw)
-        except Exception as exc:
-            raise InputError(f"{where}: values are not an array of numbers ({exc}).") from None
-        if arr.dtype == bool or arr.dtype.kind not in "iuf":
-            try:
-                arr = arr.astype(float) if arr.dtype.kind == "O" else None
-            except (TypeError, ValueError):
-                arr = None
-            if arr is None:
-                raise InputError(f"{where}: values must be numbers; got {raw!r}.")
-        arr = arr.astype(float)
-        if arr.ndim == 1:
-            arr = arr[None, :]
-        if arr.ndim != 2 or arr.shape[1] != pop.size:
-            raise InputError(
-                f"{where}: values must have shape (batch, {pop.size}) or ({pop.size},); got {np.shape(raw)}."
-            )
-        if arr.shape[0] == 0:
-            raise InputError(f"{where}: the batch is empty (shape {arr.shape}).")
-        if not np.all(np.isfinite(arr)):
-            bad = _first_index(~np.isfinite(arr))
-            raise InputError(f"{where}: values must be finite; got {_num(arr[bad])} at {_fmt_index(bad)} (sample, neuron).")
-        if batch is None:
-            batch = arr.shape[0]
-        elif arr.shape[0] != batch:
-            raise InputError(
-                f"{owner}: all inputs need the same batch size; {pop.name!r} has {arr.shape[0]}, "
-                f"{circuit.inputs[0].name!r} has {batch}."
-            )
-        arr.setflags(write=False)
-        out[pop.name] = arr
-    assert batch is not None
-    return out, batch

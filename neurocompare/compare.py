@@ -1,51 +1,53 @@
-"""compare(): one circuit, both backends, every row of the real-vs-artificial table measured.
+"""compare(): one circuit, two backends, every row of the real-vs-artificial table measured.
 
 >>> from neurocompare.compare import compare
 >>> from neurocompare.demo import xor_circuit, XOR_INPUTS
->>> c = compare(xor_circuit(), XOR_INPUTS, seed=0)          # doctest: +SKIP
->>> print(c.table_markdown())                              # doctest: +SKIP
+>>> c = compare(xor_circuit(), XOR_INPUTS, seed=0, probes=("fi", "delays"))  # doctest: +SKIP
+>>> print(c.table_markdown())                                               # doctest: +SKIP
 
-Runs the artificial backend, the spiking backend (recording the output neurons' membranes),
-a spiking f-I sweep of the output neuron model (the nonlinearity row) and a second spiking
-run with the delays changed (the wires row), then measures everything listed in
-:data:`neurocompare.metrics.METRICS`.
+The pipeline: run the artificial side and the spiking side (recording the output neurons' membranes),
+run the probes the caller asks for (:mod:`neurocompare.probes`: an f-I sweep for the nonlinearity row,
+a delay variant for the wires row), compute every registered metric (:mod:`neurocompare.metrics`) and
+write the table (:mod:`neurocompare.table`). Either side can be any registered backend, given by
+name, instance or a mapping of options: the Brian2 backend against the artificial one (the default),
+the independent reference simulator against the artificial one, or two Brian2 configurations against
+each other.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from .backends.artificial import ArtificialBackend
-from .backends.brian2 import SpikingBackend
-from .circuit import Circuit, NeuronPopulation, Projection, normalize_inputs
+from .backends import get_backend
+from .backends.base import Backend
+from .circuit import Circuit
+from .inputs import normalize_inputs
+from .comparison import Comparison
 from .errors import InputError, ParameterError, UnknownNameError
+from .models import neuron_to_dict
 from .metrics import (
     HOROWITZ_45NM,
-    METRICS,
-    TABLE_ROWS,
     EnergyModel,
-    Metric,
+    agreement_curve,
     compute_metrics,
     dense_macs,
     energy_pj,
-    fit_activation,
-    first_spike_latency_ms,
-    agreement_curve,
     memory_bytes,
     rounding_error,
     settle_times_ms,
     step_activity,
     synaptic_events,
 )
-from .comparison import SEED_TABLE, Comparison, TableRow
+from .probes import DEFAULT_PROBES, ProbeContext, ProbeResult, check_probes, run_probes, stage
 from .results import Result
+from .table import build_table
 
-__all__ = ["compare", "MetricData"]
+__all__ = ["compare", "MetricData", "resolve_backend"]
 
 
 @dataclass
@@ -72,53 +74,134 @@ class MetricData:
     energy_mem: dict[str, float]
 
 
+def resolve_backend(spec: Any, default: str, what: str) -> Backend:
+    """A backend from an instance, a registered name, a mapping of options for ``default``, or None."""
+    if spec is None:
+        return get_backend(default)
+    if isinstance(spec, str):
+        return get_backend(spec)
+    if isinstance(spec, Mapping):
+        return get_backend(default, **spec)
+    if isinstance(spec, Backend):
+        return spec
+    raise ParameterError(
+        f"compare: {what} must be a backend, a registered backend name, a mapping of options, or None; got {spec!r}."
+    )
 
-# --------------------------------------------------------------------------- compare
+
 def _default_output(circuit: Circuit) -> str:
     fed = {p.pre for p in circuit.projections}
     sinks = [n for n in circuit.population_names if n not in fed]
     return sinks[-1] if sinks else circuit.population_names[-1]
 
 
-def _lif(circuit: Circuit, name: str, spiking: SpikingBackend):
+def _check_readout(circuit: Circuit, output: str | None, readout: str | None, threshold: Any) -> tuple[str, str]:
+    output = output if output is not None else _default_output(circuit)
+    if output not in circuit.population_names:
+        raise UnknownNameError(
+            f"compare: output {output!r} is not a neuron population of {circuit.name!r}; valid: "
+            f"{', '.join(circuit.population_names)}."
+        )
+    readout = readout if readout is not None else ("threshold" if circuit.population(output).size == 1 else "argmax")
+    if readout not in ("argmax", "threshold"):
+        raise UnknownNameError(f"compare: unknown readout {readout!r}; valid: argmax, threshold.")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not math.isfinite(threshold):
+        raise ParameterError(f"compare: threshold must be a finite number; got {threshold!r}.")
+    return output, readout
+
+
+def _preactivation(circuit: Circuit, ann: Result, name: str) -> np.ndarray:
+    """W x + b of population ``name`` from the artificial activations of its sources."""
     pop = circuit.population(name)
-    return pop.neuron if pop.neuron is not None else spiking.neuron
+    z = np.broadcast_to(pop.bias, (ann.batch_size, pop.size)).copy()
+    for proj in circuit.projections_into(name):
+        z += ann[proj.pre] @ proj.weights.T
+    return z
 
 
-def _with_delays(circuit: Circuit, delay_ms: float | None) -> Circuit:
-    """The circuit with every delay set to ``delay_ms`` (None: keep), for the wires row."""
-    projs = [Projection(p.pre, p.post, p.counts, p.unit_weight, delay_ms=delay_ms) for p in circuit.projections]
-    return replace(circuit, projections=tuple(projs))
+def _rounding(circuit: Circuit, float_weights: Mapping[str, Any] | None) -> float:
+    """Largest relative rounding error over the projections whose float weights are given (0 if none)."""
+    rel = []
+    for key, w in (float_weights or {}).items():
+        pre, _, post = key.partition("->")
+        proj = circuit.projection(pre, post)
+        w = np.asarray(w, dtype=float)
+        if w.shape != proj.counts.shape:
+            raise InputError(f"compare: float_weights[{key!r}] has shape {w.shape}; the counts have {proj.counts.shape}.")
+        rel.append(rounding_error(proj.counts, proj.unit_weight, w)["relative"])
+    return float(max(rel)) if rel else 0.0
 
 
-def _transfer_sweep(
-    circuit: Circuit, output: str, spiking: SpikingBackend, seed: int, z_max: float, progress
-) -> dict[str, np.ndarray]:
-    """Spiking f-I curve of the output neuron model: rate / rate_scale vs drive z (activation units)."""
-    pop = circuit.population(output)
-    lif = _lif(circuit, output, spiking)
-    z = np.linspace(-0.25 * z_max, z_max, 46)
-    sweep = Circuit(
-        f"{circuit.name}_transfer",
-        populations=[NeuronPopulation("n", len(z), bias=z, activation=pop.activation, neuron=lif)],
+def _timing(snn: Result, ann: Result, output: str, readout: str, threshold: float, spiking: Any) -> dict[str, Any]:
+    """Agreement of the decoded answer over simulated time, and when it settles."""
+    duration = spiking.duration_ms
+    n_points = int(min(100, spiking.n_steps))
+    times = np.linspace(duration / n_points, duration, n_points)
+    kw = dict(rate_scale_hz=spiking.rate_scale_hz, mode=readout, threshold=threshold)
+    agree = agreement_curve(snn.spikes[output], ann[output], times, **kw)
+    settle = settle_times_ms(snn.spikes[output], ann[output], times, **kw)
+    return {"agreement_t_ms": times, "agreement": agree, "settle_ms": settle,
+            "time_to_agreement_ms": float(np.median(np.where(np.isnan(settle), duration, settle)))}
+
+
+def _metric_data(circuit, ann, snn, spiking, output, readout, threshold, timing, probes, float_weights,
+                 energy_model) -> MetricData:
+    n_neurons = sum(p.size for p in circuit.populations)
+    activity = step_activity([snn.spikes[p] for p in circuit.population_names], n_neurons=n_neurons,
+                             n_steps=spiking.n_steps, dt_ms=spiking.dt_ms)
+    ann_steps = int(ann.info.get("steps", 1))
+    events = synaptic_events(circuit, snn)
+    macs = dense_macs(circuit, steps=ann_steps)
+    fi = probes.get("fi", ProbeResult()).values
+    delays = probes.get("delays", ProbeResult()).values
+    mean_events = float(np.mean(events))
+    return MetricData(
+        circuit=circuit, ann=ann, snn=snn, output=output, readout=readout, threshold=threshold,
+        ann_steps=circuit.depth if not circuit.is_recurrent and ann_steps == 1 else ann_steps,
+        time_to_agreement_ms=timing["time_to_agreement_ms"], activity=activity,
+        transfer_rmse=dict(fi.get("transfer_rmse", {})), rheobase_drive=fi.get("rheobase_drive", math.nan),
+        delay_shift_ms=delays.get("delay_shift_ms", math.nan), memory=memory_bytes(circuit),
+        rounding_relative=_rounding(circuit, float_weights), events=events, macs=macs,
+        energy=energy_pj(energy_model, events=mean_events, macs=macs),
+        energy_mem=energy_pj(energy_model, events=mean_events, macs=macs,
+                             neuron_updates=n_neurons * spiking.n_steps, weight_reads=True),
     )
-    duration = max(spiking.duration_ms, 200.0)
-    duration = round(duration / spiking.dt_ms) * spiking.dt_ms
-    be = SpikingBackend(
-        duration_ms=duration, dt_ms=spiking.dt_ms, encoding=spiking.encoding, rate_scale_hz=spiking.rate_scale_hz,
-        neuron=lif, target=spiking.target, synapse_mode=spiking.synapse_mode,
-    )
-    res = be.run(sweep, seed=seed, progress=progress)
-    analytic = lif.analytic_rate_hz(z * spiking.rate_scale_hz) / spiking.rate_scale_hz
-    return {"z": z, "spiking": res["n"][0], "analytic": analytic, "own": pop.activation_fn(z)}
+
+
+def _parameters(spiking: Any, artificial: Any, snn: Result, ann: Result, batch: int, output: str, readout: str,
+                threshold: float, probes: Mapping[str, ProbeResult], energy_model: EnergyModel) -> dict[str, Any]:
+    params = {
+        "dt_ms": spiking.dt_ms,
+        "duration_ms": spiking.duration_ms,
+        "encoding": spiking.encoding.to_dict(),
+        "rate_scale_hz": spiking.rate_scale_hz,
+        "target": snn.info.get("target"),
+        "synapse_mode": getattr(spiking, "synapse_mode", None),
+        "input_mode": snn.info.get("input_mode"),
+        "neuron": neuron_to_dict(spiking.neuron),
+        "batch_size": batch,
+        "output": output,
+        "readout": readout,
+        "threshold": threshold,
+        "artificial_steps": int(ann.info.get("steps", 1)),
+    }
+    if "delays" in probes:
+        params["delay_variant"] = probes["delays"].values["delay_variant"]
+    params["energy_model"] = {"mac_pj": energy_model.mac_pj, "add_pj": energy_model.add_pj,
+                              "sram_read_pj": energy_model.sram_read_pj, "label": energy_model.label,
+                              "source": energy_model.source}
+    params.update({"spiking_backend": spiking.name, "artificial_backend": artificial.name, "probes": list(probes),
+                   "spiking_wall_time_s": snn.info["wall_time_s"], "artificial_wall_time_s": ann.info["wall_time_s"]})
+    return params
 
 
 def compare(
     circuit: Circuit,
     inputs: Any = None,
     *,
-    spiking: SpikingBackend | Mapping[str, Any] | None = None,
-    artificial: ArtificialBackend | Mapping[str, Any] | None = None,
+    spiking: Any = None,
+    artificial: Any = None,
+    probes: Sequence[str] = DEFAULT_PROBES,
     seed: int = 0,
     name: str | None = None,
     output: str | None = None,
@@ -129,23 +212,31 @@ def compare(
     voltage_neurons: int = 3,
     progress: Callable[[str, float, float], None] | None = None,
 ) -> Comparison:
-    """Run ``circuit`` on ``inputs`` through both backends and measure every row of the table.
+    """Run ``circuit`` on ``inputs`` through two backends and measure every row of the table.
 
     Parameters
     ----------
     circuit : Circuit
     inputs : mapping name -> (batch, size) array, or an array for a single input population
-    spiking, artificial : backend instance or a mapping of its options, optional
+    spiking : backend, registered name, mapping of options, or None
+        The real-neuron side: a clock-driven spiking backend (default ``"spiking"``, Brian2; or
+        ``"reference"``, or any backend with ``dt_ms``, ``duration_ms``, ``rate_scale_hz`` and spike trains).
+        A mapping gives the options of a Brian2 backend.
+    artificial : backend, registered name, mapping of options, or None
+        The other side (default ``"artificial"``, the numpy ANN; a second spiking configuration works too).
+    probes : sequence of str
+        Extra runs to make (:mod:`neurocompare.probes`): ``"fi"`` (the output model's f-I curve and its
+        relu/sigmoid/tanh fits) and ``"delays"`` (the circuit with its delays changed). Metrics that need a
+        probe that did not run are NaN and the table says "not measured".
     seed : int
-        Seeds the spiking input encoding (all spiking runs of the comparison use it).
+        Seeds the spiking input encoding (every spiking run of the comparison uses it).
     name : str, optional
         Defaults to the circuit's name.
     output : str, optional
-        The population whose activity is the answer. Default: the last population that
-        projects nowhere.
+        The population whose activity is the answer. Default: the last population that projects nowhere.
     readout : {"argmax", "threshold"}, optional
-        How an answer is read: the most active output neuron, or which outputs exceed
-        ``threshold``. Default: ``threshold`` for a single output neuron, else ``argmax``.
+        How an answer is read: the most active output neuron, or which outputs exceed ``threshold``.
+        Default: ``threshold`` for a single output neuron, else ``argmax``.
     float_weights : mapping "pre->post" -> array, optional
         Float weights the counts were rounded from, for the rounding-error metric.
     energy_model : EnergyModel
@@ -157,217 +248,30 @@ def compare(
     """
     if not isinstance(circuit, Circuit):
         raise ParameterError(f"compare: circuit must be a Circuit; got {type(circuit).__name__}.")
-    spiking = _backend(spiking, SpikingBackend, "spiking")
-    artificial = _backend(artificial, ArtificialBackend, "artificial")
+    spiking = resolve_backend(spiking, "spiking", "spiking")
+    artificial = resolve_backend(artificial, "artificial", "artificial")
+    probe_names = check_probes(probes)
     values, batch = normalize_inputs(circuit, inputs)
-    output = output if output is not None else _default_output(circuit)
-    if output not in circuit.population_names:
-        raise UnknownNameError(
-            f"compare: output {output!r} is not a neuron population of {circuit.name!r}; valid: "
-            f"{', '.join(circuit.population_names)}."
-        )
-    out_size = circuit.population(output).size
-    readout = readout if readout is not None else ("threshold" if out_size == 1 else "argmax")
-    if readout not in ("argmax", "threshold"):
-        raise UnknownNameError(f"compare: unknown readout {readout!r}; valid: argmax, threshold.")
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not math.isfinite(threshold):
-        raise ParameterError(f"compare: threshold must be a finite number; got {threshold!r}.")
-    name = name or circuit.name
-
-    def stage(label: str):
-        return None if progress is None else (lambda frac, elapsed: progress(label, frac, elapsed))
-
+    output, readout = _check_readout(circuit, output, readout, threshold)
     ann = artificial.run(circuit, values, seed=seed)
-    snn = spiking.run(
-        circuit, values, seed=seed, record_voltage={output: list(range(min(voltage_neurons, out_size)))},
-        progress=stage("spiking run"),
-    )
-    dt, duration, rate_scale = spiking.dt_ms, spiking.duration_ms, spiking.rate_scale_hz
-
-    # timing: agreement of the decoded answer over simulated time
-    n_points = int(min(100, spiking.n_steps))
-    times = np.linspace(duration / n_points, duration, n_points)
-    out_trains = snn.spikes[output]
-    agree = agreement_curve(out_trains, ann[output], times, rate_scale_hz=rate_scale, mode=readout, threshold=threshold)
-    settle = settle_times_ms(out_trains, ann[output], times, rate_scale_hz=rate_scale, mode=readout, threshold=threshold)
-    time_to_agreement = float(np.median(np.where(np.isnan(settle), duration, settle)))
-    n_neurons = sum(p.size for p in circuit.populations)
-    activity = step_activity([snn.spikes[p] for p in circuit.population_names], n_neurons=n_neurons,
-                             n_steps=spiking.n_steps, dt_ms=dt)
-
-    # nonlinearity: f-I sweep of the output neuron model, fits of relu/sigmoid/tanh
-    z_pre = _preactivation(circuit, ann, output)
-    lif_out = _lif(circuit, output, spiking)
-    rheo_z = lif_out.rheobase_hz() / rate_scale
-    candidates = [1.2 * float(np.max(z_pre))] if z_pre.size else []
-    if math.isfinite(rheo_z) and rheo_z > 0:
-        candidates.append(4.0 * rheo_z)
-    z_max = max([c for c in candidates if c > 0], default=2.0)
-    transfer = _transfer_sweep(circuit, output, spiking, seed, z_max, stage("f-I sweep"))
-    fits = {kind: fit_activation(transfer["z"], transfer["spiking"], kind) for kind in ("relu", "sigmoid", "tanh")}
-    rmse = {kind: fit[1] for kind, fit in fits.items()}
-    rmse["own"] = float(np.sqrt(np.mean((transfer["own"] - transfer["spiking"]) ** 2)))
-    fires = transfer["z"][transfer["spiking"] > 0]
-    rheobase = float(fires.min()) if fires.size else math.nan
-
-    # wires: a second run with the delays changed
-    has_delays = any(np.any(p.delays > 0) for p in circuit.projections)
-    variant_delay = None if has_delays else 1.0
-    variant = _with_delays(circuit, 0.0 if has_delays else variant_delay)
-    snn_variant = spiking.run(variant, values, seed=seed, progress=stage("delay variant"))
-    lat_circuit = _latency_or_nan(snn.spikes[output])
-    lat_variant = _latency_or_nan(snn_variant.spikes[output])
-    delay_shift = (lat_circuit - lat_variant) if has_delays else (lat_variant - lat_circuit)
-
-    # weights
-    rel_errors = []
-    for key, w in (float_weights or {}).items():
-        pre, _, post = key.partition("->")
-        proj = circuit.projection(pre, post)
-        w = np.asarray(w, dtype=float)
-        if w.shape != proj.counts.shape:
-            raise InputError(f"compare: float_weights[{key!r}] has shape {w.shape}; the counts have {proj.counts.shape}.")
-        rel_errors.append(rounding_error(proj.counts, proj.unit_weight, w)["relative"])
-    rounding_rel = float(max(rel_errors)) if rel_errors else 0.0
-
-    # cost
-    events = synaptic_events(circuit, snn)
-    ann_steps = int(ann.info.get("steps", 1))
-    macs = dense_macs(circuit, steps=ann_steps)
-    sync_steps = circuit.depth if not circuit.is_recurrent and ann_steps == 1 else ann_steps
-    mean_events = float(np.mean(events))
-    energy = energy_pj(energy_model, events=mean_events, macs=macs)
-    energy_mem = energy_pj(energy_model, events=mean_events, macs=macs,
-                           neuron_updates=n_neurons * spiking.n_steps, weight_reads=True)
-
-    data = MetricData(
-        circuit=circuit, ann=ann, snn=snn, output=output, readout=readout, threshold=threshold,
-        ann_steps=sync_steps, time_to_agreement_ms=time_to_agreement, activity=activity, transfer_rmse=rmse,
-        rheobase_drive=rheobase, delay_shift_ms=delay_shift, memory=memory_bytes(circuit),
-        rounding_relative=rounding_rel, events=events, macs=macs, energy=energy, energy_mem=energy_mem,
-    )
+    out_size = circuit.population(output).size
+    snn = spiking.run(circuit, values, seed=seed, record_voltage={output: list(range(min(voltage_neurons, out_size)))},
+                      progress=stage(progress, "spiking run"))
+    context = ProbeContext(circuit, MappingProxyType(values), spiking, seed, output, ann, snn,
+                           _preactivation(circuit, ann, output), progress)
+    probe_results = run_probes(probe_names, context)
+    timing = _timing(snn, ann, output, readout, threshold, spiking)
+    data = _metric_data(circuit, ann, snn, spiking, output, readout, threshold, timing, probe_results, float_weights,
+                        energy_model)
     metrics = compute_metrics(data)
-    parameters = {
-        "dt_ms": dt,
-        "duration_ms": duration,
-        "encoding": spiking.encoding.to_dict(),
-        "rate_scale_hz": rate_scale,
-        "target": snn.info["target"],
-        "synapse_mode": spiking.synapse_mode,
-        "input_mode": snn.info["input_mode"],
-        "neuron": spiking.neuron.to_dict(),
-        "batch_size": batch,
-        "output": output,
-        "readout": readout,
-        "threshold": threshold,
-        "artificial_steps": ann_steps,
-        "delay_variant": "all delays set to 0 ms" if has_delays else "all delays set to 1 ms",
-        "energy_model": {"mac_pj": energy_model.mac_pj, "add_pj": energy_model.add_pj,
-                         "sram_read_pj": energy_model.sram_read_pj, "label": energy_model.label,
-                         "source": energy_model.source},
-        "spiking_wall_time_s": snn.info["wall_time_s"],
-        "artificial_wall_time_s": ann.info["wall_time_s"],
-    }
-    curves = {
-        "agreement_t_ms": times,
-        "agreement": agree,
-        "settle_ms": settle,
-        "transfer_z": transfer["z"],
-        "transfer_spiking": transfer["spiking"],
-        "transfer_analytic": transfer["analytic"],
-        "transfer_own": transfer["own"],
-        **{f"transfer_fit_{kind}": params for kind, (params, _) in fits.items()},  # the fitted parameters
-        "preactivation": z_pre,
-        "events_per_sample": events,
-        "variant_latency_ms": np.array([lat_circuit, lat_variant]),
-    }
-    table = _table(circuit, data, metrics, parameters, energy_model)
+    parameters = _parameters(spiking, artificial, snn, ann, batch, output, readout, threshold, probe_results,
+                             energy_model)
+    curves = {**{k: timing[k] for k in ("agreement_t_ms", "agreement", "settle_ms")},
+              "preactivation": context.preactivation, "events_per_sample": data.events,
+              **{k: v for result in probe_results.values() for k, v in result.curves.items()}}
+    table = build_table(circuit, metrics, parameters, ann=ann, snn=snn, output=output, energy_model=energy_model)
     return Comparison(
-        name=name, circuit=circuit, inputs=MappingProxyType(values), ann=ann, snn=snn, output=output,
+        name=name or circuit.name, circuit=circuit, inputs=MappingProxyType(values), ann=ann, snn=snn, output=output,
         readout=readout, threshold=float(threshold), seed=int(snn.info["seed"]), metrics=MappingProxyType(metrics),
         table=table, curves=MappingProxyType(curves), parameters=MappingProxyType(parameters),
     )
-
-
-def _backend(spec: Any, cls: type, what: str):
-    if spec is None:
-        return cls()
-    if isinstance(spec, cls):
-        return spec
-    if isinstance(spec, Mapping):
-        return cls(**spec)
-    raise ParameterError(f"compare: {what} must be a {cls.__name__}, a mapping of its options, or None; got {spec!r}.")
-
-
-def _preactivation(circuit: Circuit, ann: Result, name: str) -> np.ndarray:
-    pop = circuit.population(name)
-    z = np.broadcast_to(pop.bias, (ann.batch_size, pop.size)).copy()
-    for proj in circuit.projections_into(name):
-        z += ann[proj.pre] @ proj.weights.T
-    return z
-
-
-def _latency_or_nan(trains) -> float:
-    first = trains.first_spike_ms()
-    fired = first[~np.isnan(first)]
-    return float(np.median(fired)) if fired.size else math.nan
-
-
-def _fmt(v: float, digits: int = 3) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "n/a"
-    if abs(v) >= 1e5 or (0 < abs(v) < 1e-3):
-        return f"{v:.{digits}g}"
-    return f"{v:.{digits}g}" if abs(v) < 1000 else f"{v:,.0f}"
-
-
-def _table(circuit, d: MetricData, m: Mapping[str, Metric], p: Mapping[str, Any], energy: EnergyModel):
-    v = {k: x.value for k, x in m.items()}
-    pops = circuit.population_names
-    out = d.output
-    ann_out = d.ann[out]
-    corr = ", ".join(f"{q} {_fmt(v[f'rate_correlation.{q}'])}" for q in pops)
-    spk = ", ".join(f"{q} {_fmt(v[f'spikes_per_neuron.{q}'])}" for q in pops)
-    rates_hz = d.snn.rates_hz(out)
-    rows = {
-        "amplitude coding": (
-            f"spikes/neuron/sample: {spk}; output rates {_fmt(rates_hz.min())}-{_fmt(rates_hz.max())} Hz; "
-            f"decoded vs artificial r: {corr}; NRMSE({out}) {_fmt(v[f'rate_nrmse.{out}'])}; "
-            f"same answer on {_fmt(100 * v['output_agreement'])}% of samples",
-            f"real values: {out} in [{_fmt(ann_out.min())}, {_fmt(ann_out.max())}], "
-            f"{len(np.unique(np.round(ann_out, 9)))} distinct values",
-        ),
-        "timing": (
-            f"asynchronous: first output spike at {_fmt(v['first_spike_latency_ms'])} ms (median); answer settles "
-            f"after {_fmt(v['time_to_agreement_ms'])} ms; ISI CV {_fmt(v['isi_cv'])}; "
-            f"{_fmt(v['neurons_per_active_step'])} neurons spike per active step, "
-            f"{_fmt(100 * v['update_fraction'])}% of neuron-steps carry an event",
-            f"synchronous: {int(v['synchronous_steps'])} step(s), all {sum(q.size for q in circuit.populations)} "
-            f"neurons update every step (100%)",
-        ),
-        "nonlinearity": (
-            f"threshold: fires above drive {_fmt(v['rheobase_drive'])}; f-I fit RMSE relu "
-            f"{_fmt(v['transfer_fit_rmse.relu'])}, sigmoid {_fmt(v['transfer_fit_rmse.sigmoid'])}, tanh "
-            f"{_fmt(v['transfer_fit_rmse.tanh'])}",
-            f"{circuit.population(out).activation_name} (programmable); RMSE of it vs the spiking f-I curve "
-            f"{_fmt(v['transfer_fit_rmse.own'])}",
-        ),
-        "wires": (
-            f"axons: {int(v['synapses'])} synapses, delays up to {_fmt(v['max_delay_ms'])} ms; "
-            f"{p['delay_variant']} shifts the output latency by {_fmt(v['delay_latency_shift_ms'])} ms",
-            f"{int(v['weight_entries'])} weight entries, no delay (results ready after "
-            f"{int(v['synchronous_steps'])} synchronous step(s))",
-        ),
-        "weights": (
-            f"synapse counts {int(v['count_min'])}..{int(v['count_max'])}: {int(v['count_bits'])} bits per pair, "
-            f"{_fmt(v['memory_counts_bytes'])} B; rounding error {_fmt(v['rounding_error_relative'])}",
-            f"float32: 32 bits per weight, {_fmt(v['memory_float32_bytes'])} B",
-        ),
-        "cost": (
-            f"{_fmt(v['synaptic_events_per_sample'])} synaptic events/sample = {_fmt(v['energy_snn_pj'])} pJ "
-            f"({_fmt(v['energy_snn_with_memory_pj'])} pJ with memory); model: {energy.source}",
-            f"{_fmt(v['macs_per_sample'])} MACs/sample = {_fmt(v['energy_ann_pj'])} pJ "
-            f"({_fmt(v['energy_ann_with_memory_pj'])} pJ with memory)",
-        ),
-    }
-    return tuple(TableRow(a, *SEED_TABLE[a], *rows[a]) for a in TABLE_ROWS)

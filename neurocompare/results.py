@@ -13,13 +13,14 @@ import math
 import warnings
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from .errors import InputError, NoSpikesWarning
 
-__all__ = ["SpikeTrains", "VoltageTrace", "Result"]
+__all__ = ["SpikeTrains", "VoltageTrace", "Result", "RunInfo"]
 
 
 def _frozen(a: Any, dtype: Any) -> np.ndarray:
@@ -144,6 +145,80 @@ class VoltageTrace:
         return self.v[sample, hits[0]]
 
 
+_RUNINFO_FIELDS = ("backend", "seed", "batch_size", "target", "dt_ms", "duration_ms", "build_time_s", "run_time_s",
+                   "wall_time_s")
+
+
+@dataclass(frozen=True, eq=False)
+class RunInfo(Mapping):
+    """How a result was produced: the facts every backend reports, typed, and the rest in ``details``.
+
+    Attributes
+    ----------
+    backend : str
+        The backend's registered name.
+    seed : int or None
+        The seed the run used (drawn and recorded if none was given); None for deterministic backends.
+    batch_size : int
+    target : str or None
+        Code-generation target (Brian2: "numpy" or "cython"; the reference: "numpy-reference").
+    dt_ms, duration_ms : float or None
+        Time step and simulated time per sample of a clock-driven run.
+    build_time_s, run_time_s, wall_time_s : float
+        Wall-clock seconds spent building, running, and both.
+    details : mapping
+        Everything else the backend records (its options, neuron models, integration methods, versions...).
+
+    A RunInfo is also a read-only mapping over all of these (``info["target"]``, ``info.get("steps")``),
+    the form results had before it existed.
+    """
+
+    backend: str = ""
+    seed: int | None = None
+    batch_size: int = 0
+    target: str | None = None
+    dt_ms: float | None = None
+    duration_ms: float | None = None
+    build_time_s: float = 0.0
+    run_time_s: float = 0.0
+    wall_time_s: float = 0.0
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "details", MappingProxyType(dict(self.details)))
+
+    @classmethod
+    def from_mapping(cls, data: "Mapping[str, Any] | RunInfo | None") -> "RunInfo":
+        """A RunInfo from a plain mapping: known keys become fields, the rest ``details``."""
+        if isinstance(data, RunInfo):
+            return data
+        data = dict(data or {})
+        known = {k: data.pop(k) for k in _RUNINFO_FIELDS if k in data}
+        return cls(**known, details=data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: the fields that are set, then the details."""
+        return dict(self.items())
+
+    def _present(self) -> list[str]:
+        return [k for k in _RUNINFO_FIELDS if getattr(self, k) is not None] + list(self.details)
+
+    def __getitem__(self, key: str) -> Any:
+        if key in _RUNINFO_FIELDS and getattr(self, key) is not None:
+            return getattr(self, key)
+        return self.details[key]
+
+    def __iter__(self):
+        return iter(self._present())
+
+    def __len__(self) -> int:
+        return len(self._present())
+
+    def __repr__(self) -> str:
+        return (f"RunInfo(backend={self.backend!r}, target={self.target!r}, dt_ms={self.dt_ms}, seed={self.seed}, "
+                f"wall_time_s={self.wall_time_s:.3g}, details: {', '.join(self.details)})")
+
+
 def _freeze_mapping(m: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(m or {}))
 
@@ -169,9 +244,10 @@ class Result:
     final_v : mapping name -> array (batch, size)
         Spiking backends: each neuron's membrane potential at the end of the run (for read-outs
         that use the charge left below threshold, see :func:`neurocompare.metrics.charge_decoded`).
-    info : mapping
-        How the result was produced: backend options, code-generation target, dt, seed,
-        duration, encoding, versions, wall times.
+    info : RunInfo
+        How the result was produced: backend, code-generation target, dt, seed, duration, wall
+        times as typed fields; backend options, encoding, neuron models, versions in ``details``.
+        A plain mapping given here is turned into a RunInfo.
     """
 
     backend: str
@@ -181,7 +257,7 @@ class Result:
     spikes: Mapping[str, SpikeTrains] = field(default_factory=dict)
     voltages: Mapping[str, VoltageTrace] = field(default_factory=dict)
     trajectory: Mapping[str, np.ndarray] = field(default_factory=dict)
-    info: Mapping[str, Any] = field(default_factory=dict)
+    info: RunInfo = field(default_factory=RunInfo)
     final_v: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -197,7 +273,7 @@ class Result:
         object.__setattr__(
             self, "trajectory", _freeze_mapping({k: _frozen(v, float) for k, v in self.trajectory.items()})
         )
-        object.__setattr__(self, "info", _freeze_mapping(self.info))
+        object.__setattr__(self, "info", RunInfo.from_mapping(self.info))
         object.__setattr__(
             self, "final_v", _freeze_mapping({k: _frozen(v, float) for k, v in self.final_v.items()})
         )
@@ -274,7 +350,7 @@ class Result:
             "final_v": list(self.final_v),
             "spikes": spikes_meta,
             "voltages": list(self.voltages),
-            "info": _jsonable(dict(self.info)),
+            "info": _jsonable(self.info.to_dict()),
         }
         return meta, arrays
 

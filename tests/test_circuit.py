@@ -20,7 +20,7 @@ from neurocompare import (
     ParameterError,
     Projection,
 )
-from neurocompare.circuit import normalize_inputs
+from neurocompare.inputs import normalize_inputs
 
 from .conftest import random_feedforward
 

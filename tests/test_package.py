@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import ast
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 import neurocompare
 
@@ -22,24 +20,6 @@ def test_public_api():
     for name in neurocompare.__all__:
         assert hasattr(neurocompare, name), name
     assert neurocompare.available_backends() == ("artificial", "spiking", "reference")
-
-
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text())
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
-
-
-def test_brian2_is_imported_only_by_the_spiking_backend():
-    home = PACKAGE / "backends" / "brian2"
-    offenders = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
-                 if "brian2" in _imports(p) and home not in p.parents]
-    assert offenders == []
 
 
 def test_importing_neurocompare_does_not_import_brian2():

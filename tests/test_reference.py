@@ -32,7 +32,7 @@ from neurocompare import (
     UnknownNameError,
 )
 from neurocompare.backends.reference import backend as reference_module
-from neurocompare.backends.brian2 import backend as spiking_module
+from neurocompare.backends.brian2 import models as spiking_module
 from neurocompare.backends.reference import ReferenceBackend
 from neurocompare.crosscheck import CrosscheckReport, crosscheck
 
@@ -311,7 +311,7 @@ def test_n_synapses_of_w_reach_threshold_like_one_of_n_times_w():
         (dict(duration_ms=0.05), ParameterError, "at least dt_ms"),
         (dict(rate_scale_hz=0), ParameterError, "rate_scale_hz"),
         (dict(encoding="morse"), UnknownNameError, "Unknown encoding 'morse'"),
-        (dict(neuron="lif"), ParameterError, "neuron must be a LIF instance"),
+        (dict(neuron="lif"), ParameterError, "neuron must be an instance of a registered neuron model"),
         (dict(target="numpy"), TypeError, "target"),  # the reference has no code generation
     ],
 )

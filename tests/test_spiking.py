@@ -168,9 +168,9 @@ def test_input_drive_gives_the_spikes_of_literal_input_synapses(encoding, refrac
                                                                  monkeypatch):
     """input_mode="drive" (per-step jumps) and "synapses" (SpikeGeneratorGroup + Synapses) agree exactly."""
     if chunk_floats is not None:
-        from neurocompare.backends.brian2 import backend as spiking
+        from neurocompare.backends.brian2 import drive as spiking_drive
 
-        monkeypatch.setattr(spiking._InputDrive, "CHUNK_FLOATS", chunk_floats)
+        monkeypatch.setattr(spiking_drive.InputDrive, "CHUNK_FLOATS", chunk_floats)
     rng = np.random.default_rng(11)
     circuit = _drive_circuit(rng, refractory_ms=refractory_ms, delays=delays)
     x = rng.uniform(-1, 1, size=(5, 6))  # negative values: spikes acting with the opposite sign
@@ -220,7 +220,7 @@ def _mixed_model_circuit(rng) -> Circuit:
 def test_populations_sharing_a_neuron_group_spike_as_in_groups_of_their_own(encoding, synapse_mode, input_mode,
                                                                             monkeypatch):
     """One NeuronGroup per neuron model gives exactly the spikes and voltages of one group per population."""
-    from neurocompare.backends.brian2 import backend as spiking
+    from neurocompare.backends.brian2 import build as spiking_build
 
     rng = np.random.default_rng(5)
     circuit = _mixed_model_circuit(rng)
@@ -230,7 +230,7 @@ def test_populations_sharing_a_neuron_group_spike_as_in_groups_of_their_own(enco
     record = {"a": [0, 4], "b": [2], "c": [1], "d": [0, 1]}
     merged_sim = be.build(circuit, x, seed=3, record_voltage=record)
     merged = merged_sim.run()
-    monkeypatch.setattr(spiking._Builder, "_neuron_blocks", lambda self: [[p] for p in self.circuit.populations])
+    monkeypatch.setattr(spiking_build.Builder, "_neuron_blocks", lambda self: [[p] for p in self.circuit.populations])
     separate_sim = be.build(circuit, x, seed=3, record_voltage=record)
     separate = separate_sim.run()
     groups = {name: {id(g) for g in sim.network.objects if type(g).__name__ == "NeuronGroup"}
@@ -450,7 +450,7 @@ def test_analog_input_with_delay_switches_on_late():
         (dict(target="gpu"), UnknownNameError, "unknown target 'gpu'; valid: auto, numpy, cython"),
         (dict(encoding="morse"), UnknownNameError, "Unknown encoding 'morse'; valid: poisson, regular, latency, analog"),
         (dict(synapse_mode="many"), UnknownNameError, "unknown synapse_mode 'many'"),
-        (dict(neuron="lif"), ParameterError, "neuron must be a LIF instance"),
+        (dict(neuron="lif"), ParameterError, "neuron must be an instance of a registered neuron model"),
     ],
 )
 def test_bad_backend_options(kwargs, exc, message):

@@ -467,7 +467,7 @@ for _kind in BACKENDS:
         (f"{_kind} duration negative", lambda k=_kind: make(k, duration_ms=-10.0), ParameterError, rf"{_cls}: duration_ms must be a finite number > 0; got -10\.0"),
         (f"{_kind} rate_scale inf", lambda k=_kind: make(k, rate_scale_hz=math.inf), ParameterError, rf"{_cls}: rate_scale_hz must be a finite number > 0; got inf"),
         (f"{_kind} encoding None", lambda k=_kind: make(k, encoding=None), UnknownNameError, r"Unknown encoding None; valid: poisson"),
-        (f"{_kind} neuron dict", lambda k=_kind: make(k, neuron={"tau_m_ms": 5}), ParameterError, rf"{_cls}: neuron must be a LIF instance"),
+        (f"{_kind} neuron dict", lambda k=_kind: make(k, neuron={"tau_m_ms": 5}), ParameterError, rf"{_cls}: neuron must be an instance of a registered neuron model"),
     ]
 
 

@@ -17,7 +17,8 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from ..circuit import Circuit, normalize_inputs
+from ..circuit import Circuit
+from ..inputs import normalize_inputs
 from ..errors import ParameterError, SimulationError
 from ..results import Result
 from .._validation import check_seed

@@ -1,13 +1,25 @@
-"""The backend protocol: every backend runs a circuit on a batch of inputs and returns a Result."""
+"""The backend protocol, and what the clock-driven spiking backends share: their settings and checks.
+
+Every backend runs a circuit on a batch of inputs and returns a :class:`~neurocompare.results.Result`
+whose ``activations`` hold every population as a ``(batch, size)`` array on the artificial scale. The
+spiking simulators (Brian2 and the independent reference) share their settings (:class:`ClockSettings`)
+and argument checks, never their simulation code.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Mapping, Protocol, Sequence, runtime_checkable
 
+import numpy as np
+
+from .._validation import check_positive
 from ..circuit import Circuit
+from ..encoding import Encoding, get_encoding
+from ..errors import ParameterError, UnknownNameError
+from ..models import LIF, check_neuron, effective_neuron
 from ..results import Result
 
-__all__ = ["Backend"]
+__all__ = ["Backend", "ClockSettings", "check_record"]
 
 
 @runtime_checkable
@@ -15,7 +27,7 @@ class Backend(Protocol):
     """What the comparison layer relies on.
 
     ``run(circuit, inputs, *, seed=None)`` takes a :class:`~neurocompare.circuit.Circuit` and
-    input values (see :func:`~neurocompare.circuit.normalize_inputs`) and returns a
+    input values (see :func:`~neurocompare.inputs.normalize_inputs`) and returns a
     :class:`~neurocompare.results.Result` whose ``activations`` hold every population as a
     ``(batch, size)`` array on the artificial scale.
     """
@@ -23,3 +35,103 @@ class Backend(Protocol):
     name: str
 
     def run(self, circuit: Circuit, inputs: Any = None, *, seed: int | None = None) -> Result: ...
+
+
+class ClockSettings:
+    """Validated settings of a clock-driven spiking backend (shared by the Brian2 and reference backends).
+
+    ``duration_ms`` (simulated time per sample, a whole number of steps), ``dt_ms`` (time step),
+    ``encoding`` (how input values become spikes or currents), ``rate_scale_hz`` (the rate that
+    stands for activation 1.0) and ``neuron`` (the model of populations that set none; ``LIF()``).
+    """
+
+    name = "clock"
+
+    def _init_settings(self, *, duration_ms: float, dt_ms: float, encoding: str | Encoding, rate_scale_hz: float,
+                       neuron: Any, max_steps: int | None = None) -> None:
+        owner = type(self).__name__
+        self.duration_ms = check_positive(owner, "duration_ms", duration_ms)
+        self.dt_ms = check_positive(owner, "dt_ms", dt_ms)
+        if self.duration_ms < self.dt_ms:
+            raise ParameterError(f"{owner}: duration_ms ({duration_ms!r}) must be at least dt_ms ({dt_ms!r}).")
+        n_steps = self.duration_ms / self.dt_ms
+        if abs(n_steps - round(n_steps)) > 1e-6 * max(1.0, n_steps):
+            raise ParameterError(
+                f"{owner}: duration_ms ({duration_ms!r}) must be a whole number of time steps of dt_ms ({dt_ms!r})."
+            )
+        if max_steps is not None and n_steps > max_steps:
+            raise ParameterError(
+                f"{owner}: duration_ms / dt_ms = {n_steps:.4g} time steps; at most {max_steps} are supported "
+                "(Brian2 numbers spike time bins with int32); shorten duration_ms or enlarge dt_ms."
+            )
+        self.encoding = get_encoding(encoding)
+        self.rate_scale_hz = check_positive(owner, "rate_scale_hz", rate_scale_hz)
+        self.neuron = check_neuron(owner, neuron) or LIF()
+
+    @property
+    def n_steps(self) -> int:
+        """Number of time steps per run, ``round(duration_ms / dt_ms)``."""
+        return int(round(self.duration_ms / self.dt_ms))
+
+    def model_of(self, population: Any) -> Any:
+        """The neuron model ``population`` runs with here (its own, else this backend's)."""
+        return effective_neuron(population, self.neuron)
+
+    def settings(self) -> dict[str, Any]:
+        """The constructor arguments that give this backend again (objects, not plain data)."""
+        return {"duration_ms": self.duration_ms, "dt_ms": self.dt_ms, "encoding": self.encoding,
+                "rate_scale_hz": self.rate_scale_hz, "neuron": self.neuron}
+
+    def replace(self, **changes: Any) -> "ClockSettings":
+        """A backend of the same class and settings, with ``changes`` applied (validated as in the constructor)."""
+        unknown = sorted(set(changes) - set(self.settings()))
+        if unknown:
+            raise ParameterError(f"{type(self).__name__}.replace: unknown option(s) {', '.join(unknown)}; valid: "
+                                 f"{', '.join(self.settings())}.")
+        return type(self)(**{**self.settings(), **changes})
+
+    def options(self) -> dict[str, Any]:
+        """The backend's settings as plain data."""
+        return {
+            "duration_ms": self.duration_ms,
+            "dt_ms": self.dt_ms,
+            "encoding": self.encoding.to_dict(),
+            "rate_scale_hz": self.rate_scale_hz,
+            "neuron": self.neuron.to_dict(),
+        }
+
+    def _settings_repr(self) -> str:
+        return (f"duration_ms={self.duration_ms:g}, dt_ms={self.dt_ms:g}, encoding={self.encoding.name!r}, "
+                f"rate_scale_hz={self.rate_scale_hz:g}")
+
+    def _check_circuit(self, circuit: Any) -> None:
+        if not isinstance(circuit, Circuit):
+            raise ParameterError(f"{type(self).__name__}: circuit must be a Circuit; got {type(circuit).__name__}.")
+
+
+def check_record(circuit: Circuit, record: Mapping[str, Sequence[int]] | None) -> dict[str, np.ndarray]:
+    """Validate ``record_voltage``: known neuron populations, integer indices in range."""
+    if record is None:
+        return {}
+    if not isinstance(record, Mapping):
+        raise ParameterError(f"record_voltage must map population names to neuron indices; got {record!r}.")
+    out: dict[str, np.ndarray] = {}
+    for name, idx in record.items():
+        if name not in circuit.population_names:
+            raise UnknownNameError(
+                f"record_voltage: {name!r} is not a neuron population of {circuit.name!r}; valid: "
+                f"{', '.join(circuit.population_names)}."
+            )
+        size = circuit.population(name).size
+        try:
+            arr = np.atleast_1d(np.asarray(idx))
+        except (ValueError, TypeError):  # ragged lists, exotic objects
+            arr = np.zeros(0, dtype=object)
+        if arr.dtype.kind not in "iu" or arr.ndim != 1 or len(arr) == 0:
+            raise ParameterError(f"record_voltage[{name!r}]: expected a list of neuron indices; got {idx!r}.")
+        if arr.min() < 0 or arr.max() >= size:
+            raise ParameterError(
+                f"record_voltage[{name!r}]: neuron index out of range 0..{size - 1}; got {arr.tolist()}."
+            )
+        out[name] = arr.astype(np.int64)
+    return out

@@ -1,12 +1,37 @@
-"""Neuron model specifications for the spiking side, and the rule that picks a population's model."""
+"""Neuron model specifications for the spiking side, their registry, and the rule that picks a population's model.
+
+A spec is frozen, validated plain data (parameters with units in their names, equations and citations in
+its docstring); simulators keep their own table from spec type to simulation code. Today: :class:`LIF`
+(leaky or non-leaky integrate-and-fire, current-based, instantaneous "delta" synapses: each synapse adds
+its weight to ``v`` when a spike arrives).
+
+To add a model: a frozen dataclass subclassing :class:`NeuronModel` with a ``model_name``, registered with
+:func:`register_neuron_model`, plus one entry in ``neurocompare.backends.brian2.models`` and one in
+``neurocompare.backends.reference.models``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from .base import NeuronModel
 from .lif import LIF, RESET_MODES
+from .registry import (
+    DEFAULT_MODEL,
+    check_neuron,
+    neuron_from_dict,
+    neuron_model,
+    neuron_models,
+    neuron_to_dict,
+    register_neuron_model,
+    unregister_neuron_model,
+)
 
-__all__ = ["LIF", "RESET_MODES", "effective_neuron"]
+__all__ = ["NeuronModel", "LIF", "RESET_MODES", "effective_neuron", "register_neuron_model",
+           "unregister_neuron_model", "neuron_model", "neuron_models", "neuron_to_dict", "neuron_from_dict",
+           "check_neuron", "DEFAULT_MODEL"]
+
+register_neuron_model(LIF)
 
 
 def effective_neuron(population: Any, default: Any) -> Any:

@@ -21,13 +21,13 @@ reset (to ``v_reset``, or by subtracting ``v_threshold - v_reset``) and stays cl
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
-from numbers import Real
-from typing import Any
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from ..errors import ParameterError
+from .base import NeuronModel, real_field as _real
 
 __all__ = ["LIF", "RESET_MODES"]
 
@@ -35,14 +35,8 @@ __all__ = ["LIF", "RESET_MODES"]
 RESET_MODES = ("value", "subtract")
 
 
-def _real(owner: str, name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise ParameterError(f"{owner}: {name} must be a real number; got {value!r}.")
-    return float(value)
-
-
 @dataclass(frozen=True)
-class LIF:
+class LIF(NeuronModel):
     """Leaky integrate-and-fire parameters (times in ms, potentials dimensionless).
 
     Parameters
@@ -63,6 +57,8 @@ class LIF:
         Absolute refractory period, >= 0. Default 2 ms. Brian2 truncates it to the time step
         (``int(t_ref / dt + 1e-3)`` steps, counted from the step of the spike).
     """
+
+    model_name: ClassVar[str] = "lif"
 
     tau_m_ms: float = 20.0
     v_rest: float = 0.0
@@ -105,11 +101,6 @@ class LIF:
         """False for the non-leaky integrate-and-fire neuron (``tau_m_ms = inf``)."""
         return math.isfinite(self.tau_m_ms)
 
-    @property
-    def reset_step(self) -> float:
-        """The charge removed by a reset by subtraction, ``v_threshold - v_reset``."""
-        return self.v_threshold - self.v_reset
-
     def steady_state(self, drive_hz: float | np.ndarray) -> np.ndarray:
         """Membrane potential a constant drive settles to, V_inf = v_rest + tau_m * I."""
         drive = np.asarray(drive_hz, dtype=float)
@@ -145,29 +136,3 @@ class LIF:
             ratio = (v_inf - self.v_reset) / (v_inf - self.v_threshold)
             isi = t_ref + tau * np.log(np.where(fires, ratio, 2.0))
         return np.where(fires, 1.0 / isi, 0.0)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-data form (JSON-ready; ``tau_m_ms = inf`` is written as the string "inf")."""
-        data = asdict(self)
-        if not self.leaky:
-            data["tau_m_ms"] = "inf"
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Any, *, owner: str = "LIF") -> "LIF":
-        """Inverse of :meth:`to_dict`; unknown keys are an error."""
-        if not isinstance(data, dict):
-            raise ParameterError(f"{owner}: neuron parameters must be a mapping; got {data!r}.")
-        known = set(cls.__dataclass_fields__)
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ParameterError(
-                f"{owner}: unknown neuron parameter(s) {', '.join(unknown)}; valid: {', '.join(sorted(known))}."
-            )
-        data = dict(data)
-        if data.get("tau_m_ms") == "inf":
-            data["tau_m_ms"] = math.inf
-        try:
-            return cls(**data)
-        except ParameterError as exc:
-            raise ParameterError(f"{owner}: {exc}") from None

@@ -28,7 +28,6 @@ from ..convert import convert_trained
 from ..encoding import Encoding, get_encoding
 from ..studies import metric, run_side_by_side, with_delays
 from ..metrics import Metric, decoded_at_times, readout
-from ..models import LIF
 from ..results import Result
 
 __all__ = [
@@ -43,9 +42,6 @@ __all__ = [
 ]
 
 
-def _lif(circuit: Circuit, name: str, backend: SpikingBackend) -> LIF:
-    pop = circuit.population(name)
-    return pop.neuron if pop.neuron is not None else backend.neuron
 
 
 def accuracy_over_time(
@@ -60,7 +56,7 @@ def accuracy_over_time(
         vt = result.voltages.get(output)
         if vt is None or len(vt.neurons) != trains.size:
             raise ValueError("the charge read-out needs the membrane of every output neuron recorded")
-        lif = _lif(circuit, output, backend)
+        lif = backend.model_of(circuit.population(output))
         counts = decoded_at_times(trains, times_ms, rate_scale_hz=1e3) * times_ms[:, None, None]  # spikes in [0, t]
         idx = np.clip(np.searchsorted(vt.time_ms, times_ms, side="left"), 0, len(vt.time_ms) - 1)
         v_t = np.moveaxis(vt.v[:, :, idx], 2, 0)  # (T, batch, size), v at time t
@@ -94,7 +90,7 @@ def coding_study(
     series: dict[str, np.ndarray] = {}
     for coding in codings:
         enc = get_encoding(coding)
-        be = replace_backend(backend, encoding=enc)
+        be = backend.replace(encoding=enc)
         res = (runs or {}).get(enc.name)
         if res is None:
             res = be.run(circuit, x, seed=seed, record_voltage={output: list(range(n_out))})
@@ -118,15 +114,6 @@ def coding_study(
     return metrics, panel, curves
 
 
-def replace_backend(backend: SpikingBackend, **changes: Any) -> SpikingBackend:
-    """A SpikingBackend like ``backend`` with some options changed."""
-    opts = dict(duration_ms=backend.duration_ms, dt_ms=backend.dt_ms, encoding=backend.encoding,
-                rate_scale_hz=backend.rate_scale_hz, neuron=backend.neuron, target=backend.target,
-                synapse_mode=backend.synapse_mode, input_mode=backend.input_mode)
-    opts.update(changes)
-    return SpikingBackend(**opts)
-
-
 # --------------------------------------------------------------------------- budget
 @dataclass(frozen=True)
 class BudgetTerm:
@@ -139,8 +126,9 @@ class BudgetTerm:
     in_actual: bool
 
 
-def _with_reset(circuit: Circuit, reset: str) -> Circuit:
-    pops = [replace(p, neuron=replace(p.neuron or LIF(), reset=reset)) for p in circuit.populations]
+def _with_reset(circuit: Circuit, reset: str, backend: SpikingBackend) -> Circuit:
+    """The circuit with every population's neuron model (its own, else the backend's) reset by ``reset``."""
+    pops = [replace(p, neuron=replace(backend.model_of(p), reset=reset)) for p in circuit.populations]
     return replace(circuit, populations=tuple(pops))
 
 
@@ -180,13 +168,13 @@ def error_budget(
     rounded_conv = convert_trained(trained, bits=actual_bits, **opts)
     circuit = ideal_conv.circuit
     output = circuit.population_names[-1]
-    ideal_be = replace_backend(actual, dt_ms=ideal_dt_ms, duration_ms=ideal_duration_ms, encoding="analog",
+    ideal_be = actual.replace(dt_ms=ideal_dt_ms, duration_ms=ideal_duration_ms, encoding="analog",
                                synapse_mode="aggregate")
-    lif_actual = _lif(rounded_conv.circuit, output, actual)
+    lif_actual = actual.model_of(rounded_conv.circuit.population(output))
     delayed = with_delays(circuit, {p.name: whatif_delay_ms for p in circuit.projections})
     # the runs that differ only in the circuit share one Brian2 run
     ideal, rounded, reset_run, delayed_run = run_side_by_side(
-        ideal_be, [circuit, rounded_conv.circuit, _with_reset(circuit, "value"), delayed], x, seed=seed)
+        ideal_be, [circuit, rounded_conv.circuit, _with_reset(circuit, "value", ideal_be), delayed], x, seed=seed)
     ideal_acc = _acc(ideal, output, y)
     terms: list[BudgetTerm] = []
 
@@ -200,9 +188,9 @@ def error_budget(
          float(np.mean(readout(finite, mode="argmax") == y)))
     if actual.encoding.name != "analog":
         term("input coding", f"{actual.encoding.name} instead of analog",
-             _acc(replace_backend(ideal_be, encoding=actual.encoding).run(circuit, x, seed=seed), output, y))
+             _acc(ideal_be.replace(encoding=actual.encoding).run(circuit, x, seed=seed), output, y))
     term("time step", f"dt {actual.dt_ms:g} ms instead of {ideal_dt_ms:g} ms",
-         _acc(replace_backend(ideal_be, dt_ms=actual.dt_ms).run(circuit, x, seed=seed), output, y))
+         _acc(ideal_be.replace(dt_ms=actual.dt_ms).run(circuit, x, seed=seed), output, y))
     if lif_actual.reset != "subtract":
         term("reset mode", "reset to value", _acc(reset_run, output, y))
     else:
@@ -210,10 +198,18 @@ def error_budget(
              in_actual=False)
     if actual.encoding.name != "poisson":
         term("input coding (what-if)", "Poisson instead of analog",
-             _acc(replace_backend(ideal_be, encoding="poisson").run(circuit, x, seed=seed), output, y), in_actual=False)
+             _acc(ideal_be.replace(encoding="poisson").run(circuit, x, seed=seed), output, y), in_actual=False)
     term("axonal delays (what-if)", f"{whatif_delay_ms:g} ms on every synapse", _acc(delayed_run, output, y),
          in_actual=False)
 
+    return terms, *_budget_report(terms, ann_acc=ann_acc, ideal_acc=ideal_acc, actual_accuracy=actual_accuracy,
+                                  n_test=len(y), ideal_setting=f"{ideal_bits}-bit, analog, dt {ideal_dt_ms:g} ms, "
+                                                               f"{ideal_duration_ms:g} ms")
+
+
+def _budget_report(terms: Sequence[BudgetTerm], *, ann_acc: float, ideal_acc: float, actual_accuracy: float,
+                   n_test: int, ideal_setting: str) -> tuple[dict[str, Metric], Panel, Panel]:
+    """The budget's metrics, its table and its bar chart, from the measured terms."""
     gap_pp = 100 * (actual_accuracy - ann_acc)
     ideal_pp = 100 * (ideal_acc - ann_acc)
     explained = ideal_pp + sum(t.delta_pp for t in terms if t.in_actual)
@@ -224,14 +220,13 @@ def error_budget(
                                                   "- ANN accuracy"),
         "budget_explained_pp": metric(explained, "pp", "ideal-run offset + the terms present in the actual run"),
         "budget_residual_pp": metric(residual, "pp", "gap - explained (interactions between non-idealities)"),
-        "budget_resolution_pp": metric(100 / len(y), "pp", "one test image, the smallest accuracy change measurable"),
+        "budget_resolution_pp": metric(100 / n_test, "pp", "one test image, the smallest accuracy change measurable"),
     }
     for t in terms:
         key = t.name.replace(" (what-if)", "").replace(" ", "_")
         metrics[f"budget.{key}{'_whatif' if not t.in_actual else ''}_pp"] = metric(
             t.delta_pp, "pp", f"accuracy change from the ideal run when switching on: {t.setting}")
-    rows = [["ideal spiking run", f"{ideal_bits}-bit, analog, dt {ideal_dt_ms:g} ms, {ideal_duration_ms:g} ms",
-             f"{100 * ideal_acc:.2f}", f"{ideal_pp:+.2f}", "yes"]]
+    rows = [["ideal spiking run", ideal_setting, f"{100 * ideal_acc:.2f}", f"{ideal_pp:+.2f}", "yes"]]
     rows += [[t.name, t.setting, f"{100 * t.accuracy:.2f}", f"{t.delta_pp:+.2f}", "yes" if t.in_actual else "no"]
              for t in terms]
     rows += [["sum of counted terms", "", "", f"{explained:+.2f}", ""],
@@ -241,14 +236,14 @@ def error_budget(
     table = Panel("error_budget", "Error budget: where the accuracy goes",
                   "One non-ideality switched on at a time from the ideal spiking run (rate read-out); 'counted' "
                   "terms are present in the actual configuration and should add up to the measured gap. One test "
-                  f"image is {100 / len(y):.2f} pp: changes of that size are single images.", "table",
+                  f"image is {100 / n_test:.2f} pp: changes of that size are single images.", "table",
                   columns=["term", "setting", "accuracy (%)", "change (pp)", "counted"], rows=rows)
     counted = [("ideal run", ideal_pp)] + [(t.name, t.delta_pp) for t in terms if t.in_actual]
     bars = Panel("error_budget_bars", "Error budget (pp of accuracy)",
                  f"Counted terms (sum {explained:+.2f} pp) vs the measured gap ({gap_pp:+.2f} pp); residual "
                  f"{residual:+.2f} pp.", "bars", x=[n for n, _ in counted] + ["sum", "measured gap"],
                  series={"pp": [v for _, v in counted] + [explained, gap_pp]}, xlabel="", ylabel="accuracy change (pp)")
-    return terms, metrics, table, bars
+    return metrics, table, bars
 
 
 # ------------------------------------------------------------------------ panels

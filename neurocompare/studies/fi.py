@@ -13,7 +13,7 @@ from ..backends.brian2 import SpikingBackend
 from ..circuit import Circuit, NeuronPopulation
 from ..comparison import Comparison, Panel
 from ..metrics import Metric
-from ..models import LIF
+from ..models import LIF, effective_neuron, neuron_from_dict
 from .common import metric, with_activation
 
 __all__ = ["FICurve", "fi_curve", "fi_panel", "membrane_panel", "activation_sweep"]
@@ -86,7 +86,8 @@ def membrane_panel(
     """
     vt = comparison.snn.voltages[comparison.output]
     k = int(np.flatnonzero(vt.neurons == neuron)[0])
-    lif = comparison.circuit.population(comparison.output).neuron or LIF()
+    default = neuron_from_dict(comparison.parameters.get("neuron", {}), owner="comparison parameters")
+    lif = effective_neuron(comparison.circuit.population(comparison.output), default)
     keep = vt.time_ms <= window_ms
     series = {lab: vt.v[s, k][keep] for s, lab in zip(samples, labels)}
     series["threshold"] = np.full(int(keep.sum()), lif.v_threshold)

@@ -1,0 +1,193 @@
+"""The circuit file format: JSON, plain data only (never pickle), exact round trip, versioned.
+
+Version 2 (written since the neuron-model registry) tags each population's neuron with its model::
+
+    {"format": "neurocompare.circuit", "version": 2, "name": "xor", "description": "...",
+     "inputs": [{"name": "x", "size": 2}],
+     "populations": [{"name": "out", "size": 1, "bias": [0.0], "activation": "relu",
+                      "neuron": {"model": "lif", "tau_m_ms": "inf", "v_rest": 0.0, ...}}],
+     "projections": [{"pre": "x", "post": "out", "counts": [[2, 2]], "unit_weight": 0.5, "delay_ms": 0.0}]}
+
+Version 1 is the same without the ``"model"`` tag (every neuron was a LIF); it still loads. An infinite
+parameter (``tau_m_ms`` of a non-leaky neuron) is written as the string ``"inf"``; NaN and infinities
+anywhere else are rejected. Every key and value is checked on load, and errors name the file, the entry
+(``population #1``) and the value.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .activations import BUILTIN_ACTIVATIONS
+from .circuit import Circuit, InputPopulation, NeuronPopulation, Projection
+from .errors import CircuitError, ParameterError
+from .models import neuron_from_dict, neuron_to_dict
+
+__all__ = ["FILE_FORMAT", "FILE_VERSION", "READABLE_VERSIONS", "circuit_to_dict", "circuit_from_dict",
+           "circuit_to_json", "circuit_from_json", "save_circuit", "load_circuit"]
+
+FILE_FORMAT = "neurocompare.circuit"
+#: The version this neurocompare writes.
+FILE_VERSION = 2
+#: The versions it reads.
+READABLE_VERSIONS = (1, 2)
+
+_TOP_KEYS = {"format", "version", "name", "description", "inputs", "populations", "projections"}
+_POP_KEYS = {"name", "size", "bias", "activation", "neuron"}
+_PROJ_KEYS = {"pre", "post", "counts", "unit_weight", "delay_ms"}
+
+
+# ----------------------------------------------------------------------------- writing
+def _population_dict(pop: NeuronPopulation) -> dict[str, Any]:
+    if not isinstance(pop.activation, str):
+        raise CircuitError(
+            f"Population {pop.name!r}: a callable activation ({pop.activation_name}) cannot be saved to a circuit "
+            f"file; use one of {', '.join(BUILTIN_ACTIVATIONS)} or keep the circuit in Python."
+        )
+    data: dict[str, Any] = {"name": pop.name, "size": pop.size, "bias": [float(b) for b in pop.bias],
+                            "activation": pop.activation}
+    if pop.neuron is not None:
+        data["neuron"] = neuron_to_dict(pop.neuron)
+    return data
+
+
+def _projection_dict(proj: Projection) -> dict[str, Any]:
+    delay = proj.delay_ms
+    return {"pre": proj.pre, "post": proj.post, "counts": proj.counts.tolist(), "unit_weight": proj.unit_weight,
+            "delay_ms": delay if isinstance(delay, float) else delay.tolist()}
+
+
+def circuit_to_dict(circuit: Circuit) -> dict[str, Any]:
+    """Plain-data form of a circuit, the content of a version-2 circuit file."""
+    return {
+        "format": FILE_FORMAT,
+        "version": FILE_VERSION,
+        "name": circuit.name,
+        "description": circuit.description,
+        "inputs": [{"name": p.name, "size": p.size} for p in circuit.inputs],
+        "populations": [_population_dict(p) for p in circuit.populations],
+        "projections": [_projection_dict(p) for p in circuit.projections],
+    }
+
+
+def circuit_to_json(circuit: Circuit) -> str:
+    """The circuit as JSON text (floats with full precision: an exact round trip)."""
+    return json.dumps(circuit_to_dict(circuit), indent=1, allow_nan=False) + "\n"
+
+
+def save_circuit(circuit: Circuit, path: str | os.PathLike) -> Path:
+    """Write ``circuit`` to a JSON file atomically (a failed write leaves any old file intact)."""
+    path = Path(path)
+    text = circuit_to_json(circuit)  # raises before touching the disk if the circuit cannot be saved
+    directory = path.parent if str(path.parent) else Path(".")
+    where = f"Circuit {circuit.name!r}: cannot save to {str(path)!r}"
+    if not directory.is_dir():
+        raise CircuitError(f"{where}: folder does not exist.")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise CircuitError(f"{where}: {exc.strerror}.") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise CircuitError(f"{where}: {exc.strerror}.") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# ----------------------------------------------------------------------------- reading
+def _mapping(where: str, obj: Any, what: str, keys: set[str], required: set[str]) -> dict:
+    if not isinstance(obj, dict):
+        raise CircuitError(f"{where}: {what} must be a JSON object; got {obj!r}.")
+    unknown = sorted(set(obj) - keys)
+    if unknown:
+        raise CircuitError(
+            f"{where}: {what} has unknown key(s) {', '.join(map(repr, unknown))}; valid: {', '.join(sorted(keys))}."
+        )
+    missing = sorted(required - set(obj))
+    if missing:
+        raise CircuitError(f"{where}: {what} is missing key(s) {', '.join(map(repr, missing))}.")
+    return obj
+
+
+def _header(where: str, data: Any) -> dict:
+    top = _mapping(where, data, "the circuit", _TOP_KEYS, {"format", "version", "name", "populations"})
+    if top["format"] != FILE_FORMAT:
+        raise CircuitError(f"{where}: format must be {FILE_FORMAT!r}; got {top['format']!r}.")
+    if isinstance(top["version"], bool) or top["version"] not in READABLE_VERSIONS:
+        raise CircuitError(
+            f"{where}: unsupported circuit file version {top['version']!r}; this neurocompare reads versions "
+            f"{', '.join(map(str, READABLE_VERSIONS))}."
+        )
+    for key in ("inputs", "populations", "projections"):
+        if not isinstance(top.get(key, []), list):
+            raise CircuitError(f"{where}: {key!r} must be a list; got {top[key]!r}.")
+    return top
+
+
+def _population(where: str, i: int, entry: Any, version: int) -> NeuronPopulation:
+    p = dict(_mapping(where, entry, f"population #{i}", _POP_KEYS, {"name", "size"}))
+    if not isinstance(p.get("activation", "relu"), str):
+        raise CircuitError(f"{where}: population #{i}: activation must be a name; got {p['activation']!r}.")
+    if "neuron" in p:
+        neuron = p["neuron"]
+        if version == 1 and isinstance(neuron, dict) and "model" in neuron:
+            raise CircuitError(f"{where}: population #{i}: a version-1 file has no neuron 'model' tag; "
+                               "write version 2 to name the model.")
+        p["neuron"] = neuron_from_dict(neuron, owner=f"Population {p.get('name')!r}")
+    return NeuronPopulation(**p)
+
+
+def circuit_from_dict(data: Any, *, source: str = "circuit data") -> Circuit:
+    """Build a circuit from :func:`circuit_to_dict` output (version 1 or 2); every key and value is checked."""
+    where = source
+    top = _header(where, data)
+    try:
+        inputs = [InputPopulation(**_mapping(where, p, f"input #{i}", {"name", "size"}, {"name", "size"}))
+                  for i, p in enumerate(top.get("inputs", []))]
+        pops = [_population(where, i, p, top["version"]) for i, p in enumerate(top["populations"])]
+        projs = [Projection(**_mapping(where, p, f"projection #{i}", _PROJ_KEYS, {"pre", "post", "counts"}))
+                 for i, p in enumerate(top.get("projections", []))]
+        return Circuit(name=top["name"], description=top.get("description", ""), inputs=inputs, populations=pops,
+                       projections=projs)
+    except (CircuitError, ParameterError, LookupError) as exc:
+        msg = str(exc).strip("'\"")
+        if msg.startswith(where):
+            raise
+        raise CircuitError(f"{where}: {msg}") from None
+
+
+def circuit_from_json(text: str, *, source: str = "circuit JSON") -> Circuit:
+    """Parse :func:`circuit_to_json` output. Plain data only: nothing in the file is executed."""
+
+    def reject_constant(name: str) -> Any:
+        raise CircuitError(f"{source}: {name} is not allowed in a circuit file; values must be finite.")
+
+    try:
+        data = json.loads(text, parse_constant=reject_constant)
+    except json.JSONDecodeError as exc:
+        raise CircuitError(f"{source}: not valid JSON ({exc}).") from None
+    except RecursionError:
+        raise CircuitError(f"{source}: JSON nested too deeply.") from None
+    return circuit_from_dict(data, source=source)
+
+
+def load_circuit(path: str | os.PathLike) -> Circuit:
+    """Read a circuit file written by :func:`save_circuit` (or by an older neurocompare: version 1)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CircuitError(f"Circuit file {str(path)!r} does not exist.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CircuitError(f"Circuit file {str(path)!r} cannot be read: {exc}.") from None
+    return circuit_from_json(text, source=f"Circuit file {str(path)!r}")

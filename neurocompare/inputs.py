@@ -1,0 +1,93 @@
+"""Input values a circuit runs on: checked once, against the circuit, for every backend.
+
+:func:`normalize_inputs` turns what a caller passes (a mapping of input-population names to arrays, a
+bare array for a circuit with one input population, or None for a circuit without inputs) into
+``{name: (batch, size) float array}`` and the batch size, with an error naming the population, the
+shape or the value when something does not fit.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from .circuit import Circuit, _first_index, _fmt_index, _num
+from .errors import InputError
+
+__all__ = ["normalize_inputs"]
+
+
+def normalize_inputs(circuit: Circuit, inputs: Any) -> tuple[dict[str, np.ndarray], int]:
+    """Check run-time input values against a circuit; return ``({name: (batch, size)}, batch)``.
+
+    ``inputs`` is a mapping from input-population name to an array of shape ``(batch, size)``
+    (or ``(size,)`` for one sample). A bare array is accepted when the circuit has exactly one
+    input population. A circuit without inputs takes ``None`` (or ``{}``) and runs one sample.
+    """
+    owner = f"Circuit {circuit.name!r}"
+    if not circuit.inputs:
+        if inputs is None or (isinstance(inputs, Mapping) and not inputs):
+            return {}, 1
+        if isinstance(inputs, Mapping):
+            raise InputError(
+                f"{owner} has no input populations; got values for {', '.join(map(repr, inputs))}."
+            )
+        raise InputError(f"{owner} has no input populations; pass inputs=None.")
+    if inputs is None:
+        raise InputError(f"{owner}: input values are required for {', '.join(map(repr, circuit.input_names))}.")
+    if not isinstance(inputs, Mapping):
+        if len(circuit.inputs) != 1:
+            raise InputError(
+                f"{owner} has {len(circuit.inputs)} input populations; pass a mapping "
+                f"{{name: array}} for {', '.join(map(repr, circuit.input_names))}."
+            )
+        inputs = {circuit.inputs[0].name: inputs}
+    unknown = [k for k in inputs if k not in circuit.input_names]
+    if unknown:
+        raise InputError(
+            f"{owner}: unknown input population(s) {', '.join(map(repr, unknown))}; "
+            f"inputs are {', '.join(map(repr, circuit.input_names))}."
+        )
+    missing = [n for n in circuit.input_names if n not in inputs]
+    if missing:
+        raise InputError(f"{owner}: missing values for input population(s) {', '.join(map(repr, missing))}.")
+    out: dict[str, np.ndarray] = {}
+    batch: int | None = None
+    for pop in circuit.inputs:
+        raw = inputs[pop.name]
+        where = f"Input {pop.name!r}"
+        try:
+            arr = np.asarray(raw)
+        except Exception as exc:
+            raise InputError(f"{where}: values are not an array of numbers ({exc}).") from None
+        if arr.dtype == bool or arr.dtype.kind not in "iuf":
+            try:
+                arr = arr.astype(float) if arr.dtype.kind == "O" else None
+            except (TypeError, ValueError):
+                arr = None
+            if arr is None:
+                raise InputError(f"{where}: values must be numbers; got {raw!r}.")
+        arr = arr.astype(float)
+        if arr.ndim == 1:
+            arr = arr[None, :]
+        if arr.ndim != 2 or arr.shape[1] != pop.size:
+            raise InputError(
+                f"{where}: values must have shape (batch, {pop.size}) or ({pop.size},); got {np.shape(raw)}."
+            )
+        if arr.shape[0] == 0:
+            raise InputError(f"{where}: the batch is empty (shape {arr.shape}).")
+        if not np.all(np.isfinite(arr)):
+            bad = _first_index(~np.isfinite(arr))
+            raise InputError(f"{where}: values must be finite; got {_num(arr[bad])} at {_fmt_index(bad)} (sample, neuron).")
+        if batch is None:
+            batch = arr.shape[0]
+        elif arr.shape[0] != batch:
+            raise InputError(
+                f"{owner}: all inputs need the same batch size; {pop.name!r} has {arr.shape[0]}, "
+                f"{circuit.inputs[0].name!r} has {batch}."
+            )
+        arr.setflags(write=False)
+        out[pop.name] = arr
+    assert batch is not None
+    return out, batch

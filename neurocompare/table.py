@@ -1,0 +1,111 @@
+"""The real-vs-artificial table: each row of the classic comparison, with the measured figures in words.
+
+:func:`build_table` turns a comparison's metric values into one :class:`~neurocompare.comparison.TableRow`
+per row of :data:`neurocompare.metrics.TABLE_ROWS`; the numbers come from the metrics only, so the
+table and ``metrics.json`` cannot disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping
+
+import numpy as np
+
+from .circuit import Circuit
+from .comparison import SEED_TABLE, TableRow
+from .metrics import TABLE_ROWS, EnergyModel, Metric
+from .results import Result
+
+__all__ = ["build_table", "fmt"]
+
+
+def fmt(v: float | None, digits: int = 3) -> str:
+    """A number as it reads in the table: 3 significant digits, thousands separated, "n/a" for NaN."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    if abs(v) >= 1e5 or (0 < abs(v) < 1e-3):
+        return f"{v:.{digits}g}"
+    return f"{v:.{digits}g}" if abs(v) < 1000 else f"{v:,.0f}"
+
+
+def _amplitude(circuit: Circuit, v: Mapping[str, float], out: str, ann: Result, snn: Result) -> tuple[str, str]:
+    pops = circuit.population_names
+    corr = ", ".join(f"{q} {fmt(v[f'rate_correlation.{q}'])}" for q in pops)
+    spk = ", ".join(f"{q} {fmt(v[f'spikes_per_neuron.{q}'])}" for q in pops)
+    rates_hz = snn.rates_hz(out)
+    ann_out = ann[out]
+    return (
+        f"spikes/neuron/sample: {spk}; output rates {fmt(rates_hz.min())}-{fmt(rates_hz.max())} Hz; "
+        f"decoded vs artificial r: {corr}; NRMSE({out}) {fmt(v[f'rate_nrmse.{out}'])}; "
+        f"same answer on {fmt(100 * v['output_agreement'])}% of samples",
+        f"real values: {out} in [{fmt(ann_out.min())}, {fmt(ann_out.max())}], "
+        f"{len(np.unique(np.round(ann_out, 9)))} distinct values",
+    )
+
+
+def _timing(circuit: Circuit, v: Mapping[str, float]) -> tuple[str, str]:
+    return (
+        f"asynchronous: first output spike at {fmt(v['first_spike_latency_ms'])} ms (median); answer settles "
+        f"after {fmt(v['time_to_agreement_ms'])} ms; ISI CV {fmt(v['isi_cv'])}; "
+        f"{fmt(v['neurons_per_active_step'])} neurons spike per active step, "
+        f"{fmt(100 * v['update_fraction'])}% of neuron-steps carry an event",
+        f"synchronous: {int(v['synchronous_steps'])} step(s), all {sum(q.size for q in circuit.populations)} "
+        f"neurons update every step (100%)",
+    )
+
+
+def _nonlinearity(circuit: Circuit, v: Mapping[str, float], out: str) -> tuple[str, str]:
+    own = circuit.population(out).activation_name
+    if "transfer_fit_rmse.relu" not in v:
+        return ("threshold: f-I curve not measured (compare(..., probes=['fi']) measures it)",
+                f"{own} (programmable)")
+    return (
+        f"threshold: fires above drive {fmt(v['rheobase_drive'])}; f-I fit RMSE relu "
+        f"{fmt(v['transfer_fit_rmse.relu'])}, sigmoid {fmt(v['transfer_fit_rmse.sigmoid'])}, tanh "
+        f"{fmt(v['transfer_fit_rmse.tanh'])}",
+        f"{own} (programmable); RMSE of it vs the spiking f-I curve {fmt(v['transfer_fit_rmse.own'])}",
+    )
+
+
+def _wires(v: Mapping[str, float], p: Mapping[str, Any]) -> tuple[str, str]:
+    variant = p.get("delay_variant")
+    effect = (f"{variant} shifts the output latency by {fmt(v['delay_latency_shift_ms'])} ms" if variant else
+              "effect of the delays not measured (compare(..., probes=['delays']) measures it)")
+    return (
+        f"axons: {int(v['synapses'])} synapses, delays up to {fmt(v['max_delay_ms'])} ms; {effect}",
+        f"{int(v['weight_entries'])} weight entries, no delay (results ready after "
+        f"{int(v['synchronous_steps'])} synchronous step(s))",
+    )
+
+
+def _weights(v: Mapping[str, float]) -> tuple[str, str]:
+    return (
+        f"synapse counts {int(v['count_min'])}..{int(v['count_max'])}: {int(v['count_bits'])} bits per pair, "
+        f"{fmt(v['memory_counts_bytes'])} B; rounding error {fmt(v['rounding_error_relative'])}",
+        f"float32: 32 bits per weight, {fmt(v['memory_float32_bytes'])} B",
+    )
+
+
+def _cost(v: Mapping[str, float], energy: EnergyModel) -> tuple[str, str]:
+    return (
+        f"{fmt(v['synaptic_events_per_sample'])} synaptic events/sample = {fmt(v['energy_snn_pj'])} pJ "
+        f"({fmt(v['energy_snn_with_memory_pj'])} pJ with memory); model: {energy.source}",
+        f"{fmt(v['macs_per_sample'])} MACs/sample = {fmt(v['energy_ann_pj'])} pJ "
+        f"({fmt(v['energy_ann_with_memory_pj'])} pJ with memory)",
+    )
+
+
+def build_table(circuit: Circuit, metrics: Mapping[str, Metric], parameters: Mapping[str, Any], *, ann: Result,
+                snn: Result, output: str, energy_model: EnergyModel) -> tuple[TableRow, ...]:
+    """One row per aspect of the classic table: its words, then what each backend measured."""
+    v = {k: m.value for k, m in metrics.items()}
+    cells = {
+        "amplitude coding": _amplitude(circuit, v, output, ann, snn),
+        "timing": _timing(circuit, v),
+        "nonlinearity": _nonlinearity(circuit, v, output),
+        "wires": _wires(v, parameters),
+        "weights": _weights(v),
+        "cost": _cost(v, energy_model),
+    }
+    return tuple(TableRow(a, *SEED_TABLE[a], *cells[a]) for a in TABLE_ROWS)

@@ -26,7 +26,7 @@ from neurocompare import (
 
 from neurocompare.backends.brian2 import import_brian2
 
-from .conftest import DT_MS, random_feedforward, single_neuron
+from ..conftest import DT_MS, random_feedforward, single_neuron
 
 LIF_VALUE = LIF(tau_m_ms=20.0, t_ref_ms=2.0, reset="value")
 IF_NEURON = LIF(tau_m_ms=math.inf, t_ref_ms=0.0, reset="subtract")

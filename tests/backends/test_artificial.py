@@ -15,7 +15,7 @@ from neurocompare import (
     SimulationError,
 )
 
-from .conftest import random_feedforward
+from ..conftest import random_feedforward
 
 HAND = {
     "relu": lambda z: np.maximum(z, 0),

@@ -47,7 +47,7 @@ from neurocompare import (
 )
 from neurocompare.backends.reference import ReferenceBackend
 
-from .conftest import DT_MS, single_neuron
+from ..conftest import DT_MS, single_neuron
 
 log = logging.getLogger(__name__)
 

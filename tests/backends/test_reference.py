@@ -36,7 +36,7 @@ from neurocompare.backends.brian2 import models as spiking_module
 from neurocompare.backends.reference import ReferenceBackend
 from neurocompare.crosscheck import CrosscheckReport, crosscheck
 
-from .conftest import DT_MS, random_feedforward, single_neuron
+from ..conftest import DT_MS, random_feedforward, single_neuron
 
 IF_NEURON = LIF(tau_m_ms=math.inf, t_ref_ms=0.0, reset="subtract")
 

@@ -51,20 +51,6 @@ def test_two_spiking_simulators_compared_agree_exactly():
     assert c.metric("output_agreement") == 1.0 and c.metric("rate_nrmse.out") == 0.0
 
 
-@pytest.mark.slow
-@pytest.mark.cython
-def test_numpy_and_cython_targets_compared_agree_exactly():
-    pytest.importorskip("Cython")
-    from neurocompare.backends.brian2 import cython_available
-
-    if not cython_available():
-        pytest.skip("Brian2's cython target does not work here (no compiler)")
-    c = compare(xor_circuit(), XOR_INPUTS, spiking=SpikingBackend(target="numpy", **REGULAR),
-                artificial=SpikingBackend(target="cython", **REGULAR), seed=0, probes=())
-    assert c.ann.info["target"] == "cython" and c.snn.info["target"] == "numpy"
-    assert c.snn.spike_counts("out").sum() > 0 and np.array_equal(c.snn["out"], c.ann["out"])
-
-
 def test_a_bad_backend_is_a_named_error():
     with pytest.raises(ParameterError, match="compare: spiking must be a backend, a registered backend name"):
         compare(xor_circuit(), XOR_INPUTS, spiking=42)

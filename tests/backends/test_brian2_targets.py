@@ -46,3 +46,22 @@ def test_numpy_and_cython_give_identical_spikes():
         np.testing.assert_array_equal(a.sample, b.sample)
         np.testing.assert_array_equal(a.neuron, b.neuron)
         np.testing.assert_array_equal(a.time_ms, b.time_ms)
+
+
+@pytest.mark.slow
+@pytest.mark.cython
+def test_compare_takes_the_two_targets_as_its_two_sides():
+    """compare() with any two registered backends: here Brian2's numpy target against its cython target (the
+    same network as above, so the compiled code is cached)."""
+    if not cython_available():
+        pytest.skip("Brian2's cython target does not work here (Cython or a C compiler missing)")
+    from neurocompare.compare import compare
+
+    x = np.random.default_rng(5).uniform(0, 1, (4, 6))
+    options = dict(duration_ms=200.0, encoding="regular")
+    c = compare(small_circuit(), x, spiking=SpikingBackend(target="numpy", **options),
+                artificial=SpikingBackend(target="cython", **options), seed=1, probes=())
+    assert c.snn.info["target"] == "numpy" and c.ann.info["target"] == "cython"
+    assert c.snn.spike_counts("o").sum() > 20, "guard: neurons fired"
+    assert np.array_equal(c.snn["o"], c.ann["o"]) and c.metric("output_agreement") == 1.0
+

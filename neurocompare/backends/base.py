@@ -8,13 +8,14 @@ and argument checks, never their simulation code.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Protocol, Sequence, runtime_checkable
+from typing import Any, Callable, Mapping, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
-from .._validation import check_positive
+from .._validation import check_positive, check_seed
 from ..circuit import Circuit
 from ..encoding import Encoding, get_encoding
+from ..inputs import normalize_inputs
 from ..errors import ParameterError, UnknownNameError
 from ..models import LIF, check_neuron, effective_neuron
 from ..results import Result
@@ -104,9 +105,46 @@ class ClockSettings:
         return (f"duration_ms={self.duration_ms:g}, dt_ms={self.dt_ms:g}, encoding={self.encoding.name!r}, "
                 f"rate_scale_hz={self.rate_scale_hz:g}")
 
-    def _check_circuit(self, circuit: Any) -> None:
+    def run(self, circuit: Circuit, inputs: Any = None, *, seed: int | None = None,
+            record_voltage: Mapping[str, Sequence[int]] | None = None,
+            progress: Callable[[float, float], None] | None = None) -> Result:
+        """Simulate ``circuit`` on a batch of inputs (all samples in one run, side by side, never interacting).
+
+        Parameters
+        ----------
+        circuit : Circuit
+        inputs : mapping name -> array (batch, size), or an array if there is one input population
+        seed : int, optional
+            Seeds the input encoding; ``None`` draws one (recorded in ``result.info.seed``).
+        record_voltage : mapping population -> neuron indices, optional
+            Record the membrane potential of these neurons (in every sample) at the start of every step.
+        progress : callable(fraction_done, elapsed_s), optional
+            Called about every half second of wall time while the simulation runs (for progress bars).
+
+        Returns
+        -------
+        Result
+            ``activations`` (inputs decoded by the encoding; neuron populations as
+            ``count / duration / rate_scale_hz``), ``spikes`` (every spiking population), ``voltages``,
+            ``final_v`` (each membrane at the end of the run, after the last reset) and ``info``.
+
+        Raises
+        ------
+        SimulationError
+            If a membrane potential becomes non-finite.
+        """
+        return self._simulate(*self._checked(circuit, inputs, seed, record_voltage), progress=progress)
+
+    def _checked(self, circuit: Any, inputs: Any, seed: Any, record_voltage: Any) -> tuple:
+        """(circuit, values, batch, seed, record) after every argument check, before anything is simulated."""
         if not isinstance(circuit, Circuit):
             raise ParameterError(f"{type(self).__name__}: circuit must be a Circuit; got {type(circuit).__name__}.")
+        values, batch = normalize_inputs(circuit, inputs)
+        return circuit, values, batch, check_seed(seed), check_record(circuit, record_voltage)
+
+    def _simulate(self, circuit: Circuit, values: dict, batch: int, seed: int, record: dict, *,
+                  progress: Callable[[float, float], None] | None) -> Result:  # pragma: no cover - abstract
+        raise NotImplementedError
 
 
 def check_record(circuit: Circuit, record: Mapping[str, Sequence[int]] | None) -> dict[str, np.ndarray]:

@@ -1,4 +1,11 @@
-"""Writing comparison reports: metrics, tables, figures and a self-contained HTML page per folder."""
+"""Writing comparison reports: metrics, tables, figures and a self-contained HTML page per folder.
+
+- :mod:`~neurocompare.report.writing`: the report folder and its files, replaced atomically;
+  re-rendering from saved results (``neurocompare report DIR``).
+- :mod:`~neurocompare.report.html`: the package's one HTML shell and CSS, HTML and Markdown tables.
+- :mod:`~neurocompare.report.figures`: the matplotlib figures of a comparison and of its panels
+  (the only module that imports matplotlib; imported only when figures are drawn).
+"""
 
 from .writing import REPORT_FILES, load_comparison, render_panels, render_report, write_report
 

@@ -1,6 +1,6 @@
 """Figures of a comparison. The only module that imports matplotlib.
 
-Every function takes a :class:`~neurocompare.compare.Comparison` (or plain data) and returns a
+Every function takes a :class:`~neurocompare.comparison.Comparison` (or plain data) and returns a
 ``matplotlib.figure.Figure`` built without pyplot (no global figure state, no GUI backend);
 :func:`all_figures` lists the report's figures with their captions.
 """
@@ -8,7 +8,7 @@ Every function takes a :class:`~neurocompare.compare.Comparison` (or plain data)
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -16,7 +16,8 @@ from matplotlib.patches import FancyArrowPatch
 
 from ..circuit import Circuit
 from ..comparison import Comparison, Panel
-from ..metrics import fit_activation, _fit_forms
+from ..metrics import evaluate_fit
+from ..models import effective_neuron
 
 __all__ = [
     "raster_and_heatmap",
@@ -32,10 +33,20 @@ __all__ = [
 
 _COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 _MAX_SAMPLES = 4
+_FIT_KINDS = ("relu", "sigmoid", "tanh")  # the fits drawn in the transfer figure, in legend order
 
 
 def _fig(w: float, h: float) -> Figure:
     return Figure(figsize=(w, h), dpi=100, layout="constrained")
+
+
+def _label(ax: Any, xlabel: str, ylabel: str, title: str, **legend: Any) -> None:
+    """Axis labels and title; a legend too when legend options are given."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    if legend:
+        ax.legend(**legend)
 
 
 def _samples(c: Comparison) -> np.ndarray:
@@ -91,8 +102,8 @@ def membrane_traces(c: Comparison) -> Figure:
     if vt is None:
         ax.text(0.5, 0.5, "no membrane recorded", ha="center", transform=ax.transAxes)
         return fig
-    lif = c.circuit.population(c.output).neuron
-    neuron_params = lif.to_dict() if lif is not None else c.parameters.get("neuron", {})
+    neuron = effective_neuron(c.circuit.population(c.output), c.parameters.get("neuron", {}))
+    neuron_params = neuron if isinstance(neuron, Mapping) else neuron.to_dict()  # the backend's is saved as a dict
     v_th = float(neuron_params.get("v_threshold", 1.0))
     k = 0
     for b in _samples(c)[:3]:
@@ -104,15 +115,18 @@ def membrane_traces(c: Comparison) -> Figure:
             ax.plot(t, np.full(len(t), v_th), "v", ms=4, color=color)
             k += 1
     ax.axhline(v_th, color="k", ls="--", lw=1, label="threshold")
-    ax.set_xlabel("time (ms)")
-    ax.set_ylabel("membrane potential (threshold units)")
-    ax.set_title(f"{c.output}: integrate to threshold, spike (triangles), reset")
-    ax.legend(fontsize=7, ncol=2, loc="lower right")
+    _label(ax, "time (ms)", "membrane potential (threshold units)",
+           f"{c.output}: integrate to threshold, spike (triangles), reset", fontsize=7, ncol=2, loc="lower right")
     return fig
 
 
 def transfer_function(c: Comparison) -> Figure:
-    """The spiking neuron's measured f-I curve next to the activation functions."""
+    """The spiking neuron's measured f-I curve next to the activation functions.
+
+    The relu / sigmoid / tanh curves are the fits :func:`~neurocompare.compare.compare` made
+    (``curves["transfer_fit_KIND"]``, RMSE in the metric ``transfer_fit_rmse.KIND``), drawn with
+    :func:`~neurocompare.metrics.evaluate_fit`; nothing is fitted here.
+    """
     z = c.curves["transfer_z"]
     y = c.curves["transfer_spiking"]
     fig = _fig(7, 4.2)
@@ -122,15 +136,15 @@ def transfer_function(c: Comparison) -> Figure:
     own = c.circuit.population(c.output).activation_name
     ax.plot(z, c.curves["transfer_own"], "--", color=_COLORS[0], label=f"{own} (the artificial neuron)")
     zz = np.linspace(z.min(), z.max(), 300)
-    forms = _fit_forms()
-    for k, kind in enumerate(("relu", "sigmoid", "tanh")):
-        params, rmse = fit_activation(z, y, kind)
-        ax.plot(zz, forms[kind](zz, *params), lw=1, color=_COLORS[(k + 1) % len(_COLORS)],
+    for k, kind in enumerate(_FIT_KINDS):
+        params = c.curves.get(f"transfer_fit_{kind}")
+        if params is None:  # saved before compare() kept its fits: draw none rather than re-fit here
+            continue
+        rmse = c.metrics[f"transfer_fit_rmse.{kind}"].value
+        ax.plot(zz, evaluate_fit(kind, params, zz), lw=1, color=_COLORS[(k + 1) % len(_COLORS)],
                 label=f"best {kind} fit (RMSE {rmse:.3g})")
-    ax.set_xlabel("drive W x + b (activation units)")
-    ax.set_ylabel("rate / rate scale")
-    ax.set_title("nonlinearity: threshold vs programmable function")
-    ax.legend(fontsize=7)
+    _label(ax, "drive W x + b (activation units)", "rate / rate scale",
+           "nonlinearity: threshold vs programmable function", fontsize=7)
     return fig
 
 
@@ -144,10 +158,8 @@ def rate_scatter(c: Comparison) -> Figure:
         ax.scatter(a, s, s=12, alpha=0.6, color=_COLORS[k % len(_COLORS)], label=name)
         lo, hi = min(lo, a.min(), s.min()), max(hi, a.max(), s.max())
     ax.plot([lo, hi], [lo, hi], "k--", lw=1, label="equal")
-    ax.set_xlabel("artificial activation")
-    ax.set_ylabel("spiking rate / rate scale")
-    ax.set_title("amplitude coding: rate vs real value")
-    ax.legend(fontsize=8)
+    _label(ax, "artificial activation", "spiking rate / rate scale", "amplitude coding: rate vs real value",
+           fontsize=8)
     return fig
 
 
@@ -254,68 +266,90 @@ def circuit_diagram(circuit: Circuit) -> Figure:
 
 
 def panel_figure(panel: Panel) -> Figure:
-    """Render a scenario's :class:`~neurocompare.compare.Panel` (lines, bars, heatmap, table)."""
-    if panel.kind == "table":
-        fig = _fig(min(14, 1.6 * max(2, len(panel.columns)) + 1), 0.6 + 0.32 * (len(panel.rows) + 1))
-        ax = fig.subplots()
-        ax.set_axis_off()
-        tbl = ax.table(cellText=[list(r) for r in panel.rows] or [[""] * len(panel.columns)],
-                       colLabels=list(panel.columns), loc="center", cellLoc="center")
-        tbl.auto_set_font_size(False)
-        tbl.set_fontsize(8)
-        ax.set_title(panel.title)
-        return fig
-    if panel.kind == "images":
-        images = panel.series["images"]
-        n = len(images)
-        cols = min(n, 8)
-        rows = int(math.ceil(n / cols))
-        fig = _fig(1.4 * cols + 0.4, 1.6 * rows + 0.6)
-        axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
-        for k, ax in enumerate(axes):
-            ax.set_axis_off()
-            if k < n:
-                ax.imshow(images[k], cmap="gray_r", interpolation="nearest")
-                if k < len(panel.columns):
-                    ax.set_title(panel.columns[k], fontsize=7)
-        fig.suptitle(panel.title)
-        return fig
-    fig = _fig(7, 4)
+    """Render a scenario's :class:`~neurocompare.comparison.Panel` (lines, bars, heatmap, images, table)."""
+    return _PANEL_DRAWERS[panel.kind](panel)
+
+
+def _table_panel(panel: Panel) -> Figure:
+    fig = _fig(min(14, 1.6 * max(2, len(panel.columns)) + 1), 0.6 + 0.32 * (len(panel.rows) + 1))
     ax = fig.subplots()
-    if panel.kind == "heatmap":
-        values = panel.series["values"]
-        im = ax.imshow(values, aspect="auto", cmap="viridis", interpolation="nearest")
-        if panel.columns:
-            ax.set_xticks(range(len(panel.columns)), panel.columns, fontsize=7, rotation=45, ha="right")
-        if panel.rows:
-            ax.set_yticks(range(len(panel.rows)), [" ".join(r) for r in panel.rows], fontsize=7)
-        if values.size <= 150:
-            for (i, j), v in np.ndenumerate(values):
-                ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=7, color="w")
-        fig.colorbar(im, ax=ax)
-    else:
-        x = panel.x if panel.x is not None else None
-        n = len(panel.series)
-        for k, (label, y) in enumerate(panel.series.items()):
-            color = _COLORS[k % len(_COLORS)]
-            err = panel.errors.get(label)
-            if panel.kind == "bars":
-                xs = np.arange(len(y)) + (k - (n - 1) / 2) * 0.8 / max(n, 1)
-                ax.bar(xs, y, width=0.8 / max(n, 1), yerr=err, color=color, label=label, capsize=2)
-            else:
-                xs = x if x is not None else np.arange(len(y))
-                if err is not None:
-                    ax.errorbar(xs, y, yerr=err, color=color, label=label, marker="o", ms=3, capsize=2)
-                else:
-                    ax.plot(xs, y, color=color, label=label, marker="o" if len(y) < 40 else None, ms=3)
-        if panel.kind == "bars" and x is not None:
-            ax.set_xticks(range(len(x)), [str(v) for v in x], fontsize=8, rotation=30 if len(x) > 6 else 0)
-        if n > 1 or panel.kind == "lines":
-            ax.legend(fontsize=8)
-    ax.set_xlabel(panel.xlabel)
-    ax.set_ylabel(panel.ylabel)
+    ax.set_axis_off()
+    tbl = ax.table(cellText=[list(r) for r in panel.rows] or [[""] * len(panel.columns)],
+                   colLabels=list(panel.columns), loc="center", cellLoc="center")
+    tbl.auto_set_font_size(False)
+    tbl.set_fontsize(8)
     ax.set_title(panel.title)
     return fig
+
+
+def _images_panel(panel: Panel) -> Figure:
+    images = panel.series["images"]
+    n = len(images)
+    cols = min(n, 8)
+    rows = int(math.ceil(n / cols))
+    fig = _fig(1.4 * cols + 0.4, 1.6 * rows + 0.6)
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    for k, ax in enumerate(axes):
+        ax.set_axis_off()
+        if k < n:
+            ax.imshow(images[k], cmap="gray_r", interpolation="nearest")
+            if k < len(panel.columns):
+                ax.set_title(panel.columns[k], fontsize=7)
+    fig.suptitle(panel.title)
+    return fig
+
+
+def _heatmap_panel(panel: Panel) -> Figure:
+    fig = _fig(7, 4)
+    ax = fig.subplots()
+    values = panel.series["values"]
+    im = ax.imshow(values, aspect="auto", cmap="viridis", interpolation="nearest")
+    if panel.columns:
+        ax.set_xticks(range(len(panel.columns)), panel.columns, fontsize=7, rotation=45, ha="right")
+    if panel.rows:
+        ax.set_yticks(range(len(panel.rows)), [" ".join(r) for r in panel.rows], fontsize=7)
+    if values.size <= 150:
+        for (i, j), v in np.ndenumerate(values):
+            ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=7, color="w")
+    fig.colorbar(im, ax=ax)
+    _label(ax, panel.xlabel, panel.ylabel, panel.title)
+    return fig
+
+
+def _series_panel(panel: Panel) -> Figure:
+    """Lines (with error bars when given) or grouped bars, one colour per series."""
+    fig = _fig(7, 4)
+    ax = fig.subplots()
+    x = panel.x
+    n = len(panel.series)
+    for k, (label, y) in enumerate(panel.series.items()):
+        color = _COLORS[k % len(_COLORS)]
+        err = panel.errors.get(label)
+        if panel.kind == "bars":
+            xs = np.arange(len(y)) + (k - (n - 1) / 2) * 0.8 / max(n, 1)
+            ax.bar(xs, y, width=0.8 / max(n, 1), yerr=err, color=color, label=label, capsize=2)
+        else:
+            xs = x if x is not None else np.arange(len(y))
+            if err is not None:
+                ax.errorbar(xs, y, yerr=err, color=color, label=label, marker="o", ms=3, capsize=2)
+            else:
+                ax.plot(xs, y, color=color, label=label, marker="o" if len(y) < 40 else None, ms=3)
+    if panel.kind == "bars" and x is not None:
+        ax.set_xticks(range(len(x)), [str(v) for v in x], fontsize=8, rotation=30 if len(x) > 6 else 0)
+    if n > 1 or panel.kind == "lines":
+        ax.legend(fontsize=8)
+    _label(ax, panel.xlabel, panel.ylabel, panel.title)
+    return fig
+
+
+#: Panel kind -> drawing function (see :data:`neurocompare.comparison.PANEL_KINDS`).
+_PANEL_DRAWERS: dict[str, Callable[[Panel], Figure]] = {
+    "table": _table_panel,
+    "images": _images_panel,
+    "heatmap": _heatmap_panel,
+    "lines": _series_panel,
+    "bars": _series_panel,
+}
 
 
 def all_figures(c: Comparison) -> list[tuple[str, str, Callable[[], Figure]]]:

@@ -61,13 +61,11 @@ import logging
 from typing import Any, Callable, Mapping, Sequence
 
 from ...circuit import Circuit
-from ...inputs import normalize_inputs
 from ...encoding import Encoding
 from ...errors import UnknownNameError
 from ...models import NeuronModel
 from ...results import Result
-from ..._validation import check_seed
-from ..base import ClockSettings, check_record
+from ..base import ClockSettings
 from .build import Builder
 from .runtime import cython_available, import_brian2
 from .simulation import SpikingSimulation
@@ -171,44 +169,14 @@ class SpikingBackend(ClockSettings):
                 "input_mode": self.input_mode}
 
     # ------------------------------------------------------------------ API
-    def run(
-        self,
-        circuit: Circuit,
-        inputs: Any = None,
-        *,
-        seed: int | None = None,
-        record_voltage: Mapping[str, Sequence[int]] | None = None,
-        progress: Callable[[float, float], None] | None = None,
-    ) -> Result:
-        """Simulate ``circuit`` on a batch of inputs (one Brian2 run for the whole batch).
+    def _simulate(self, circuit: Circuit, values: dict, batch: int, seed: int, record: dict, *,
+                  progress: Callable[[float, float], None] | None) -> Result:
+        return Builder(self, circuit, values, batch, seed, record).build().run(progress=progress)
 
-        Parameters
-        ----------
-        circuit : Circuit
-        inputs : mapping name -> array (batch, size), or an array if there is one input population
-        seed : int, optional
-            Seeds the input encoding; ``None`` draws one (recorded in ``result.info["seed"]``).
-        record_voltage : mapping population -> neuron indices, optional
-            Record the membrane potential of these neurons (in every sample).
-        progress : callable(fraction_done, elapsed_s), optional
-            Called about every half second of wall time while Brian2 runs (for progress bars).
-        """
-        return self.build(circuit, inputs, seed=seed, record_voltage=record_voltage).run(progress=progress)
-
-    def build(
-        self,
-        circuit: Circuit,
-        inputs: Any = None,
-        *,
-        seed: int | None = None,
-        record_voltage: Mapping[str, Sequence[int]] | None = None,
-    ) -> "SpikingSimulation":
+    def build(self, circuit: Circuit, inputs: Any = None, *, seed: int | None = None,
+              record_voltage: Mapping[str, Sequence[int]] | None = None) -> SpikingSimulation:
         """Build (but do not run) the Brian2 network, for inspection or custom monitoring."""
-        self._check_circuit(circuit)
-        values, batch = normalize_inputs(circuit, inputs)
-        seed = check_seed(seed)
-        record = check_record(circuit, record_voltage)
-        return Builder(self, circuit, values, batch, seed, record).build()
+        return Builder(self, *self._checked(circuit, inputs, seed, record_voltage)).build()
 
     def choose_target(self, circuit: Circuit, batch: int) -> str:
         """The code-generation target "auto" resolves to for this circuit and batch size."""

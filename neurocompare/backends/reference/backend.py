@@ -64,17 +64,15 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Callable, Mapping, Sequence
+from typing import Callable
 
 import numpy as np
 
-from ..._validation import check_seed
 from ...circuit import Circuit
-from ...inputs import normalize_inputs
 from ...encoding import Encoding
 from ...models import NeuronModel
 from ...results import Result
-from ..base import ClockSettings, check_record
+from ..base import ClockSettings
 from .models import THRESHOLD_TOLERANCE
 from .simulation import TARGET, Simulation
 
@@ -137,47 +135,8 @@ class ReferenceBackend(ClockSettings):
         return f"ReferenceBackend({self._settings_repr()})"
 
     # ------------------------------------------------------------------ API
-    def run(
-        self,
-        circuit: Circuit,
-        inputs: Any = None,
-        *,
-        seed: int | None = None,
-        record_voltage: Mapping[str, Sequence[int]] | None = None,
-        progress: Callable[[float, float], None] | None = None,
-    ) -> Result:
-        """Simulate ``circuit`` on a batch of inputs.
-
-        Parameters
-        ----------
-        circuit : Circuit
-        inputs : mapping name -> array (batch, size), or an array if there is one input population
-        seed : int, optional
-            Seeds the input encoding; ``None`` draws one (recorded in ``result.info["seed"]``).
-        record_voltage : mapping population -> neuron indices, optional
-            Record the membrane potential of these neurons (in every sample) at the start of
-            every step.
-        progress : callable(fraction_done, elapsed_s), optional
-            Called about every half second of wall time while the simulation runs (the
-            Brian2 backend's signature).
-
-        Returns
-        -------
-        Result
-            ``activations`` (inputs decoded by the encoding; neuron populations as
-            ``count / duration / rate_scale_hz``), ``spikes`` (every spiking population),
-            ``voltages``, ``final_v`` (each membrane at the end of the run, after the last
-            reset) and ``info``.
-
-        Raises
-        ------
-        SimulationError
-            If a membrane potential becomes non-finite.
-        """
-        self._check_circuit(circuit)
-        values, batch = normalize_inputs(circuit, inputs)
-        seed = check_seed(seed)
-        record = check_record(circuit, record_voltage)
+    def _simulate(self, circuit: Circuit, values: dict, batch: int, seed: int, record: dict, *,
+                  progress: Callable[[float, float], None] | None) -> Result:
         start = time.perf_counter()
         # Overflow is detected and raised as SimulationError, never left to numpy's warnings.
         with np.errstate(over="ignore", invalid="ignore"):

@@ -1,30 +1,21 @@
-"""compare(), the report folder and its re-rendering."""
+"""neurocompare.report.writing: the report folder, its files, the atomic swap-in and re-rendering."""
 
 from __future__ import annotations
 
 import json
-import math
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from neurocompare import SpikingBackend
-from neurocompare.compare import compare
-from neurocompare.comparison import Comparison, Panel
-from neurocompare.demo import XOR_INPUTS, xor_circuit
-from neurocompare.errors import ParameterError, ReportError, UnknownNameError
+from neurocompare.comparison import Panel
+from neurocompare.errors import ReportError
 from neurocompare.metrics import Metric
-from neurocompare.report import REPORT_FILES, load_comparison, render_report, write_report
+from neurocompare.report import REPORT_FILES, load_comparison, render_panels, render_report, write_report
+from neurocompare.report.writing import atomic_folder, process_command
 
 FIGURES = {"circuit", "raster_heatmap", "membrane", "transfer", "rate_scatter", "synapse_counts", "agreement_time"}
-
-
-@pytest.fixture(scope="module")
-def comparison() -> Comparison:
-    spiking = SpikingBackend(encoding="regular", rate_scale_hz=100.0, duration_ms=100.0, target="numpy")
-    return compare(xor_circuit(), XOR_INPUTS, spiking=spiking, seed=3)
 
 
 @pytest.fixture(scope="module")
@@ -35,37 +26,6 @@ def report_dir(comparison, tmp_path_factory) -> Path:
                 Panel("tab", "a table", "table caption", "table", columns=["k", "v"], rows=[["a", "1"]])],
     )
     return write_report(extra, tmp_path_factory.mktemp("rep") / "demo", command="pytest")
-
-
-def test_every_table_cell_is_measured(comparison):
-    assert [r.aspect for r in comparison.table] == ["amplitude coding", "timing", "nonlinearity", "wires",
-                                                   "weights", "cost"]
-    for row in comparison.table:
-        for cell in (row.measured_spiking, row.measured_artificial):
-            assert cell and "n/a" not in cell and re.search(r"\d", cell), (row.aspect, cell)
-
-
-def test_xor_agrees_and_metrics_are_finite(comparison):
-    m = comparison.metrics
-    assert m["output_agreement"].value == 1.0
-    assert m["synaptic_events_per_sample"].value > 0 and m["macs_per_sample"].value == 6
-    for name, metric in m.items():
-        assert math.isfinite(metric.value), name
-    assert comparison.parameters["target"] == "numpy" and comparison.parameters["dt_ms"] == 0.1
-    assert comparison.seed == 3
-    assert "<table" in comparison._repr_html_()
-
-
-def test_state_round_trip(comparison):
-    meta, arrays = comparison.to_state()
-    back = Comparison.from_state(json.loads(json.dumps(meta)), arrays)
-    assert back.circuit == comparison.circuit
-    assert back.table == comparison.table
-    for pop in comparison.circuit.all_names:
-        np.testing.assert_array_equal(back.snn[pop], comparison.snn[pop])
-        np.testing.assert_array_equal(back.ann[pop], comparison.ann[pop])
-    np.testing.assert_array_equal(back.snn.spikes["out"].time_ms, comparison.snn.spikes["out"].time_ms)
-    np.testing.assert_array_equal(back.snn.voltages["out"].v, comparison.snn.voltages["out"].v)
 
 
 def test_report_folder_has_every_file(report_dir):
@@ -97,8 +57,16 @@ def test_html_is_self_contained_and_embeds_every_figure(report_dir):
     assert all(f"figures/{f}.png" in md for f in FIGURES)
 
 
+def test_scenario_tables_and_metrics_appear_in_html_and_markdown(report_dir):
+    text = (report_dir / "report.html").read_text()
+    assert "<h2>a table</h2>" in text and "<td>xor_agreement</td><td>1</td><td>fraction</td>" in text
+    md = (report_dir / "report.md").read_text().splitlines()
+    assert md[md.index("## a table") + 2:md.index("## a table") + 5] == ["| k | v |", "|---|---|", "| a | 1 |"]
+    assert "| xor_agreement | 1 | fraction | test metric |" in md
+
+
 def test_report_dir_reproduces_the_report_without_simulating(report_dir, monkeypatch):
-    before = {p: (report_dir / p).read_text() for p in ("table.md", "table.csv")}
+    before = {p: (report_dir / p).read_text() for p in ("table.md", "table.csv", "report.md", "report.html")}
     metrics_before = json.loads((report_dir / "metrics.json").read_text())
 
     def no_simulation(*a, **k):
@@ -128,6 +96,30 @@ def test_interrupted_writing_leaves_previous_report_intact(comparison, tmp_path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]  # no temporary folders left behind
 
 
+def test_atomic_folder_swaps_in_only_a_complete_folder(tmp_path):
+    out = tmp_path / "figures"
+    with atomic_folder(out) as tmp:
+        (tmp / "a.txt").write_text("first")
+    assert (out / "a.txt").read_text() == "first"
+    with pytest.raises(RuntimeError, match="half-way"):
+        with atomic_folder(out) as tmp:
+            (tmp / "a.txt").write_text("second")
+            raise RuntimeError("half-way")
+    assert (out / "a.txt").read_text() == "first"
+    with atomic_folder(out) as tmp:
+        (tmp / "b.txt").write_text("third")
+    assert sorted(p.name for p in out.iterdir()) == ["b.txt"]  # replaced, not merged
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["figures"]
+
+
+def test_render_panels_writes_one_png_per_panel(tmp_path):
+    panels = [Panel("bars", "b", "c", "bars", x=["p", "q"], series={"s": [1, 2], "t": [2, 1]}),
+              Panel("heat", "h", "c", "heatmap", series={"values": [[0, 1], [1, 0]]}, columns=["a", "b"])]
+    paths = render_panels(panels, tmp_path)
+    assert paths == [tmp_path / "bars.png", tmp_path / "heat.png"]
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in paths)
+
+
 def test_unwritable_and_bad_locations(comparison, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
@@ -137,12 +129,15 @@ def test_unwritable_and_bad_locations(comparison, tmp_path):
         write_report(comparison, blocker)
     with pytest.raises(ReportError, match="has no saved results"):
         render_report(tmp_path)
+    with pytest.raises(ReportError, match="No report folder"):
+        load_comparison(tmp_path / "missing")
 
 
-def test_compare_rejects_bad_options():
-    with pytest.raises(UnknownNameError, match="output 'nope' is not a neuron population"):
-        compare(xor_circuit(), XOR_INPUTS, output="nope")
-    with pytest.raises(UnknownNameError, match="unknown readout"):
-        compare(xor_circuit(), XOR_INPUTS, readout="vote")
-    with pytest.raises(ParameterError, match="Panel name"):
-        Panel("../x", "t", "c", "lines")
+@pytest.mark.parametrize("argv, expected", [
+    (["/venv/bin/neurocompare", "run", "a b"], "neurocompare run 'a b'"),
+    (["/x/neurocompare/__main__.py", "report", "d"], "neurocompare report d"),
+    (["scenarios/demo.py", "--quick"], "demo.py --quick"),
+])
+def test_process_command_is_a_shell_line(monkeypatch, argv, expected):
+    monkeypatch.setattr("sys.argv", argv)
+    assert process_command() == expected

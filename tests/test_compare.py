@@ -1,0 +1,62 @@
+"""compare(): the table, the metrics and the saved state of a comparison."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import numpy as np
+import pytest
+
+from neurocompare import SpikingBackend
+from neurocompare.compare import compare
+from neurocompare.comparison import Comparison, Panel
+from neurocompare.demo import XOR_INPUTS, xor_circuit
+from neurocompare.errors import ParameterError, UnknownNameError
+
+
+@pytest.fixture(scope="module")
+def comparison() -> Comparison:
+    spiking = SpikingBackend(encoding="regular", rate_scale_hz=100.0, duration_ms=100.0, target="numpy")
+    return compare(xor_circuit(), XOR_INPUTS, spiking=spiking, seed=3)
+
+
+def test_every_table_cell_is_measured(comparison):
+    assert [r.aspect for r in comparison.table] == ["amplitude coding", "timing", "nonlinearity", "wires",
+                                                   "weights", "cost"]
+    for row in comparison.table:
+        for cell in (row.measured_spiking, row.measured_artificial):
+            assert cell and "n/a" not in cell and re.search(r"\d", cell), (row.aspect, cell)
+
+
+def test_xor_agrees_and_metrics_are_finite(comparison):
+    m = comparison.metrics
+    assert m["output_agreement"].value == 1.0
+    assert m["synaptic_events_per_sample"].value > 0 and m["macs_per_sample"].value == 6
+    for name, metric in m.items():
+        assert math.isfinite(metric.value), name
+    assert comparison.parameters["target"] == "numpy" and comparison.parameters["dt_ms"] == 0.1
+    assert comparison.seed == 3
+    assert "<table" in comparison._repr_html_()
+
+
+def test_state_round_trip(comparison):
+    meta, arrays = comparison.to_state()
+    back = Comparison.from_state(json.loads(json.dumps(meta)), arrays)
+    assert back.circuit == comparison.circuit
+    assert back.table == comparison.table
+    for pop in comparison.circuit.all_names:
+        np.testing.assert_array_equal(back.snn[pop], comparison.snn[pop])
+        np.testing.assert_array_equal(back.ann[pop], comparison.ann[pop])
+    np.testing.assert_array_equal(back.snn.spikes["out"].time_ms, comparison.snn.spikes["out"].time_ms)
+    np.testing.assert_array_equal(back.snn.voltages["out"].v, comparison.snn.voltages["out"].v)
+
+
+def test_compare_rejects_bad_options():
+    with pytest.raises(UnknownNameError, match="output 'nope' is not a neuron population"):
+        compare(xor_circuit(), XOR_INPUTS, output="nope")
+    with pytest.raises(UnknownNameError, match="unknown readout"):
+        compare(xor_circuit(), XOR_INPUTS, readout="vote")
+    with pytest.raises(ParameterError, match="Panel name"):
+        Panel("../x", "t", "c", "lines")

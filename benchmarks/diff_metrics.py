@@ -49,21 +49,22 @@ def diff(before: Path, after: Path, *, rtol: float = 0.0, ignore: set[str] = fro
     old, new = _load_all(before), _load_all(after)
     lines: list[str] = []
     counts = {"scenarios": 0, "metrics": 0, "changed": 0, "only_before": 0, "only_after": 0, "table_rows_changed": 0}
+
+    def one_sided(label: str, present_before: bool, present_after: bool) -> bool:
+        if present_before and present_after:
+            return False
+        side = "before" if present_before else "after"
+        lines.append(f"{label}: only {side}")
+        counts[f"only_{side}"] += 1
+        return True
+
     for key in sorted(set(old) | set(new)):
-        if key not in new or key not in old:
-            side = "before" if key in old else "after"
-            lines.append(f"{key}: only {side}")
-            counts[f"only_{side}"] += 1
+        if one_sided(key, key in old, key in new):
             continue
         counts["scenarios"] += 1
         m_old, m_new = old[key]["metrics"], new[key]["metrics"]
         for name in sorted(set(m_old) | set(m_new)):
-            if name in ignore:
-                continue
-            if name not in m_new or name not in m_old:
-                side = "before" if name in m_old else "after"
-                lines.append(f"{key}: {name}: only {side}")
-                counts[f"only_{side}"] += 1
+            if name in ignore or one_sided(f"{key}: {name}", name in m_old, name in m_new):
                 continue
             counts["metrics"] += 1
             a, b = m_old[name], m_new[name]

@@ -11,23 +11,22 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .activations import BUILTIN_ACTIVATIONS
-from .backends import ArtificialBackend, Backend, ReferenceBackend, SpikingBackend, available_backends, get_backend
+from .backends import (
+    ArtificialBackend,
+    Backend,
+    ReferenceBackend,
+    SpikingBackend,
+    available_backends,
+    get_backend,
+    register_backend,
+)
 from .circuit import Circuit, InputPopulation, NeuronPopulation, Projection
 from .convert import Conversion, convert, convert_trained
 from .crosscheck import CrosscheckReport, crosscheck
 from .encoding import Analog, Encoding, Latency, Poisson, Regular, get_encoding
-from .errors import (
-    BackendError,
-    CircuitError,
-    InputError,
-    NeurocompareError,
-    NeurocompareWarning,
-    NoSpikesWarning,
-    ParameterError,
-    SimulationError,
-    UnknownNameError,
-)
-from .models import LIF
+from . import errors
+from .errors import *  # noqa: F401,F403 - the error family is part of the public API
+from .models import LIF, NeuronModel, register_neuron_model
 from .results import Result, RunInfo, SpikeTrains, VoltageTrace
 from .datasets import load_digits_split
 from .training import TrainedNetwork, train_mlp
@@ -68,14 +67,9 @@ __all__ = [
     "load_digits_split",
     "train_mlp",
     "BUILTIN_ACTIVATIONS",
-    "NeurocompareError",
-    "CircuitError",
-    "ParameterError",
-    "InputError",
-    "UnknownNameError",
-    "BackendError",
-    "SimulationError",
-    "NeurocompareWarning",
-    "NoSpikesWarning",
+    "NeuronModel",
+    "register_neuron_model",
+    "register_backend",
+    *errors.__all__,
     "__version__",
 ]

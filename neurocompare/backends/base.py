@@ -20,7 +20,10 @@ from ..errors import ParameterError, UnknownNameError
 from ..models import LIF, check_neuron, effective_neuron
 from ..results import Result
 
-__all__ = ["Backend", "ClockSettings", "check_record"]
+__all__ = ["Backend", "ClockSettings", "CLOCK_SETTINGS", "check_record"]
+
+#: The settings every clock-driven spiking backend takes.
+CLOCK_SETTINGS = ("duration_ms", "dt_ms", "encoding", "rate_scale_hz", "neuron")
 
 
 @runtime_checkable
@@ -47,10 +50,13 @@ class ClockSettings:
     """
 
     name = "clock"
+    #: Longest run in time steps this simulator supports (None: no limit of its own).
+    max_steps: int | None = None
 
-    def _init_settings(self, *, duration_ms: float, dt_ms: float, encoding: str | Encoding, rate_scale_hz: float,
-                       neuron: Any, max_steps: int | None = None) -> None:
+    def __init__(self, *, duration_ms: float = 100.0, dt_ms: float = 0.1, encoding: str | Encoding = "poisson",
+                 rate_scale_hz: float = 200.0, neuron: Any = None) -> None:
         owner = type(self).__name__
+        max_steps = self.max_steps
         self.duration_ms = check_positive(owner, "duration_ms", duration_ms)
         self.dt_ms = check_positive(owner, "dt_ms", dt_ms)
         if self.duration_ms < self.dt_ms:
@@ -101,9 +107,10 @@ class ClockSettings:
             "neuron": self.neuron.to_dict(),
         }
 
-    def _settings_repr(self) -> str:
-        return (f"duration_ms={self.duration_ms:g}, dt_ms={self.dt_ms:g}, encoding={self.encoding.name!r}, "
-                f"rate_scale_hz={self.rate_scale_hz:g}")
+    def __repr__(self) -> str:
+        extra = "".join(f", {k}={v!r}" for k, v in self.settings().items() if k not in ClockSettings.settings(self))
+        return (f"{type(self).__name__}(duration_ms={self.duration_ms:g}, dt_ms={self.dt_ms:g}, "
+                f"encoding={self.encoding.name!r}, rate_scale_hz={self.rate_scale_hz:g}{extra})")
 
     def run(self, circuit: Circuit, inputs: Any = None, *, seed: int | None = None,
             record_voltage: Mapping[str, Sequence[int]] | None = None,

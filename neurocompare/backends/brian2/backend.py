@@ -61,11 +61,9 @@ import logging
 from typing import Any, Callable, Mapping, Sequence
 
 from ...circuit import Circuit
-from ...encoding import Encoding
 from ...errors import UnknownNameError
-from ...models import NeuronModel
 from ...results import Result
-from ..base import ClockSettings
+from ..base import CLOCK_SETTINGS, ClockSettings
 from .build import Builder
 from .runtime import cython_available, import_brian2
 from .simulation import SpikingSimulation
@@ -97,8 +95,8 @@ AUTO_CYTHON_SYNAPSE_STEPS = 50_000_000_000
 class SpikingBackend(ClockSettings):
     """Asynchronous threshold-spiking neurons in Brian2 (the "real neuron" of the comparison).
 
-    Parameters
-    ----------
+    Parameters (keyword only)
+    -------------------------
     duration_ms : float
         Simulated time per sample (all samples run in parallel). Default 100 ms.
     dt_ms : float
@@ -127,36 +125,19 @@ class SpikingBackend(ClockSettings):
 
     name = "spiking"
 
-    def __init__(
-        self,
-        *,
-        duration_ms: float = 100.0,
-        dt_ms: float = 0.1,
-        encoding: str | Encoding = "poisson",
-        rate_scale_hz: float = 200.0,
-        neuron: NeuronModel | None = None,
-        target: str = "auto",
-        synapse_mode: str = "multi",
-        input_mode: str = "auto",
-    ) -> None:
+    def __init__(self, *, target: str = "auto", synapse_mode: str = "multi", input_mode: str = "auto",
+                 **settings: Any) -> None:
         owner = "SpikingBackend"
-        self._init_settings(duration_ms=duration_ms, dt_ms=dt_ms, encoding=encoding, rate_scale_hz=rate_scale_hz,
-                            neuron=neuron)
-        if target not in TARGETS:
-            raise UnknownNameError(f"{owner}: unknown target {target!r}; valid: {', '.join(TARGETS)}.")
-        self.target = target
-        if synapse_mode not in SYNAPSE_MODES:
-            raise UnknownNameError(
-                f"{owner}: unknown synapse_mode {synapse_mode!r}; valid: {', '.join(SYNAPSE_MODES)}."
-            )
-        self.synapse_mode = synapse_mode
-        if input_mode not in INPUT_MODES:
-            raise UnknownNameError(f"{owner}: unknown input_mode {input_mode!r}; valid: {', '.join(INPUT_MODES)}.")
-        self.input_mode = input_mode
-
-    def __repr__(self) -> str:
-        return (f"SpikingBackend({self._settings_repr()}, target={self.target!r}, "
-                f"synapse_mode={self.synapse_mode!r}, input_mode={self.input_mode!r})")
+        unknown = sorted(set(settings) - set(CLOCK_SETTINGS))
+        if unknown:
+            raise TypeError(f"{owner}() got unexpected keyword argument(s) {', '.join(unknown)}; valid: "
+                            f"{', '.join([*CLOCK_SETTINGS, 'target', 'synapse_mode', 'input_mode'])}.")
+        super().__init__(**settings)
+        for option, value, valid in (("target", target, TARGETS), ("synapse_mode", synapse_mode, SYNAPSE_MODES),
+                                     ("input_mode", input_mode, INPUT_MODES)):
+            if value not in valid:
+                raise UnknownNameError(f"{owner}: unknown {option} {value!r}; valid: {', '.join(valid)}.")
+        self.target, self.synapse_mode, self.input_mode = target, synapse_mode, input_mode
 
     def settings(self) -> dict[str, Any]:
         """The constructor arguments that give this backend again."""

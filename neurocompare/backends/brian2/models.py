@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from ...errors import BackendError
 from ...models import LIF, NeuronModel
+from ...models.tables import ModelTable
 
 __all__ = ["unregister_brian2_model", "Brian2Model", "register_brian2_model", "brian2_model", "THRESHOLD_TOLERANCE"]
 
@@ -83,25 +83,14 @@ def _lif(spec: LIF, b2: Any) -> Brian2Model:
     )
 
 
-_TABLE: dict[type, Callable[[Any, Any], Brian2Model]] = {LIF: _lif}
-
-
-def register_brian2_model(spec_type: type, fn: Callable[[Any, Any], Brian2Model]) -> None:
-    """Run specs of ``spec_type`` on Brian2 with ``fn(spec, brian2_module) -> Brian2Model``."""
-    _TABLE[spec_type] = fn
+_TABLE: ModelTable[Callable[[Any, Any], Brian2Model]] = ModelTable("Brian2 backend", "register_brian2_model")
+_TABLE.register(LIF, _lif)
+#: Run specs of a type on Brian2 with ``fn(spec, brian2_module) -> Brian2Model``.
+register_brian2_model = _TABLE.register
+#: Remove a model's entry (for tests that register one of their own).
+unregister_brian2_model = _TABLE.unregister
 
 
 def brian2_model(spec: NeuronModel, b2: Any) -> Brian2Model:
     """The Brian2 form of a neuron model spec; a BackendError names a model without a table entry."""
-    fn = _TABLE.get(type(spec))
-    if fn is None:
-        raise BackendError(
-            f"The Brian2 backend has no entry for neuron model {getattr(spec, 'model_name', type(spec).__name__)!r}; "
-            f"known: {', '.join(t.model_name for t in _TABLE)}. Add one with register_brian2_model()."
-        )
-    return fn(spec, b2)
-
-
-def unregister_brian2_model(spec_type: type) -> None:
-    """Remove a model's entry (for tests that register one of their own)."""
-    _TABLE.pop(spec_type, None)
+    return _TABLE.entry(spec)(spec, b2)

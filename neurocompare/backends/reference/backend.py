@@ -69,8 +69,6 @@ from typing import Callable
 import numpy as np
 
 from ...circuit import Circuit
-from ...encoding import Encoding
-from ...models import NeuronModel
 from ...results import Result
 from ..base import ClockSettings
 from .models import THRESHOLD_TOLERANCE
@@ -118,21 +116,7 @@ class ReferenceBackend(ClockSettings):
     """
 
     name = "reference"
-
-    def __init__(
-        self,
-        *,
-        duration_ms: float = 100.0,
-        dt_ms: float = 0.1,
-        encoding: str | Encoding = "poisson",
-        rate_scale_hz: float = 200.0,
-        neuron: NeuronModel | None = None,
-    ) -> None:
-        self._init_settings(duration_ms=duration_ms, dt_ms=dt_ms, encoding=encoding, rate_scale_hz=rate_scale_hz,
-                            neuron=neuron, max_steps=MAX_STEPS)
-
-    def __repr__(self) -> str:
-        return f"ReferenceBackend({self._settings_repr()})"
+    max_steps = MAX_STEPS
 
     # ------------------------------------------------------------------ API
     def _simulate(self, circuit: Circuit, values: dict, batch: int, seed: int, record: dict, *,

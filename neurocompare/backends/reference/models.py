@@ -20,8 +20,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ...errors import BackendError
 from ...models import LIF
+from ...models.tables import ModelTable
 
 __all__ = ["unregister_reference_model", "LIFStep", "register_reference_model", "reference_step", "THRESHOLD_TOLERANCE"]
 
@@ -86,25 +86,14 @@ class LIFStep:
             v[spiked] = v[spiked] + (spec.v_reset - spec.v_threshold)
 
 
-_TABLE: dict[type, Callable[[Any, float], Any]] = {LIF: LIFStep}
-
-
-def register_reference_model(spec_type: type, step_class: Callable[[Any, float], Any]) -> None:
-    """Simulate specs of ``spec_type`` in the reference with ``step_class(spec, dt_s)``."""
-    _TABLE[spec_type] = step_class
+_TABLE: ModelTable[Callable[[Any, float], Any]] = ModelTable("reference simulator", "register_reference_model")
+_TABLE.register(LIF, LIFStep)
+#: Simulate specs of a type in the reference with ``step_class(spec, dt_s)``.
+register_reference_model = _TABLE.register
+#: Remove a model's entry (for tests that register one of their own).
+unregister_reference_model = _TABLE.unregister
 
 
 def reference_step(spec: Any, dt_s: float) -> Any:
     """The step object of a neuron model spec; a BackendError names a model without a table entry."""
-    cls = _TABLE.get(type(spec))
-    if cls is None:
-        raise BackendError(
-            f"The reference simulator has no entry for neuron model {getattr(spec, 'model_name', type(spec).__name__)!r}; "
-            f"known: {', '.join(t.model_name for t in _TABLE)}. Add one with register_reference_model()."
-        )
-    return cls(spec, dt_s)
-
-
-def unregister_reference_model(spec_type: type) -> None:
-    """Remove a model's entry (for tests that register one of their own)."""
-    _TABLE.pop(spec_type, None)
+    return _TABLE.entry(spec)(spec, dt_s)

@@ -34,6 +34,14 @@ def random_feedforward(rng: np.random.Generator, *, n_in=4, n_hidden=5, n_out=3,
     )
 
 
+def assert_same_spikes(a, b, *, at_least: int = 1) -> None:
+    """Two SpikeTrains hold exactly the same spikes (sample, neuron, time), and enough of them to mean it."""
+    assert len(a) >= at_least, f"guard: neurons fired ({len(a)} spikes, need {at_least})"
+    np.testing.assert_array_equal(a.sample, b.sample)
+    np.testing.assert_array_equal(a.neuron, b.neuron)
+    np.testing.assert_array_equal(a.time_ms, b.time_ms)
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(12345)

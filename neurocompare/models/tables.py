@@ -19,9 +19,9 @@ T = TypeVar("T")
 class ModelTable(Generic[T]):
     """Spec type -> a simulator's entry for it, with an error that says how to add a missing one."""
 
-    def __init__(self, simulator: str, register_hint: str) -> None:
+    def __init__(self, simulator: str, register_hint: str, entries: dict[type, T] | None = None) -> None:
         self.simulator, self.register_hint = simulator, register_hint
-        self._entries: dict[type, T] = {}
+        self._entries: dict[type, T] = dict(entries or {})
 
     def register(self, spec_type: type, entry: T) -> None:
         """Simulate specs of ``spec_type`` with ``entry``."""

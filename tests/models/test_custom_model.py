@@ -40,14 +40,14 @@ class QIF(NeuronModel):
 
     model_name: ClassVar[str] = "qif_test"
 
-    tau_m_ms: float = 10.0
     a: float = 1.0
-    v_rest: float = 0.0
     v_c: float = 0.5
+    tau_m_ms: float = 10.0
+    t_ref_ms: float = 1.0
+    v_rest: float = 0.0
     v_threshold: float = 1.0
     v_reset: float = 0.0
     reset: str = "value"
-    t_ref_ms: float = 1.0
 
     def __post_init__(self) -> None:
         for name in ("tau_m_ms", "a", "v_rest", "v_c", "v_threshold", "v_reset", "t_ref_ms"):

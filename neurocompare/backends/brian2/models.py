@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping
 from ...models import LIF, NeuronModel
 from ...models.tables import ModelTable
 
-__all__ = ["unregister_brian2_model", "Brian2Model", "register_brian2_model", "brian2_model", "THRESHOLD_TOLERANCE"]
+__all__ = ["BRIAN2_MODELS", "unregister_brian2_model", "Brian2Model", "register_brian2_model", "brian2_model", "THRESHOLD_TOLERANCE"]
 
 #: Relative tolerance of the threshold test, as a fraction of ``v_threshold - v_reset``: |n| additions
 #: of ``w`` and one of ``n * w`` then agree despite floating-point summation order.
@@ -83,14 +83,12 @@ def _lif(spec: LIF, b2: Any) -> Brian2Model:
     )
 
 
-_TABLE: ModelTable[Callable[[Any, Any], Brian2Model]] = ModelTable("Brian2 backend", "register_brian2_model")
-_TABLE.register(LIF, _lif)
-#: Run specs of a type on Brian2 with ``fn(spec, brian2_module) -> Brian2Model``.
-register_brian2_model = _TABLE.register
-#: Remove a model's entry (for tests that register one of their own).
-unregister_brian2_model = _TABLE.unregister
+#: Spec type -> ``fn(spec, brian2_module) -> Brian2Model``.
+BRIAN2_MODELS: ModelTable[Callable[[Any, Any], Brian2Model]] = ModelTable("Brian2 backend", "register_brian2_model",
+                                                                          {LIF: _lif})
+register_brian2_model, unregister_brian2_model = BRIAN2_MODELS.register, BRIAN2_MODELS.unregister
 
 
 def brian2_model(spec: NeuronModel, b2: Any) -> Brian2Model:
     """The Brian2 form of a neuron model spec; a BackendError names a model without a table entry."""
-    return _TABLE.entry(spec)(spec, b2)
+    return BRIAN2_MODELS.entry(spec)(spec, b2)

@@ -23,7 +23,7 @@ import numpy as np
 from ...models import LIF
 from ...models.tables import ModelTable
 
-__all__ = ["unregister_reference_model", "LIFStep", "register_reference_model", "reference_step", "THRESHOLD_TOLERANCE"]
+__all__ = ["REFERENCE_MODELS", "unregister_reference_model", "LIFStep", "register_reference_model", "reference_step", "THRESHOLD_TOLERANCE"]
 
 #: Relative tolerance of the threshold test, as a fraction of ``v_threshold - v_reset``.
 THRESHOLD_TOLERANCE = 1e-9
@@ -86,14 +86,12 @@ class LIFStep:
             v[spiked] = v[spiked] + (spec.v_reset - spec.v_threshold)
 
 
-_TABLE: ModelTable[Callable[[Any, float], Any]] = ModelTable("reference simulator", "register_reference_model")
-_TABLE.register(LIF, LIFStep)
-#: Simulate specs of a type in the reference with ``step_class(spec, dt_s)``.
-register_reference_model = _TABLE.register
-#: Remove a model's entry (for tests that register one of their own).
-unregister_reference_model = _TABLE.unregister
+#: Spec type -> ``step_class(spec, dt_s)``.
+REFERENCE_MODELS: ModelTable[Callable[[Any, float], Any]] = ModelTable("reference simulator",
+                                                                       "register_reference_model", {LIF: LIFStep})
+register_reference_model, unregister_reference_model = REFERENCE_MODELS.register, REFERENCE_MODELS.unregister
 
 
 def reference_step(spec: Any, dt_s: float) -> Any:
     """The step object of a neuron model spec; a BackendError names a model without a table entry."""
-    return _TABLE.entry(spec)(spec, dt_s)
+    return REFERENCE_MODELS.entry(spec)(spec, dt_s)

@@ -1,0 +1,196 @@
+"""Amplitude coding: pulses (spike counts, rates) against real values.
+
+Pure functions on arrays, and the registration of the row's metrics: spikes per neuron, the
+correlation and normalised error between decoded rates and artificial activations, and how often
+both networks give the same answer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import InputError, UnknownNameError
+from ._degenerate import nan_warned
+from .registry import MetricSpec, per_population, register_metric
+
+__all__ = ["READOUTS", "pearson_r", "normalized_rmse", "readout", "output_agreement", "charge_decoded"]
+
+#: The ways a network's answer is read from its output activations (see :func:`readout`).
+READOUTS = ("argmax", "threshold")
+
+
+def pearson_r(a: np.ndarray, b: np.ndarray) -> float:
+    """Pearson correlation of two equally shaped arrays (flattened).
+
+    r = cov(a, b) / (sd(a) sd(b))  (Pearson 1895).
+
+    Parameters
+    ----------
+    a, b : array_like
+        The same shape; compared element by element.
+
+    Returns
+    -------
+    float
+        r in [-1, 1]; NaN (with a :class:`~neurocompare.errors.NoSpikesWarning`) if either array is
+        constant or has fewer than 2 elements (e.g. a population that never fired).
+
+    Raises
+    ------
+    InputError
+        The shapes differ.
+
+    References
+    ----------
+    K. Pearson, "Notes on regression and inheritance in the case of two parents", Proc. R. Soc.
+    Lond. 58, 240-242 (1895).
+    """
+    a = np.asarray(a, dtype=float).ravel()
+    b = np.asarray(b, dtype=float).ravel()
+    if a.shape != b.shape:
+        raise InputError(f"pearson_r: shapes differ, {a.shape} vs {b.shape}.")
+    if a.size < 2 or np.ptp(a) == 0 or np.ptp(b) == 0:
+        return nan_warned("pearson_r: an input is constant (e.g. no spikes at all), correlation undefined")
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def normalized_rmse(estimate: np.ndarray, reference: np.ndarray) -> float:
+    """Root-mean-square error normalised by the reference's range.
+
+    NRMSE = sqrt(mean((estimate - reference)^2)) / (max(reference) - min(reference)).
+
+    Parameters
+    ----------
+    estimate, reference : array_like
+        The same shape (e.g. decoded spiking rates and artificial activations).
+
+    Returns
+    -------
+    float
+        >= 0, 0 for identical arrays; NaN (with a :class:`~neurocompare.errors.NoSpikesWarning`) if
+        the reference is constant or empty (no scale to normalise by).
+
+    Raises
+    ------
+    InputError
+        The shapes differ.
+    """
+    est = np.asarray(estimate, dtype=float)
+    ref = np.asarray(reference, dtype=float)
+    if est.shape != ref.shape:
+        raise InputError(f"normalized_rmse: shapes differ, {est.shape} vs {ref.shape}.")
+    span = float(np.ptp(ref)) if ref.size else 0.0
+    if span == 0:
+        return nan_warned("normalized_rmse: the reference is constant, no scale to normalise by")
+    return float(np.sqrt(np.mean((est - ref) ** 2)) / span)
+
+
+def readout(activations: np.ndarray, *, mode: str, threshold: float = 0.5) -> np.ndarray:
+    """The network's answer per sample.
+
+    ``argmax``: the index of the winning neuron, -1 if the largest value is shared by several
+    neurons (e.g. a spiking output that has not fired yet): silence never counts as class 0.
+    ``threshold``: which outputs exceed ``threshold``, a boolean row per sample.
+
+    Parameters
+    ----------
+    activations : array_like, shape (batch, size)
+    mode : {"argmax", "threshold"}
+    threshold : float
+        Used by ``threshold`` only.
+
+    Returns
+    -------
+    ndarray
+        ``argmax``: int, shape (batch,); ``threshold``: bool, shape (batch, size).
+
+    Raises
+    ------
+    UnknownNameError
+        ``mode`` is not one of :data:`READOUTS`.
+    """
+    acts = np.asarray(activations, dtype=float)
+    if mode == "argmax":
+        winner = np.argmax(acts, axis=1)
+        top = np.max(acts, axis=1, keepdims=True)
+        tied = np.sum(acts == top, axis=1) > 1
+        return np.where(tied, -1, winner)
+    if mode == "threshold":
+        return acts > threshold
+    raise UnknownNameError(f"Unknown readout {mode!r}; valid: {', '.join(READOUTS)}.")
+
+
+def output_agreement(a: np.ndarray, b: np.ndarray, *, mode: str, threshold: float = 0.5) -> float:
+    """Fraction of samples on which two networks give the same answer.
+
+    agreement = mean_s [readout(a)_s == readout(b)_s], a sample's thresholded row counting as
+    equal only if every output is (see :func:`readout`; a tie is no answer).
+
+    Parameters
+    ----------
+    a, b : array_like, shape (batch, size)
+        Output activations of the two networks on the same samples.
+    mode : {"argmax", "threshold"}
+    threshold : float
+
+    Returns
+    -------
+    float
+        In [0, 1].
+    """
+    ra, rb = readout(a, mode=mode, threshold=threshold), readout(b, mode=mode, threshold=threshold)
+    same = ra == rb if ra.ndim == 1 else np.all(ra == rb, axis=1)
+    return float(np.mean(same))
+
+
+def charge_decoded(
+    counts: np.ndarray, final_v: np.ndarray, *, v_start: float, reset_step: float, duration_ms: float,
+    rate_scale_hz: float,
+) -> np.ndarray:
+    """Activations read from spikes *and* the charge left on the membrane.
+
+    a = (count * (v_threshold - v_reset) + v_end - v_start) / (T * rate_scale),
+    with ``reset_step`` = v_threshold - v_reset and T = ``duration_ms`` in seconds.
+
+    For a non-leaky integrate-and-fire neuron with reset by subtraction and no refractory period
+    this is exactly its integrated input divided by T * rate_scale, i.e. the linear drive W x + b
+    on the artificial scale, negative values included (spike counts alone truncate it to
+    multiples of 1 / (T * rate_scale) and clip it at 0; Rueckauer et al. 2017 call the left-over
+    charge the residual). With leak or reset to a value it is an approximation.
+
+    Parameters
+    ----------
+    counts, final_v : array_like, the same shape
+        Spikes per neuron over the run and the membrane potential at its end.
+    v_start, reset_step, duration_ms, rate_scale_hz : float
+
+    Returns
+    -------
+    ndarray
+        The decoded activations, the shape of ``counts``.
+
+    References
+    ----------
+    B. Rueckauer, I.-A. Lungu, Y. Hu, M. Pfeiffer, S.-C. Liu, "Conversion of continuous-valued deep
+    networks to efficient event-driven networks for image classification", Front. Neurosci. 11, 682 (2017).
+    """
+    return (np.asarray(counts) * reset_step + np.asarray(final_v) - v_start) / (duration_ms * 1e-3 * rate_scale_hz)
+
+
+# ------------------------------------------------------------------- registered metrics
+register_metric(MetricSpec(
+    "spikes_per_neuron", "amplitude coding", "spikes", "mean spikes per neuron per sample, per population",
+    per_population(lambda d, p: float(d.snn.spike_counts(p).mean())), per_population=True, direction=None))
+register_metric(MetricSpec(
+    "rate_correlation", "amplitude coding", "1",
+    "Pearson r between decoded spiking rates and artificial activations, per population",
+    per_population(lambda d, p: pearson_r(d.snn[p], d.ann[p])), per_population=True, direction="higher"))
+register_metric(MetricSpec(
+    "rate_nrmse", "amplitude coding", "1",
+    "RMSE of decoded rates vs artificial activations / range of the activations, per population",
+    per_population(lambda d, p: normalized_rmse(d.snn[p], d.ann[p])), per_population=True, direction="lower"))
+register_metric(MetricSpec(
+    "output_agreement", "amplitude coding", "fraction",
+    "fraction of samples where both backends give the same answer (readout of the output)",
+    lambda d: output_agreement(d.snn[d.output], d.ann[d.output], mode=d.readout, threshold=d.threshold),
+    direction="higher"))

@@ -1,0 +1,172 @@
+"""Nonlinearity: a threshold against a programmable function.
+
+Pure functions on a measured transfer (f-I) curve, and the registration of the row's metrics: how
+well a scaled relu, sigmoid or tanh (and the artificial neuron's own activation) describes the
+spiking neuron's f-I curve, and the drive at which the spiking neuron starts to fire.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Callable
+
+import numpy as np
+
+from ..errors import ParameterError, UnknownNameError
+from ._degenerate import nan_warned
+from .registry import MetricSpec, register_metric
+
+__all__ = ["FIT_KINDS", "fit_activation", "evaluate_fit", "rheobase_drive"]
+
+_FORMS: dict[str, Callable[..., np.ndarray]] = {
+    "relu": lambda z, a, c: a * np.maximum(z - c, 0.0),
+    "sigmoid": lambda z, a, b, c: a / (1.0 + np.exp(-np.clip(b * (z - c), -500, 500))),
+    "tanh": lambda z, a, b, c, d: a * np.tanh(b * (z - c)) + d,
+}
+_PARAMETERS = {"relu": ("a", "c"), "sigmoid": ("a", "b", "c"), "tanh": ("a", "b", "c", "d")}
+
+#: The activation forms :func:`fit_activation` fits, in order.
+FIT_KINDS = tuple(_FORMS)
+
+
+def _form(owner: str, kind: str) -> Callable[..., np.ndarray]:
+    if kind not in _FORMS:
+        raise UnknownNameError(f"{owner}: unknown form {kind!r}; valid: {', '.join(_FORMS)}.")
+    return _FORMS[kind]
+
+
+def evaluate_fit(kind: str, params: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """The fitted form of :func:`fit_activation` evaluated at ``z``.
+
+    relu: a max(z - c, 0); sigmoid: a / (1 + exp(-clip(b (z - c), -500, 500))); tanh: a tanh(b (z - c)) + d.
+
+    Parameters
+    ----------
+    kind : {"relu", "sigmoid", "tanh"}
+    params : array_like
+        The parameters in the order above ((a, c), (a, b, c) or (a, b, c, d)), e.g. the first
+        element returned by :func:`fit_activation`.
+    z : array_like
+        Drives (activation units).
+
+    Returns
+    -------
+    ndarray
+        The shape of ``z``.
+
+    Raises
+    ------
+    UnknownNameError
+        ``kind`` is not one of :data:`FIT_KINDS`.
+    ParameterError
+        ``params`` does not hold that form's number of parameters.
+    """
+    form = _form("evaluate_fit", kind)
+    params = np.asarray(params, dtype=float).ravel()
+    names = _PARAMETERS[kind]
+    if params.size != len(names):
+        raise ParameterError(f"evaluate_fit: a {kind} fit has {len(names)} parameters ({', '.join(names)}); "
+                             f"got {params.size}: {params.tolist()!r}. Pass the parameters fit_activation returned.")
+    return form(np.asarray(z, dtype=float), *params)
+
+
+def fit_activation(z: np.ndarray, y: np.ndarray, kind: str) -> tuple[np.ndarray, float]:
+    """Least-squares fit of a scaled activation to a measured transfer curve y(z).
+
+    Forms (see :func:`evaluate_fit`): relu a max(z - c, 0); sigmoid a / (1 + exp(-b (z - c)));
+    tanh a tanh(b (z - c)) + d. The parameters minimise sum_i (f(z_i) - y_i)^2
+    (``scipy.optimize.curve_fit``, Levenberg-Marquardt; Moré 1978), started from the curve's
+    height, width and onset; RMSE = sqrt(mean((f(z) - y)^2)). An integrate-and-fire neuron's rate
+    is close to a scaled relu below saturation (Cao et al. 2015; Diehl et al. 2015).
+
+    Parameters
+    ----------
+    z, y : array_like, the same shape
+        Drive (activation units) and measured rate / rate scale.
+    kind : {"relu", "sigmoid", "tanh"}
+
+    Returns
+    -------
+    params : ndarray
+        For :func:`evaluate_fit`. If the optimiser fails (e.g. flat data), the starting point.
+    rmse : float
+        RMSE of the fit over ``z`` (the optimiser's warnings on flat data are silenced: the RMSE
+        tells the story).
+
+    Raises
+    ------
+    UnknownNameError
+        ``kind`` is not one of :data:`FIT_KINDS`.
+
+    References
+    ----------
+    J. J. Moré, "The Levenberg-Marquardt algorithm: implementation and theory", Numerical Analysis,
+    Lecture Notes in Mathematics 630, 105-116 (1978).
+    Y. Cao, Y. Chen, D. Khosla, "Spiking deep convolutional neural networks for energy-efficient object
+    recognition", Int. J. Comput. Vis. 113, 54-66 (2015).
+    P. U. Diehl et al., "Fast-classifying, high-accuracy spiking deep networks through weight and
+    threshold balancing", IJCNN 2015.
+    """
+    from scipy.optimize import curve_fit
+
+    fn = _form("fit_activation", kind)
+    z = np.asarray(z, dtype=float)
+    y = np.asarray(y, dtype=float)
+    top = float(np.max(y)) if y.size else 1.0
+    z_on = float(z[np.argmax(y > 0.01 * top)]) if top > 0 else 0.0
+    starts = {
+        "relu": [max(top, 1e-3) / max(np.ptp(z), 1e-3), z_on],
+        "sigmoid": [max(top, 1e-3), 4.0 / max(np.ptp(z), 1e-3), float(np.median(z))],
+        "tanh": [max(top, 1e-3) / 2, 2.0 / max(np.ptp(z), 1e-3), float(np.median(z)), max(top, 1e-3) / 2],
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # OptimizeWarning on flat data: the RMSE tells the story
+        try:
+            params, _ = curve_fit(fn, z, y, p0=starts[kind], maxfev=20000)
+        except (RuntimeError, ValueError):
+            params = np.asarray(starts[kind], dtype=float)
+    rmse = float(np.sqrt(np.mean((fn(z, *params) - y) ** 2)))
+    return np.asarray(params, dtype=float), rmse
+
+
+def rheobase_drive(z: np.ndarray, rates: np.ndarray) -> float:
+    """The smallest swept drive at which the neuron fires: min {z_i : rate_i > 0}.
+
+    The measured rheobase (Lapicque 1907) on the artificial scale; for a LIF neuron it is
+    (v_th - v_rest) / R in current units (Dayan & Abbott 2001, section 5.4), and a relu twin
+    would fire from 0.
+
+    Parameters
+    ----------
+    z, rates : array_like, the same shape
+        An f-I sweep: drives (activation units) and the measured rates (any positive scale).
+
+    Returns
+    -------
+    float
+        NaN (with a :class:`~neurocompare.errors.NoSpikesWarning`) if the neuron never fired.
+
+    References
+    ----------
+    L. Lapicque, "Recherches quantitatives sur l'excitation electrique des nerfs traitee comme une
+    polarisation", J. Physiol. Pathol. Gen. 9, 620-635 (1907).
+    P. Dayan, L. F. Abbott, Theoretical Neuroscience, MIT Press (2001).
+    """
+    z = np.asarray(z, dtype=float)
+    fires = z[np.asarray(rates, dtype=float) > 0]
+    if not fires.size:
+        return nan_warned("rheobase_drive: the neuron never fired in the sweep")
+    return float(fires.min())
+
+
+# ------------------------------------------------------------------- registered metrics
+# rheobase_drive: the relu twin of a spiking neuron turns on at drive 0, so closer to 0 is better.
+register_metric(MetricSpec(
+    "transfer_fit_rmse", "nonlinearity", "activation units",
+    "RMSE of the best scaled relu / sigmoid / tanh fit to the measured spiking f-I curve, and of "
+    "the population's own activation used as is ('own')",
+    lambda d: d.transfer_rmse, per_population=True, direction="lower"))
+register_metric(MetricSpec(
+    "rheobase_drive", "nonlinearity", "activation units",
+    "smallest drive W x + b (activation units) at which the spiking neuron fires in the f-I sweep",
+    lambda d: d.rheobase_drive, direction="zero"))

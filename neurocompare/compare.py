@@ -37,11 +37,11 @@ from .metrics import (
     compute_metrics,
     dense_macs,
     energy_pj,
-    memory_bytes,
     rounding_error,
     settle_times_ms,
     step_activity,
     synaptic_events,
+    time_to_agreement_ms,
 )
 from .probes import DEFAULT_PROBES, ProbeContext, ProbeResult, check_probes, run_probes, stage
 from .results import Result
@@ -66,7 +66,6 @@ class MetricData:
     transfer_rmse: dict[str, float]
     rheobase_drive: float
     delay_shift_ms: float
-    memory: dict[str, float]
     rounding_relative: float
     events: np.ndarray
     macs: int
@@ -141,7 +140,7 @@ def _timing(snn: Result, ann: Result, output: str, readout: str, threshold: floa
     agree = agreement_curve(snn.spikes[output], ann[output], times, **kw)
     settle = settle_times_ms(snn.spikes[output], ann[output], times, **kw)
     return {"agreement_t_ms": times, "agreement": agree, "settle_ms": settle,
-            "time_to_agreement_ms": float(np.median(np.where(np.isnan(settle), duration, settle)))}
+            "time_to_agreement_ms": time_to_agreement_ms(settle, duration_ms=duration)}
 
 
 def _metric_data(circuit, ann, snn, spiking, output, readout, threshold, timing, probes, float_weights,
@@ -160,7 +159,7 @@ def _metric_data(circuit, ann, snn, spiking, output, readout, threshold, timing,
         ann_steps=circuit.depth if not circuit.is_recurrent and ann_steps == 1 else ann_steps,
         time_to_agreement_ms=timing["time_to_agreement_ms"], activity=activity,
         transfer_rmse=dict(fi.get("transfer_rmse", {})), rheobase_drive=fi.get("rheobase_drive", math.nan),
-        delay_shift_ms=delays.get("delay_shift_ms", math.nan), memory=memory_bytes(circuit),
+        delay_shift_ms=delays.get("delay_shift_ms", math.nan),
         rounding_relative=_rounding(circuit, float_weights), events=events, macs=macs,
         energy=energy_pj(energy_model, events=mean_events, macs=macs),
         energy_mem=energy_pj(energy_model, events=mean_events, macs=macs,

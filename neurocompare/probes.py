@@ -22,7 +22,7 @@ import numpy as np
 
 from .circuit import Circuit, NeuronPopulation, Projection
 from .errors import ParameterError, UnknownNameError
-from .metrics import fit_activation
+from .metrics import FIT_KINDS, fit_activation, rheobase_drive
 from .results import Result
 
 __all__ = ["ProbeContext", "ProbeResult", "register_probe", "probe_names", "check_probes", "run_probes", "stage",
@@ -30,8 +30,6 @@ __all__ = ["ProbeContext", "ProbeResult", "register_probe", "probe_names", "chec
 
 #: What compare() runs when the caller names no probes.
 DEFAULT_PROBES = ("fi", "delays")
-#: The activations fitted to the measured f-I curve.
-FIT_KINDS = ("relu", "sigmoid", "tanh")
 
 
 @dataclass(frozen=True)
@@ -129,11 +127,10 @@ def fi_probe(context: ProbeContext) -> ProbeResult:
     own = pop.activation_fn(z)
     rmse = {kind: fit[1] for kind, fit in fits.items()}
     rmse["own"] = float(np.sqrt(np.mean((own - rate) ** 2)))
-    fires = z[rate > 0]
     curves = {"transfer_z": z, "transfer_spiking": rate,
               "transfer_analytic": model.analytic_rate_hz(z * spiking.rate_scale_hz) / spiking.rate_scale_hz,
               "transfer_own": own, **{f"transfer_fit_{kind}": params for kind, (params, _) in fits.items()}}
-    return ProbeResult(values={"transfer_rmse": rmse, "rheobase_drive": float(fires.min()) if fires.size else math.nan},
+    return ProbeResult(values={"transfer_rmse": rmse, "rheobase_drive": rheobase_drive(z, rate)},
                        curves=curves)
 
 
@@ -145,7 +142,9 @@ def _with_delays(circuit: Circuit, delay_ms: float) -> Circuit:
 
 
 def median_first_spike_ms(result: Result, population: str) -> float:
-    """Median first-spike time over the neurons and samples that fired (NaN if none did)."""
+    """Median first-spike time over the neurons and samples that fired; NaN, deliberately without a warning, if none
+    did (the delay metric then records NaN: "not measurable here").
+    """
     first = result.spikes[population].first_spike_ms()
     fired = first[~np.isnan(first)]
     return float(np.median(fired)) if fired.size else math.nan

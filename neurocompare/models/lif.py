@@ -1,4 +1,4 @@
-"""Neuron parameter specifications for the spiking side.
+"""The leaky integrate-and-fire neuron (LIF): the default "real neuron" of every comparison.
 
 Units, stated once for the whole package: **times are in milliseconds** (every time field
 ends in ``_ms``), **rates in hertz** (``_hz``), and **membrane potentials are dimensionless**,

@@ -1,4 +1,4 @@
-"""The spiking backend: the circuit as asynchronous threshold-spiking LIF neurons in Brian2.
+"""The spiking backend: the circuit as asynchronous threshold-spiking neurons in Brian2 (LIF by default).
 
 This package is the only part of neurocompare that imports Brian2, and it does so lazily, when a
 network is built. Each run builds an explicit ``brian2.Network`` (never the global "magic"

@@ -1,14 +1,15 @@
-"""The reference backend: an independent, clock-driven numpy simulator of the spiking model.
+"""The reference backend: an independent, clock-driven numpy simulator of the spiking models.
 
 Why a second spiking simulator? The Brian2 backend (:mod:`neurocompare.backends.brian2`)
-is what the comparison trusts; this module re-implements the *same* model from its written
-definition, in plain numpy, without sharing code with it, so the two can be checked against
+is what the comparison trusts; this package re-implements the *same* models from their written
+definitions (one step class per model in :mod:`.models`), in plain numpy, without sharing simulation
+code with it, so the two can be checked against
 each other spike for spike (:func:`neurocompare.crosscheck.crosscheck`). If they agree on
 deterministic input, a bug would have to be made twice, the same way, in two unrelated
 code bases.
 
-The model (times in ms, potentials dimensionless; see :mod:`neurocompare.models`)
----------------------------------------------------------------------------------
+The LIF model (times in ms, potentials dimensionless; see :mod:`neurocompare.models`)
+-------------------------------------------------------------------------------------
 Neuron ``k`` of a population with bias ``b_k`` obeys, between spikes,
 
     dv/dt = (v_rest - v) / tau_m + I_k,   I_k = b_k * rate_scale_hz + analog input current
@@ -20,7 +21,7 @@ a step ``dt`` the leaky equation is integrated exactly,
 
 (Rotter & Diesmann 1999, Biol. Cybern. 81:381; Dayan & Abbott 2001, sec. 5.4) written in the algebraic form Brian2's
 ``exact`` state updater generates for this equation (Brian2 2.9, numpy target; see
-:func:`_exact_lif_coefficients`), so that both simulators round identically; the non-leaky
+:func:`.models._exact_lif_coefficients`), so that both simulators round identically; the non-leaky
 equation uses ``v(t + dt) = dt * I + v(t)``, which is exact for a constant ``I``.
 
 Every membrane starts at ``v_rest``. Each time step ``n`` (start time ``n * dt``) runs, like
@@ -28,7 +29,7 @@ one Brian2 clock tick,
 
 1. record ``v`` (the value at the start of the step, as Brian2's ``StateMonitor``);
    switch on delayed analog currents whose onset step is ``n``;
-2. **state update** of every population; a neuron that spiked at step ``s`` is clamped
+2. **state update** of every population (its model's step, :mod:`.models`); a neuron that spiked at step ``s`` is clamped
    (``v`` not integrated) while ``n - s < R``, ``R = int((t_ref + 1e-3 dt) / dt)``
    (Brian2's ``timestep(t_ref, dt)``: ``t_ref`` is *truncated* to the grid, with a tolerance
    of 1e-3 dt; integration resumes at step ``s + R``);

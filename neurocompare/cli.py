@@ -1,7 +1,8 @@
-"""Command-line interface: ``neurocompare list | run | report``.
+"""Command-line interface: ``neurocompare list | run | report | sweep``.
 
-Thin by design: one function per sub-command, each calling the library. Errors a user can
-cause (unknown scenario, bad option value, unwritable folder) print one line and exit 2.
+Thin by design: parse the arguments, call the library (one function per sub-command), print
+one line per report. Errors a user can cause (unknown scenario, bad option value, unwritable
+folder) print one line and exit 2; a sweep with failed tasks exits 1.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, NoReturn, Sequence, TextIO
+from typing import TYPE_CHECKING, NoReturn, Sequence, TextIO
 
 from . import __version__
 from .errors import BackendError, NeurocompareError, ParameterError
+
+if TYPE_CHECKING:  # the library is imported by each command, so --help and list stay fast
+    from .scenarios import ScenarioJob
 
 __all__ = ["main", "build_parser"]
 
@@ -60,16 +64,6 @@ class ProgressBar:
         self.drawn = fraction < 1.0
 
 
-def _options(pairs: Sequence[str]) -> dict[str, str]:
-    out = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise ParameterError(f"--set expects NAME=VALUE; got {pair!r}.")
-        out[key.strip()] = value.strip()
-    return out
-
-
 def cmd_list(args: argparse.Namespace) -> int:
     from .scenarios import find_scenarios
 
@@ -80,20 +74,42 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    from .scenarios import DEFAULT_OUTPUT_ROOT, find_scenarios, get_scenario, load_scenario, parse_option, \
-        run_scenario, scenario_options
+def _scenario_names(args: argparse.Namespace) -> list[str]:
+    from .scenarios import find_scenarios
 
-    extra = args.scenarios or ()
     if args.all == bool(args.name):
         raise ParameterError("give a scenario NAME or --all (not both).")
-    if args.all:
-        found = [n for n, info in find_scenarios(extra).items() if info.path is not None]
-        names = found or ["demo"]  # the built-in demo only when no scenario scripts are installed
-    else:
-        names = [args.name]
-    raw = _options(args.set or [])
-    if args.all and raw:
+    if not args.all:
+        return [args.name]
+    found = [n for n, info in find_scenarios(args.scenarios or ()).items() if info.path is not None]
+    return found or ["demo"]  # the built-in demo only when no scripts are installed
+
+
+def _job(name: str, args: argparse.Namespace, texts: dict[str, str]) -> ScenarioJob:
+    """One scenario of ``neurocompare run``: its report folder and its typed options."""
+    from .scenarios import DEFAULT_OUTPUT_ROOT, ScenarioJob, get_scenario, load_scenario, scenario_options
+    from .sweep.options import typed_options
+
+    defaults = scenario_options(load_scenario(get_scenario(name, args.scenarios or ())))
+    opts = typed_options(name, texts, defaults)
+    if args.mlflow is not None:
+        if "mlflow" in defaults:
+            opts["mlflow"] = args.mlflow
+        elif not args.all:  # with --all, scenarios without training simply do not log
+            raise ParameterError(f"Scenario {name!r} does not log to MLflow (only scenarios with an 'mlflow' option "
+                                 "do, e.g. digits); drop --mlflow.")
+    if args.out is None:
+        return ScenarioJob(name, DEFAULT_OUTPUT_ROOT / name, opts)
+    return ScenarioJob(name, Path(args.out) / name if args.all else Path(args.out), opts)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .scenarios import run_many
+    from .sweep.options import parse_assignments
+
+    names = _scenario_names(args)
+    texts = parse_assignments(args.set or [])
+    if args.all and texts:
         raise ParameterError("--set applies to one scenario; drop it with --all.")
     if args.mlflow is not None:
         import importlib.util
@@ -101,79 +117,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         if importlib.util.find_spec("mlflow") is None:
             raise BackendError('--mlflow needs the MLflow extra: pip install -e ".[mlflow]" (mlflow-skinny, '
                                "sqlalchemy, alembic).")
-    if args.all and args.out is not None and not Path(args.out).exists():
+    if args.all and args.out is not None:
         Path(args.out).mkdir(parents=True, exist_ok=True)
-    jobs: list[tuple[str, Path, dict[str, Any]]] = []
-    for name in names:
-        info = get_scenario(name, extra)
-        defaults = scenario_options(load_scenario(info))
-        opts = {}
-        for key, text in raw.items():
-            if key not in defaults:
-                valid = ", ".join(defaults) or "none"
-                raise ParameterError(f"Scenario {name!r}: unknown option {key!r}; valid: {valid}.")
-            opts[key] = parse_option(key, text, defaults[key])
-        if args.mlflow is not None:
-            if "mlflow" in defaults:
-                opts["mlflow"] = args.mlflow
-            elif not args.all:  # with --all, scenarios without training simply do not log
-                raise ParameterError(f"Scenario {name!r} does not log to MLflow (only scenarios with an "
-                                     "'mlflow' option do, e.g. digits).")
-        if args.all:
-            out = Path(args.out) / name if args.out is not None else DEFAULT_OUTPUT_ROOT / name
-        else:
-            out = Path(args.out) if args.out is not None else DEFAULT_OUTPUT_ROOT / name
-        jobs.append((name, out, opts))
-    workers = min(args.jobs if args.jobs is not None else (os.cpu_count() or 1), len(jobs))
-    if workers <= 1:
-        for name, out, opts in jobs:
-            start = time.perf_counter()
-            progress = None if args.no_progress else ProgressBar(name)
-            run_scenario(name, out_dir=out, seed=args.seed, quick=args.quick, options=opts, progress=progress,
-                         extra_dirs=extra)
-            print(f"{name}: report written to {out / 'report.html'} ({time.perf_counter() - start:.1f} s)")
-        return 0
-    _run_parallel(jobs, workers, args.seed, args.quick, extra)
+    jobs = [_job(name, args, texts) for name in names]
+    processes = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    progress = None if args.no_progress else ProgressBar
+    for job, elapsed in run_many(jobs, processes=processes, seed=args.seed, quick=args.quick,
+                                 extra_dirs=args.scenarios or (), progress=progress):
+        print(f"{job.name}: report written to {job.out_dir / 'report.html'} ({elapsed:.1f} s)", flush=True)
     return 0
-
-
-def _import_simulator() -> None:
-    """Worker set-up: Brian2's first import must happen in a main thread (it installs a signal handler)."""
-    from .backends.brian2 import import_brian2
-
-    import_brian2()
-
-
-def _timed_run(name: str, out: Path, seed: int, quick: bool, opts: dict[str, Any], extra: Sequence[str]) -> float:
-    from .scenarios import run_scenario
-
-    start = time.perf_counter()
-    run_scenario(name, out_dir=out, seed=seed, quick=quick, options=opts, extra_dirs=extra)
-    return time.perf_counter() - start
-
-
-def _run_parallel(jobs: list[tuple[str, Path, dict[str, Any]]], workers: int, seed: int, quick: bool,
-                  extra: Sequence[str]) -> None:
-    """Scenarios in ``workers`` processes (each its own Brian2), reports printed as they finish."""
-    import multiprocessing
-    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
-
-    ctx = multiprocessing.get_context("spawn")  # a fresh interpreter per worker: no inherited Brian2 state
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_import_simulator) as pool:
-        futures = {pool.submit(_timed_run, name, out, seed, quick, opts, list(extra)): (name, out)
-                   for name, out, opts in jobs}
-        pending = set(futures)
-        try:
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                for fut in done:
-                    name, out = futures[fut]
-                    elapsed = fut.result()  # re-raises the scenario's error here
-                    print(f"{name}: report written to {out / 'report.html'} ({elapsed:.1f} s)", flush=True)
-        except BaseException:
-            for fut in pending:
-                fut.cancel()
-            raise
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -186,19 +138,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from .scenarios import get_scenario, load_scenario, scenario_options
-    from .sweep import RESULTS_FILE, parse_values, sweep
+    from .sweep import RESULTS_FILE, sweep
+    from .sweep.options import parse_grid
 
     extra = args.scenarios or ()
     defaults = scenario_options(load_scenario(get_scenario(args.name, extra)))
-    params: dict[str, list[str]] = {}
-    for pair in args.param or []:
-        key, sep, text = pair.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            raise ParameterError(f"--param expects NAME=V1,V2,...; got {pair!r}.")
-        if key in params:
-            raise ParameterError(f"--param {key} is given twice; list all its values in one --param {key}=V1,V2.")
-        params[key] = parse_values(args.name, key, text, defaults.get(key))  # sweep() rejects unknown names
+    params = parse_grid(args.name, args.param or [], defaults)
     progress = None if args.no_progress else ProgressBar(f"sweep {args.name}")
     result = sweep(args.name, params=params, seeds=args.seeds, seed=args.seed, paired_seeds=args.paired_seeds,
                    workers=args.workers, scheduler=args.scheduler, out_dir=args.out, quick=args.quick,

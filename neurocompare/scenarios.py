@@ -1,10 +1,18 @@
 """Finding and running scenarios: one script per question.
 
-A scenario is a Python file ``NAME.py`` whose docstring states the question, with a
-``build_circuit()``, a ``run(*, seed=0, quick=False, progress=None, **options)`` that compares
-and returns the :class:`~neurocompare.compare.Comparison`, and a ``main(out_dir, **options)``
-that runs it and writes the report. The keyword options of ``run`` with their defaults are the
-scenario's documented options (``--set NAME=VALUE`` on the command line, sweep parameters).
+A scenario is a Python file ``NAME.py`` that reads like a short lab protocol: a docstring stating
+the question, a ``build_circuit()``, and a ``run(*, seed=0, progress=None, **options)`` that
+compares and returns the :class:`~neurocompare.comparison.Comparison`. The keyword options of
+``run`` with their defaults are the scenario's documented options (``--set NAME=VALUE`` on the
+command line, sweep parameters). Optionally:
+
+- ``QUICK = {...}``: option values for a short run (``--quick``). The rule: ``run`` is called with
+  ``{**defaults, **(QUICK if quick else {}), **explicit options}``; quick gives defaults, explicit
+  options always win, and ``run`` itself never sees ``quick``.
+- ``main(out_dir, *, seed, progress, **options)``: a custom "run and write the report"; without one,
+  the runner calls ``run`` and writes the report with :func:`neurocompare.report.write_report`.
+
+A script ends with ``if __name__ == "__main__": run_script()`` so ``python scenarios/NAME.py`` works.
 
 Scenarios are looked up in, in order: the folders given explicitly, ``$NEUROCOMPARE_SCENARIOS``
 (``os.pathsep``-separated), ``./scenarios`` and the ``scenarios/`` folder next to the installed
@@ -16,23 +24,30 @@ from __future__ import annotations
 import ast
 import importlib.util
 import inspect
+import logging
 import os
 import re
-from dataclasses import dataclass
+import sys
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from .errors import ParameterError, UnknownNameError
+from .sweep.options import typed_options, unknown_options_error
 
-__all__ = ["ScenarioInfo", "find_scenarios", "get_scenario", "load_scenario", "scenario_options", "run_scenario",
-           "compare_scenario", "DEFAULT_OUTPUT_ROOT"]
+__all__ = ["ScenarioInfo", "ScenarioJob", "find_scenarios", "get_scenario", "load_scenario", "scenario_options",
+           "run_scenario", "compare_scenario", "run_many", "run_script", "DEFAULT_OUTPUT_ROOT"]
+
+log = logging.getLogger(__name__)
 
 #: Reports go to ``DEFAULT_OUTPUT_ROOT/NAME`` unless an output folder is given.
 DEFAULT_OUTPUT_ROOT = Path("neurocompare-output")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _BUILTIN = {"demo": "neurocompare.demo"}
-_RESERVED = {"main", "build_circuit"}
+_NOT_OPTIONS = ("seed", "quick", "progress")
+Progress = Callable[[str, float, float], None]
 
 
 @dataclass(frozen=True)
@@ -105,70 +120,61 @@ def load_scenario(info: ScenarioInfo) -> ModuleType:
         raise UnknownNameError(f"Scenario {info.name!r}: cannot load {info.path}.")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    for fn in ("run", "main"):
-        if not callable(getattr(module, fn, None)):
-            raise UnknownNameError(f"Scenario {info.name!r} ({info.path}) has no {fn}() function.")
+    if not callable(getattr(module, "run", None)):
+        raise UnknownNameError(f"Scenario {info.name!r} ({info.path}) has no run() function; define "
+                               "run(*, seed=0, progress=None, **options) returning the Comparison.")
     return module
 
 
-def scenario_options(module: ModuleType) -> dict[str, Any]:
-    """The scenario's documented options: keyword parameters of ``run`` with their defaults."""
+def _module_name(module: ModuleType) -> str:
+    """The scenario's name from its module (for messages)."""
+    name = module.__name__
+    if name == "__main__" and getattr(module, "__file__", None):
+        return Path(module.__file__).stem
+    return name.removeprefix("neurocompare_scenario_").rsplit(".", 1)[-1]
+
+
+def scenario_options(module: ModuleType, *, quick: bool = False) -> dict[str, Any]:
+    """The scenario's documented options with their defaults: keyword parameters of ``run``.
+
+    Parameters
+    ----------
+    module : module
+        A loaded scenario (:func:`load_scenario`).
+    quick : bool
+        Give the scenario's ``QUICK`` values instead of the defaults they replace.
+
+    Returns
+    -------
+    dict
+        Option name -> value, in ``run``'s order.
+    """
     sig = inspect.signature(module.run)
-    return {
+    defaults = {
         n: p.default
         for n, p in sig.parameters.items()
-        if p.kind is inspect.Parameter.KEYWORD_ONLY and n not in ("seed", "quick", "progress")
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and n not in _NOT_OPTIONS
         and p.default is not inspect.Parameter.empty
     }
-
-
-def parse_option(name: str, text: str, default: Any) -> Any:
-    """Convert a command-line value to the type of the option's default."""
-    try:
-        if isinstance(default, bool):
-            if text.lower() in ("1", "true", "yes", "on"):
-                return True
-            if text.lower() in ("0", "false", "no", "off"):
-                return False
-            raise ValueError
-        if isinstance(default, int):
-            return int(text)
-        if isinstance(default, float):
-            value = float(text)
-            if value != value or value in (float("inf"), float("-inf")):
-                raise ValueError
-            return value
-        if isinstance(default, (tuple, list)):
-            items = [t for t in text.split(",") if t]
-            inner = default[0] if default else ""
-            return type(default)(parse_option(name, t, inner) for t in items)
-    except ValueError:
-        kind = type(default).__name__
-        raise ParameterError(f"Option {name!r}: expected {kind}, got {text!r}.") from None
-    return text
-
-
-def describe_options(known: Mapping[str, Any]) -> str:
-    """``name (default value), ...`` for error messages that list a scenario's valid options."""
-    return ", ".join(f"{k} (default {v!r})" for k, v in known.items()) or "none"
-
-
-def _check_options(name: str, module: ModuleType, options: Mapping[str, Any] | None) -> dict[str, Any]:
-    known = scenario_options(module)
-    options = dict(options or {})
-    unknown = sorted(set(options) - set(known))
-    if unknown:
-        valid = describe_options(known)
-        raise ParameterError(f"Scenario {name!r}: unknown option(s) {', '.join(unknown)}; valid: {valid}.")
-    return options
+    quick_values = getattr(module, "QUICK", {})
+    if not isinstance(quick_values, Mapping):
+        raise ParameterError(f"Scenario {_module_name(module)!r}: QUICK must be a dict of option values; got "
+                             f"{type(quick_values).__name__}.")
+    quick_values = typed_options(_module_name(module), quick_values, defaults)  # checked even when not used
+    return {**defaults, **quick_values} if quick else defaults
 
 
 def _load_with_options(
-    name: str, options: Mapping[str, Any] | None, extra_dirs: Sequence[str | os.PathLike]
-) -> tuple[Any, dict[str, Any]]:
-    """The scenario's module and its checked options."""
+    name: str, options: Mapping[str, Any] | None, quick: bool, extra_dirs: Sequence[str | os.PathLike]
+) -> tuple[ModuleType, dict[str, Any]]:
+    """The scenario's module and the options ``run`` gets: defaults, then quick values, then ``options``."""
     module = load_scenario(get_scenario(name, extra_dirs))
-    return module, _check_options(name, module, options)
+    known = scenario_options(module, quick=quick)
+    options = dict(options or {})
+    unknown = set(options) - set(known)
+    if unknown:
+        raise unknown_options_error(name, unknown, known)
+    return module, {**known, **options}
 
 
 def compare_scenario(
@@ -177,12 +183,27 @@ def compare_scenario(
     seed: int = 0,
     quick: bool = False,
     options: Mapping[str, Any] | None = None,
-    progress: Callable[[str, float, float], None] | None = None,
+    progress: Progress | None = None,
     extra_dirs: Sequence[str | os.PathLike] = (),
 ) -> Any:
-    """Run one scenario's comparison without writing a report (for sweeps); returns the Comparison."""
-    module, options = _load_with_options(name, options, extra_dirs)
-    return module.run(seed=seed, quick=quick, progress=progress, **options)
+    """Run one scenario's comparison without writing a report (for sweeps); returns the Comparison.
+
+    ``quick`` gives the scenario's ``QUICK`` values to the options not in ``options``.
+    """
+    module, options = _load_with_options(name, options, quick, extra_dirs)
+    return module.run(seed=seed, progress=progress, **options)
+
+
+def _run_and_report(module: ModuleType, out: Path, *, seed: int, progress: Progress | None,
+                    options: Mapping[str, Any]) -> Any:
+    """The scenario's own ``main`` if it has one, else ``run`` and the report written into ``out``."""
+    if callable(getattr(module, "main", None)):
+        return module.main(out, seed=seed, progress=progress, **options)
+    from .report import write_report
+
+    comparison = module.run(seed=seed, progress=progress, **options)
+    write_report(comparison, out)
+    return comparison
 
 
 def run_scenario(
@@ -192,10 +213,111 @@ def run_scenario(
     seed: int = 0,
     quick: bool = False,
     options: Mapping[str, Any] | None = None,
-    progress: Callable[[str, float, float], None] | None = None,
+    progress: Progress | None = None,
     extra_dirs: Sequence[str | os.PathLike] = (),
 ) -> Any:
-    """Run one scenario and write its report; returns the Comparison."""
-    module, options = _load_with_options(name, options, extra_dirs)
+    """Run one scenario and write its report; returns the Comparison.
+
+    Parameters
+    ----------
+    name : str
+        The scenario (see :func:`find_scenarios`).
+    out_dir : path, optional
+        The report folder (default ``neurocompare-output/NAME``).
+    seed : int
+        Passed to the scenario's ``run``.
+    quick : bool
+        The scenario's ``QUICK`` values for the options not in ``options``.
+    options : mapping, optional
+        Documented options (typed values; see :func:`neurocompare.sweep.options.typed_options` for text).
+    progress : callable, optional
+        ``progress(stage, fraction, elapsed_s)``.
+    extra_dirs : sequence of paths
+        More folders to find scenarios in.
+    """
+    module, options = _load_with_options(name, options, quick, extra_dirs)
     out = Path(out_dir) if out_dir is not None else DEFAULT_OUTPUT_ROOT / name
-    return module.main(out, seed=seed, quick=quick, progress=progress, **options)
+    return _run_and_report(module, out, seed=seed, progress=progress, options=options)
+
+
+def run_script(module_name: str = "__main__") -> Any:
+    """Run a scenario script with its defaults and write the report to ``neurocompare-output/NAME``.
+
+    A scenario file ends with ``if __name__ == "__main__": run_script()``, so that
+    ``python scenarios/NAME.py`` works; the command line (``neurocompare run NAME``) offers the options.
+    """
+    module = sys.modules[module_name]
+    name = _module_name(module)
+    out = DEFAULT_OUTPUT_ROOT / name
+    comparison = _run_and_report(module, out, seed=0, progress=None, options=scenario_options(module))
+    log.info("%s: report written to %s", name, out / "report.html")
+    return comparison
+
+
+@dataclass(frozen=True)
+class ScenarioJob:
+    """One scenario to run by :func:`run_many`: its name, report folder and (typed) options."""
+
+    name: str
+    out_dir: Path
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _timed_run(job: ScenarioJob, seed: int, quick: bool, extra_dirs: Sequence[str],
+               progress: Progress | None = None) -> float:
+    start = time.perf_counter()
+    run_scenario(job.name, out_dir=job.out_dir, seed=seed, quick=quick, options=job.options, progress=progress,
+                 extra_dirs=extra_dirs)
+    return time.perf_counter() - start
+
+
+def run_many(
+    jobs: Sequence[ScenarioJob],
+    *,
+    processes: int = 1,
+    seed: int = 0,
+    quick: bool = False,
+    extra_dirs: Sequence[str | os.PathLike] = (),
+    progress: Callable[[str], Progress | None] | None = None,
+) -> Iterator[tuple[ScenarioJob, float]]:
+    """Run several scenarios and write their reports; yields (job, wall seconds) as each finishes.
+
+    Parameters
+    ----------
+    jobs : sequence of ScenarioJob
+    processes : int
+        Scenarios at a time, each in its own spawned process (its own Brian2); 1 runs them here,
+        one after another.
+    seed, quick, extra_dirs
+        As for :func:`run_scenario`.
+    progress : callable, optional
+        ``progress(name)`` gives the progress callback of one scenario (only with ``processes=1``).
+    """
+    extra = [str(d) for d in extra_dirs]
+    if processes <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield job, _timed_run(job, seed, quick, extra, progress(job.name) if progress else None)
+        return
+    yield from _run_parallel(jobs, processes, seed, quick, extra)
+
+
+def _run_parallel(jobs: Sequence[ScenarioJob], processes: int, seed: int, quick: bool,
+                  extra: Sequence[str]) -> Iterator[tuple[ScenarioJob, float]]:
+    import multiprocessing
+    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+
+    from .backends.brian2.prefs import preimport
+
+    ctx = multiprocessing.get_context("spawn")  # a fresh interpreter per worker: no inherited Brian2 state
+    with ProcessPoolExecutor(min(processes, len(jobs)), mp_context=ctx, initializer=preimport) as pool:
+        futures = {pool.submit(_timed_run, job, seed, quick, extra): job for job in jobs}
+        pending = set(futures)
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                for fut in done:
+                    yield futures[fut], fut.result()  # re-raises the scenario's error here
+        except BaseException:
+            for fut in pending:
+                fut.cancel()
+            raise

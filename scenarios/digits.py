@@ -16,20 +16,24 @@ from neurocompare.convert import convert_trained
 from neurocompare.studies import coding_study, confusion_panels, error_budget, sample_images_panel, training_panels
 from neurocompare.studies import metric
 from neurocompare.metrics import readout
-from neurocompare.report import write_report
+from neurocompare.scenarios import run_script
 from neurocompare.tracking import log_training
 from neurocompare.training import train_mlp
+
+
+QUICK = {"epochs": 8, "test_images": 48, "budget_duration_ms": 100.0}
 
 
 def build_circuit(*, seed=0, bits=5, epochs=50):
     return convert_trained(train_mlp(seed=seed, epochs=epochs), bits=bits).circuit
 
 
-def run(*, seed=0, quick=False, progress=None, bits=5, duration_ms=100.0, encoding="regular",
-        rate_scale_hz=1000.0, epochs=50, test_images=0, budget=True, mlflow=""):
-    trained = train_mlp(seed=seed, epochs=8 if quick else epochs)
+def run(*, seed=0, progress=None, bits=5, duration_ms=100.0, encoding="regular", rate_scale_hz=1000.0, epochs=50,
+        test_images=0, budget=True, budget_duration_ms=300.0, mlflow=""):
+    """``test_images=0``: the whole test set; ``budget_duration_ms``: the ideal run of the error budget."""
+    trained = train_mlp(seed=seed, epochs=epochs)
     conv = convert_trained(trained, bits=bits)
-    n = test_images or (48 if quick else len(trained.y_test))
+    n = test_images or len(trained.y_test)
     x, y = trained.x_test[:n], trained.y_test[:n]
     spiking = SpikingBackend(duration_ms=duration_ms, encoding=encoding, rate_scale_hz=rate_scale_hz,
                              synapse_mode="aggregate")  # one synapse of n x unit per pair: identical spikes, faster
@@ -48,7 +52,7 @@ def run(*, seed=0, quick=False, progress=None, bits=5, duration_ms=100.0, encodi
               sample_images_panel(x, y, trained.predict(x), snn_pred), *training_panels(trained)]
     if budget:
         _, budget_metrics, *budget_panels = error_budget(trained, actual=spiking, actual_bits=bits, seed=seed, x=x, y=y,
-                                                         actual_accuracy=snn_acc, ideal_duration_ms=100.0 if quick else 300.0)
+                                                         actual_accuracy=snn_acc, ideal_duration_ms=budget_duration_ms)
         metrics, panels = metrics | budget_metrics, panels + budget_panels
     if mlflow:  # parameters, per-epoch metrics, the weight/bias plots and accuracy over time
         log_training(trained, [acc_panel, *training_panels(trained)], tracking_uri=mlflow,
@@ -56,11 +60,5 @@ def run(*, seed=0, quick=False, progress=None, bits=5, duration_ms=100.0, encodi
     return c.with_extras(metrics=metrics, panels=panels)
 
 
-def main(out_dir="neurocompare-output/digits", **options):
-    comparison = run(**options)
-    write_report(comparison, out_dir)
-    return comparison
-
-
 if __name__ == "__main__":
-    main()
+    run_script()

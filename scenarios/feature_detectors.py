@@ -9,7 +9,7 @@ whether the spiking neurons rank the houses as the artificial ones do (rank corr
 from neurocompare import LIF, Circuit, InputPopulation, NeuronPopulation, Projection, SpikingBackend
 from neurocompare.compare import compare
 from neurocompare.studies import selectivity, synthetic_houses
-from neurocompare.report import write_report
+from neurocompare.scenarios import run_script
 
 DETECTORS = ("family_home", "city_flat", "new_build", "fixer_upper")
 COUNTS = [[4, 4, 0, 1],     # family home: large, many rooms, a bit out of town
@@ -17,6 +17,7 @@ COUNTS = [[4, 4, 0, 1],     # family home: large, many rooms, a bit out of town
           [1, 0, -5, 0],    # new build: young
           [-1, 0, 4, 2]]    # fixer-upper: old, cheap area further out
 BIAS = [-0.6, 1.2, 0.2, -0.3]
+QUICK = {"n_houses": 30, "duration_ms": 80.0}
 
 
 def build_circuit():
@@ -27,21 +28,13 @@ def build_circuit():
                    projections=[Projection("house", "detectors", COUNTS, unit_weight=0.25)])
 
 
-def run(*, seed=0, quick=False, progress=None, n_houses=60, duration_ms=300.0, encoding="poisson",
-        rate_scale_hz=200.0):
-    x, features = synthetic_houses(30 if quick else n_houses, seed=seed)
-    spiking = SpikingBackend(duration_ms=80.0 if quick else duration_ms, encoding=encoding, rate_scale_hz=rate_scale_hz)
+def run(*, seed=0, progress=None, n_houses=60, duration_ms=300.0, encoding="poisson", rate_scale_hz=200.0):
+    x, features = synthetic_houses(n_houses, seed=seed)
+    spiking = SpikingBackend(duration_ms=duration_ms, encoding=encoding, rate_scale_hz=rate_scale_hz)
     comparison = compare(build_circuit(), x, spiking=spiking, seed=seed, readout="argmax", progress=progress)
     metrics, panels = selectivity(comparison, features, DETECTORS)
-    comparison = comparison.with_extras(metrics=metrics, panels=panels)
-    return comparison
-
-
-def main(out_dir="neurocompare-output/feature_detectors", **options):
-    comparison = run(**options)
-    write_report(comparison, out_dir)
-    return comparison
+    return comparison.with_extras(metrics=metrics, panels=panels)
 
 
 if __name__ == "__main__":
-    main()
+    run_script()

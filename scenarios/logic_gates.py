@@ -7,50 +7,34 @@ agreement over many trials with Poisson input, with +/- 2 ms spike-time jitter a
 delays, and shows that XOR with the identity activation collapses into one linear map.
 """
 
-import numpy as np
-
-from neurocompare import LIF, Circuit, InputPopulation, NeuronPopulation, Projection, Regular, SpikingBackend
+from neurocompare import Circuit, InputPopulation, NeuronPopulation, Projection, Regular, SpikingBackend
 from neurocompare.compare import compare
-from neurocompare.studies import gate_robustness, linear_xor
-from neurocompare.report import write_report
+from neurocompare.scenarios import run_script
+from neurocompare.studies.gates import IF_NEURON, XOR_INPUTS as ROWS, gate_robustness, linear_xor, xor_circuit
 
-IF = LIF(tau_m_ms=float("inf"), reset="subtract", t_ref_ms=0.0)
-ROWS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 THRESHOLD = 0.25  # an output is "1" above a quarter of the rate scale (step outputs are 0 or 1)
+QUICK = {"duration_ms": 60.0, "trials": 4}
 
 
 def build_circuit(gate="xor", activation="step"):
-    if gate in ("and", "or"):
-        return Circuit(gate, inputs=[InputPopulation("x", 2)], projections=[Projection("x", "out", [[2, 2]], 0.5)],
-                       populations=[NeuronPopulation("out", 1, bias=-1.5 if gate == "and" else -0.5,
-                                                     activation=activation, neuron=IF)])
-    return Circuit("xor", description="XOR: out = f(h_or - 4 h_and), weights = synapse counts x 0.5",
-                   inputs=[InputPopulation("x", 2)],
-                   populations=[NeuronPopulation("hidden", 2, bias=[0.0, -1.5], activation=activation, neuron=IF),
-                                NeuronPopulation("out", 1, activation=activation, neuron=IF)],
-                   projections=[Projection("x", "hidden", [[2, 2], [2, 2]], 0.5), Projection("hidden", "out", [[2, -8]], 0.5)])
+    if gate == "xor":
+        return xor_circuit(activation=activation)
+    return Circuit(gate, inputs=[InputPopulation("x", 2)], projections=[Projection("x", "out", [[2, 2]], 0.5)],
+                   populations=[NeuronPopulation("out", 1, bias=-1.5 if gate == "and" else -0.5,
+                                                 activation=activation, neuron=IF_NEURON)])
 
 
-def run(*, seed=0, quick=False, progress=None, duration_ms=200.0, trials=25, jitter_ms=2.0,
-        delay_ms=2.0, rate_scale_hz=100.0):
-    duration_ms, trials = (60.0, 4) if quick else (duration_ms, trials)
+def run(*, seed=0, progress=None, duration_ms=200.0, trials=25, jitter_ms=2.0, delay_ms=2.0, rate_scale_hz=100.0):
     be = dict(duration_ms=duration_ms, rate_scale_hz=rate_scale_hz)
     regular = SpikingBackend(encoding="regular", **be)
-    comparison = compare(build_circuit("xor"), ROWS, spiking=regular, seed=seed, threshold=THRESHOLD, progress=progress)
     gates = {g: build_circuit(g) for g in ("and", "or", "xor")}
+    comparison = compare(gates["xor"], ROWS, spiking=regular, seed=seed, threshold=THRESHOLD, progress=progress)
     noisy = {"poisson": SpikingBackend(encoding="poisson", **be), "jitter": SpikingBackend(encoding=Regular(jitter_ms), **be)}
     metrics, panels = gate_robustness(gates, ROWS, deterministic=regular, conditions=noisy, delay_ms=delay_ms,
-                                      trials=trials, seed=seed, threshold=THRESHOLD)
-    lin_metrics, lin_panel = linear_xor(gates["xor"], ROWS, spiking=regular, seed=seed, threshold=THRESHOLD)
-    comparison = comparison.with_extras(metrics={**metrics, **lin_metrics}, panels=[*panels, lin_panel])
-    return comparison
-
-
-def main(out_dir="neurocompare-output/logic_gates", **options):
-    comparison = run(**options)
-    write_report(comparison, out_dir)
-    return comparison
+                                      trials=trials, seed=seed, threshold=THRESHOLD, given={"xor": comparison.snn})
+    lin_metrics, lin_panel = linear_xor(gates["xor"], ROWS, snn=comparison.snn, threshold=THRESHOLD)
+    return comparison.with_extras(metrics={**metrics, **lin_metrics}, panels=[*panels, lin_panel])
 
 
 if __name__ == "__main__":
-    main()
+    run_script()

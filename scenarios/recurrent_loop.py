@@ -12,9 +12,10 @@ import numpy as np
 from neurocompare import ArtificialBackend, LIF, Circuit, InputPopulation, NeuronPopulation, Projection, SpikingBackend
 from neurocompare.compare import compare
 from neurocompare.studies import recurrent_dynamics, with_delays
-from neurocompare.report import write_report
+from neurocompare.scenarios import run_script
 
 INPUTS = np.array([[1.0, 1.0], [1.0, 0.9], [0.9, 1.0], [1.0, 0.7], [0.6, 1.0], [0.8, 0.8], [1.0, 0.3], [0.2, 1.0]])
+QUICK = {"duration_ms": 200.0}
 
 
 def build_circuit(delay_ms=0.0):
@@ -25,22 +26,15 @@ def build_circuit(delay_ms=0.0):
                                 Projection("wta", "wta", [[0, -30], [-30, 0]], 0.1, delay_ms=delay_ms)])
 
 
-def run(*, seed=0, quick=False, progress=None, duration_ms=1000.0, delay_ms=10.0, steps=40,
-        encoding="poisson", rate_scale_hz=250.0):
-    spiking = SpikingBackend(duration_ms=200.0 if quick else duration_ms, encoding=encoding, rate_scale_hz=rate_scale_hz)
+def run(*, seed=0, progress=None, duration_ms=1000.0, delay_ms=10.0, steps=40, encoding="poisson",
+        rate_scale_hz=250.0):
+    spiking = SpikingBackend(duration_ms=duration_ms, encoding=encoding, rate_scale_hz=rate_scale_hz)
     comparison = compare(build_circuit(), INPUTS, spiking=spiking, artificial=ArtificialBackend(steps=steps),
                          seed=seed, readout="argmax", progress=progress)
     delayed = spiking.run(with_delays(build_circuit(), {"wta->wta": delay_ms}), INPUTS, seed=seed)
     metrics, panels = recurrent_dynamics(comparison, delayed, delay_ms=delay_ms)
-    comparison = comparison.with_extras(metrics=metrics, panels=panels)
-    return comparison
-
-
-def main(out_dir="neurocompare-output/recurrent_loop", **options):
-    comparison = run(**options)
-    write_report(comparison, out_dir)
-    return comparison
+    return comparison.with_extras(metrics=metrics, panels=panels)
 
 
 if __name__ == "__main__":
-    main()
+    run_script()

@@ -12,9 +12,10 @@ import numpy as np
 from neurocompare import LIF, Circuit, InputPopulation, NeuronPopulation, Projection, SpikingBackend
 from neurocompare.compare import compare
 from neurocompare.studies import activation_sweep, fi_curve, fi_panel, membrane_panel, metric
-from neurocompare.report import write_report
+from neurocompare.scenarios import run_script
 
 NEURON = LIF(tau_m_ms=20.0, t_ref_ms=2.0, reset="value")
+QUICK = {"duration_ms": 100.0, "fi_points": 17}
 
 
 def build_circuit():
@@ -24,27 +25,20 @@ def build_circuit():
                    projections=[Projection("x", "neuron", counts=[[3, 2, 5]], unit_weight=0.01)])
 
 
-def run(*, seed=0, quick=False, progress=None, duration_ms=500.0, encoding="regular",
-        rate_scale_hz=1000.0, n_drives=40):
-    duration_ms = 100.0 if quick else duration_ms
+def run(*, seed=0, progress=None, duration_ms=500.0, encoding="regular", rate_scale_hz=1000.0, n_drives=40,
+        fi_points=41):
+    """``fi_points`` input rates from 0 to 0.4 x rate_scale_hz for the f-I curve (at least 500 ms each)."""
     x = np.outer(np.r_[0.3, 0.55, 2.0, np.linspace(0, 2.5, n_drives)], [1.0, 0.6, 0.8])  # 3 example drives first
     spiking = SpikingBackend(duration_ms=duration_ms, encoding=encoding, rate_scale_hz=rate_scale_hz)
     comparison = compare(build_circuit(), x, spiking=spiking, seed=seed, readout="threshold", threshold=0.0,
                          progress=progress)
     sweep, fits = activation_sweep(comparison)
-    fi = fi_curve(NEURON, rate_scale_hz * np.linspace(0, 0.4, 17 if quick else 41), duration_ms=max(duration_ms, 500.0))
+    fi = fi_curve(NEURON, rate_scale_hz * np.linspace(0, 0.4, fi_points), duration_ms=max(duration_ms, 500.0))
     extras = {"fi_max_isi_error_ms": metric(fi.max_isi_error_ms, "ms", "largest |ISI - analytic ISI| of the f-I curve")}
-    comparison = comparison.with_extras(metrics={**fits, **extras}, panels=[
+    return comparison.with_extras(metrics={**fits, **extras}, panels=[
         sweep, fi_panel(fi, rate_scale_hz=rate_scale_hz),
         membrane_panel(comparison, [0, 1, 2], ["below threshold", "near threshold", "well above"])])
-    return comparison
-
-
-def main(out_dir="neurocompare-output/single_neuron", **options):
-    comparison = run(**options)
-    write_report(comparison, out_dir)
-    return comparison
 
 
 if __name__ == "__main__":
-    main()
+    run_script()

@@ -1,4 +1,4 @@
-"""The command line: list, run, report, and one-line errors."""
+"""The command line: list, run, report, sweep, and one-line errors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import sys
 
 import pytest
 
+import neurocompare.scenarios as scenario_module
 from neurocompare.cli import ProgressBar, main
+
+from .scenarios.helpers import AND_GATE
 
 
 def run_cli(*args, cwd=None):
@@ -22,6 +25,7 @@ def test_list_shows_scenarios(capsys):
     assert "demo" in out and "XOR" in out
 
 
+@pytest.mark.slow
 def test_run_and_report(tmp_path):
     out = tmp_path / "demo"
     res = run_cli("run", "demo", "--quick", "--out", str(out), "--seed", "4", "--set", "encoding=poisson")
@@ -34,11 +38,38 @@ def test_run_and_report(tmp_path):
     assert res.returncode == 0, res.stderr and (out / "report.html").is_file()
 
 
+@pytest.mark.slow
+def test_quick_gives_defaults_and_set_wins(tmp_path):
+    """--quick runs the demo for 50 ms; --set duration_ms=20 with --quick runs it for 20 ms."""
+    for extra, expected in (([], 50.0), (["--set", "duration_ms=20"], 20.0)):
+        out = tmp_path / str(expected)
+        assert main(["run", "demo", "--quick", *extra, "--out", str(out), "--no-progress"]) == 0
+        assert json.loads((out / "metrics.json").read_text())["parameters"]["duration_ms"] == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_run_all_writes_one_report_per_scenario(jobs, tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for name in ("gate_a", "gate_b"):
+        (folder / f"{name}.py").write_text(AND_GATE)
+    monkeypatch.setattr(scenario_module, "_dirs", lambda extra=(): [folder])  # only these two (workers: --scenarios)
+    out = tmp_path / "out"
+    assert main(["run", "--all", "--quick", "--jobs", jobs, "--scenarios", str(folder), "--out", str(out),
+                 "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    for name in ("gate_a", "gate_b"):
+        assert f"{name}: report written to" in printed
+        assert json.loads((out / name / "metrics.json").read_text())["parameters"]["duration_ms"] == 20.0
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
         (["run", "nope"], "Unknown scenario 'nope'; valid:"),
-        (["run", "demo", "--set", "duration_ms=abc"], "Option 'duration_ms': expected float, got 'abc'"),
+        (["run", "demo", "--set", "duration_ms=abc"],
+         "Scenario 'demo': option 'duration_ms' takes float values (default 200.0); got 'abc'."),
         (["run", "demo", "--set", "colour=red"], "unknown option 'colour'"),
         (["run", "demo", "--set", "novalue"], "--set expects NAME=VALUE"),
         (["run", "demo", "--seed", "-1"], "seed must be a non-negative integer"),
@@ -82,3 +113,30 @@ def test_progress_bar_only_for_long_runs():
     quiet = io.StringIO()
     ProgressBar("x", stream=quiet)("spiking run", 0.5, 10.0)  # not a terminal: no bar
     assert quiet.getvalue() == ""
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["sweep", "nope", "--param", "a=1"], "Unknown scenario 'nope'; valid:"),
+        (["sweep", "demo", "--param", "colour=red"], "unknown option 'colour'; valid: duration_ms (default 200.0)"),
+        (["sweep", "demo", "--param", "duration_ms=10,abc"], "option 'duration_ms' takes float values"),
+        (["sweep", "demo", "--param", "duration_ms"], "--param expects NAME=V1,V2,..."),
+        (["sweep", "demo", "--param", "duration_ms=10,,20"], "needs values separated by ','"),
+        (["sweep", "demo", "--param", "duration_ms=10", "--param", "duration_ms=20"], "is given twice"),
+        (["sweep", "demo", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "not both"),
+    ],
+)
+def test_sweep_errors_are_one_line_and_exit_2(args, message, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("args, message", [(["--seeds", "0"], "--seeds must be an integer >= 1"),
+                                           (["--workers", "-1"], "--workers must be an integer >= 0")])
+def test_sweep_usage_errors_are_one_line_and_exit_2(args, message, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["sweep", "demo", *args])
+    err = capsys.readouterr().err.strip()
+    assert exc.value.code == 2 and len(err.splitlines()) == 1 and message in err

@@ -1,4 +1,4 @@
-"""Shared experiments: the logic-gate robustness study runs its gates side by side."""
+"""Shared studies: the logic-gate robustness study runs its gates side by side and reuses runs it is given."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from neurocompare import LIF, Circuit, InputPopulation, NeuronPopulation, Projection, Regular, SpikingBackend
 from neurocompare.errors import ParameterError, UnknownNameError
-from neurocompare.studies import gate_robustness, run_side_by_side, trial_agreement, with_delays
+from neurocompare.studies import gate_robustness, linear_xor, run_side_by_side, trial_agreement, with_delays
 
 IF = LIF(tau_m_ms=float("inf"), reset="subtract", t_ref_ms=0.0)
 ROWS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -57,3 +57,21 @@ def test_gate_robustness_and_side_by_side_runs_reject_bad_input():
                         seed=0, threshold=0.25)
     with pytest.raises(ParameterError, match="at least one circuit"):
         run_side_by_side(be, [], ROWS, seed=0)
+
+
+def test_given_runs_are_reused_and_give_the_same_metrics():
+    """A gate whose deterministic run is given is left out of the truth-table run; the numbers do not change."""
+    be = dict(duration_ms=40.0, rate_scale_hz=100.0, target="numpy")
+    regular, poisson = SpikingBackend(encoding="regular", **be), SpikingBackend(encoding="poisson", **be)
+    gates = {"and": gate("and"), "xor": gate("xor")}
+    kw = dict(conditions={"poisson": poisson}, delay_ms=5.0, trials=2, seed=1, threshold=0.25)
+    own = regular.run(gates["xor"], ROWS, seed=1)
+    fresh, _ = gate_robustness(gates, ROWS, deterministic=regular, **kw)
+    reused, _ = gate_robustness(gates, ROWS, deterministic=regular, given={"xor": own}, **kw)
+    assert {k: m.value for k, m in fresh.items()} == {k: m.value for k, m in reused.items()}
+    assert linear_xor(gates["xor"], ROWS, snn=own, threshold=0.25)[0] == \
+        linear_xor(gates["xor"], ROWS, spiking=regular, seed=1, threshold=0.25)[0]
+    with pytest.raises(UnknownNameError, match="given results for gates"):
+        gate_robustness({"and": gate("and")}, ROWS, deterministic=regular, given={"xor": own}, **kw)
+    with pytest.raises(ParameterError, match="give the spiking result"):
+        linear_xor(gates["xor"], ROWS, threshold=0.25)

@@ -8,17 +8,47 @@ import numpy as np
 
 from ..backends.artificial import ArtificialBackend
 from ..backends.brian2 import SpikingBackend
-from ..circuit import Circuit
+from ..circuit import Circuit, InputPopulation, NeuronPopulation, Projection
 from ..comparison import Panel
 from ..errors import ParameterError, UnknownNameError
 from ..metrics import Metric, readout
+from ..models import LIF
+from ..results import Result
 from .common import metric, run_side_by_side, with_activation, with_delays
 
-__all__ = ["TRUTH", "trial_agreement", "truth_table_rows", "gate_robustness", "linear_xor"]
+__all__ = ["TRUTH", "XOR_INPUTS", "IF_NEURON", "xor_circuit", "trial_agreement", "truth_table_rows",
+           "gate_robustness", "linear_xor"]
 
 
 #: Truth tables of the gates the logic-gates scenario knows.
 TRUTH = {"and": np.array([0, 0, 0, 1]), "or": np.array([0, 1, 1, 1]), "xor": np.array([0, 1, 1, 0])}
+#: The four rows of a two-input truth table, in the order of :data:`TRUTH`.
+XOR_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+#: Non-leaky integrate-and-fire with reset by subtraction and no refractory period: its rate is relu.
+IF_NEURON = LIF(tau_m_ms=float("inf"), reset="subtract", t_ref_ms=0.0)
+
+
+def xor_circuit(*, activation: str = "relu") -> Circuit:
+    """XOR from an OR-like and an AND-like hidden neuron: ``out = f(h_or - 4 h_and)``.
+
+    All weights are synapse counts x 0.5: ``h_or = f(x1 + x2)``, ``h_and = f(x1 + x2 - 1.5)``,
+    ``out = f(h_or - 4 h_and)``; with ``f`` = relu or step the output is XOR (read out with a
+    threshold between 0 and 1). The spiking neurons are :data:`IF_NEURON`.
+
+    Parameters
+    ----------
+    activation : str
+        The artificial neurons' activation (``"relu"``, ``"step"``, ``"identity"``, ...).
+    """
+    return Circuit(
+        "xor", description="XOR: out = f(h_or - 4 h_and), weights = synapse counts x 0.5",
+        inputs=[InputPopulation("x", 2)],
+        populations=[NeuronPopulation("hidden", 2, bias=[0.0, -1.5], activation=activation, neuron=IF_NEURON),
+                     NeuronPopulation("out", 1, bias=0.0, activation=activation, neuron=IF_NEURON)],
+        projections=[Projection("x", "hidden", counts=[[2, 2], [2, 2]], unit_weight=0.5),
+                     Projection("hidden", "out", counts=[[2, -8]], unit_weight=0.5)],
+    )
+
 
 def trial_agreement(
     circuit: Circuit,
@@ -69,6 +99,7 @@ def gate_robustness(
     seed: int,
     threshold: float,
     output: str = "out",
+    given: Mapping[str, Result] | None = None,
 ) -> tuple[dict[str, Metric], list[Panel]]:
     """Truth tables of each gate on both backends, and spiking agreement over noisy trials.
 
@@ -77,6 +108,8 @@ def gate_robustness(
     ``delay_ms``) gives ``{gate}_agreement_{condition}`` = fraction of rows x trials where the spiking
     output equals the artificial one. The first condition is also reported as ``{gate}_agreement``.
     All gates run side by side: one Brian2 run for the truth tables and one per condition.
+    ``given`` maps gates to their ``deterministic`` runs on ``rows`` with ``seed`` made already (e.g. a
+    comparison's spiking result); those gates are left out of the truth-table run.
     """
     unknown = [g for g in gates if g not in TRUTH]
     if not gates or unknown:
@@ -90,7 +123,7 @@ def gate_robustness(
     circuits = list(gates.values())
     x = np.repeat(np.asarray(rows, dtype=float), trials, axis=0)
     # every gate in one Brian2 run per condition (same input spikes as its own run, so the same outputs)
-    truth_runs = run_side_by_side(deterministic, circuits, rows, seed=seed)
+    truth_runs = _truth_runs(gates, rows, deterministic, seed, given or {})
     delayed = [with_delays(c, {p.name: delay_ms for p in c.projections}) for c in circuits]
     noisy = {label: run_side_by_side(backend, delayed if label == "delays" else circuits, x, seed=seed)
              for label, backend in (*conditions.items(), ("delays", conditions[first]))}
@@ -123,19 +156,46 @@ def gate_robustness(
     return metrics, panels
 
 
+def _truth_runs(gates: Mapping[str, Circuit], rows: np.ndarray, backend: SpikingBackend, seed: int,
+                given: Mapping[str, Result]) -> list[Result]:
+    """Each gate's deterministic run on ``rows``: ``given`` ones as they are, the others in one side-by-side run."""
+    unknown = [g for g in given if g not in gates]
+    if unknown:
+        raise UnknownNameError(f"gate_robustness: given results for gates {unknown} that are not among the gates "
+                               f"{list(gates)}; give results only for gates being studied.")
+    todo = [g for g in gates if g not in given]
+    runs = dict(zip(todo, run_side_by_side(backend, [gates[g] for g in todo], rows, seed=seed))) if todo else {}
+    return [given[g] if g in given else runs[g] for g in gates]
+
+
 def linear_xor(
-    circuit: Circuit, rows: np.ndarray, *, spiking: SpikingBackend, seed: int, threshold: float, output: str = "out"
+    circuit: Circuit,
+    rows: np.ndarray,
+    *,
+    threshold: float,
+    snn: Result | None = None,
+    spiking: SpikingBackend | None = None,
+    seed: int = 0,
+    output: str = "out",
 ) -> tuple[dict[str, Metric], Panel]:
-    """XOR with the identity activation collapses into one linear map; the spiking threshold solves it."""
+    """XOR with the identity activation collapses into one linear map; the spiking threshold solves it.
+
+    The spiking side is ``snn``, the circuit's run on ``rows`` made already (e.g. a comparison's
+    spiking result), or else a run of ``spiking`` with ``seed``.
+    """
+    if snn is None:
+        if spiking is None:
+            raise ParameterError("linear_xor: give the spiking result (snn=...) or a spiking backend (spiking=...).")
+        snn = spiking.run(circuit, rows, seed=seed)
     linear = ArtificialBackend().run(with_activation(circuit, "identity"), rows)[output][:, 0]
     step = ArtificialBackend().run(with_activation(circuit, "step"), rows)[output][:, 0]
-    snn = spiking.run(circuit, rows, seed=seed)[output][:, 0]
+    spikes = snn[output][:, 0]
     truth = TRUTH["xor"]
     w = np.linalg.lstsq(np.c_[rows, np.ones(len(rows))], linear, rcond=None)[0]
     metrics = {
         "xor_identity_correct": metric(np.mean((linear > threshold) == truth), "fraction",
                                        "XOR rows right with the identity activation (a linear network)"),
-        "xor_spiking_correct": metric(np.mean((snn > threshold) == truth), "fraction",
+        "xor_spiking_correct": metric(np.mean((spikes > threshold) == truth), "fraction",
                                       "XOR rows right with the same synapse counts in spiking neurons"),
         "xor_identity_linear_fit_residual": metric(float(np.max(np.abs(np.c_[rows, np.ones(4)] @ w - linear))), "1",
                                                    "max |residual| of fitting the identity network by one affine map "
@@ -143,7 +203,7 @@ def linear_xor(
     }
     rows_txt = [[" ".join(str(int(v)) for v in x), str(int(t)), f"{a:.3g} -> {int(a > threshold)}",
                  f"{b:.3g} -> {int(b > threshold)}", f"{s:.3g} -> {int(s > threshold)}"]
-                for x, t, a, b, s in zip(rows, truth, linear, step, snn)]
+                for x, t, a, b, s in zip(rows, truth, linear, step, spikes)]
     panel = Panel("linear_xor", "Why the nonlinearity matters",
                   f"The XOR network with the identity activation is the affine map {w[0]:.3g} x1 + {w[1]:.3g} x2 + "
                   f"{w[2]:.3g} and fails; with a step, or as spiking neurons (threshold alone), it solves XOR.",

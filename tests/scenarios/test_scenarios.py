@@ -1,4 +1,7 @@
-"""Every scenario runs briefly (--quick) and writes a complete report; each asserts its headline facts."""
+"""Every scenario runs briefly (--quick) and writes a complete report; each asserts its headline facts.
+
+Slow: the scenarios run once for the module (about 12 s), digits on its own (about 7 s).
+"""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ def reports(tmp_path_factory):
     return {name: (run_scenario(name, out_dir=root / name, seed=0, quick=True), root / name) for name in SCENARIOS}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_scenario_writes_a_complete_report(reports, name):
     comparison, folder = reports[name]
@@ -43,6 +47,7 @@ def test_scenario_writes_a_complete_report(reports, name):
     assert html.count("data:image/png;base64,") == len(figures)
 
 
+@pytest.mark.slow
 def test_logic_gates_truth_tables_and_robustness(reports):
     c, _ = reports["logic_gates"]
     for gate in ("and", "or", "xor"):
@@ -57,6 +62,7 @@ def test_logic_gates_truth_tables_and_robustness(reports):
     assert c.metric("xor_spiking_correct") == 1.0  # the threshold alone solves it
 
 
+@pytest.mark.slow
 def test_single_neuron_fi_curve_within_analytic_tolerance(reports):
     c, _ = reports["single_neuron"]
     assert c.metric("fi_max_isi_error_ms") <= 2 * c.parameters["dt_ms"]
@@ -67,6 +73,7 @@ def test_single_neuron_fi_curve_within_analytic_tolerance(reports):
         assert math.isfinite(c.metric(f"activation_rmse.{act}"))
 
 
+@pytest.mark.slow
 def test_feature_detectors_specialise(reports):
     c, _ = reports["feature_detectors"]
     detectors = ("family_home", "city_flat", "new_build", "fixer_upper")
@@ -77,6 +84,7 @@ def test_feature_detectors_specialise(reports):
     assert c.metric("mean_rank_correlation") > 0.5
 
 
+@pytest.mark.slow
 def test_recurrent_loop_diverges(reports):
     c, _ = reports["recurrent_loop"]
     for name in ("ann_oscillating_fraction", "snn_single_winner_fraction", "final_state_divergence",
@@ -88,6 +96,7 @@ def test_recurrent_loop_diverges(reports):
     assert traj.shape[0] == 41
 
 
+@pytest.mark.slow
 def test_digits_runs_end_to_end_on_a_reduced_test_set(tmp_path):
     c = run_scenario("digits", out_dir=tmp_path / "digits", seed=0, quick=True)
     for f in REPORT_FILES:

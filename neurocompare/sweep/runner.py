@@ -1,0 +1,221 @@
+""":func:`sweep`: plan the grid, run the tasks not done yet on an engine, record each row, write the report.
+
+Running the same sweep into the same folder again resumes it: tasks with an ``ok`` row are not
+run again. Failed tasks are retried by default (a failure may be transient: a worker out of
+memory, a full disk); the new row replaces the ``error`` row, so a task never has two rows;
+``retry_failed=False`` keeps them. A failing task (an exception in the scenario, or a worker that
+died three times running it: Dask's ``allowed-failures``) is recorded with its message and does
+not stop the others. Trouble of the engine itself (a lost connection, a cancelled future) is no
+result of the task and is not recorded: the sweep finishes the other tasks, then raises
+``BackendError`` (run it again to resume). Resuming needs the same scenario, ``quick``, sweep seed
+and seed pairing; the grid may grow (new values run, finished ones are reused).
+"""
+
+from __future__ import annotations
+
+import logging
+import numbers
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+from .. import scenarios as _scenarios
+from ..errors import BackendError, ParameterError, ReportError
+from ..report.writing import _process_command
+from .engine import Outcome, default_workers, open_engine
+from .plan import SweepTask, plan_sweep
+from .report import write_sweep_report
+from .result import SweepResult, build_result
+from .store import RESULTS_FILE, ResultsFile, csv_row, folder_lock, open_folder, to_float, write_manifest
+
+__all__ = ["sweep"]
+
+log = logging.getLogger(__name__)
+
+_CACHE_FOLDER = ".brian2-cache"
+Progress = Callable[[str, float, float], None]
+
+
+def _check_engine(scenario: str, workers: int | None, scheduler: str | None) -> tuple[int | None, str]:
+    """(worker processes: None for the scheduler's, 0 for serial; the engine's name) from the arguments."""
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 0):
+        raise ParameterError(f"Sweep of {scenario!r}: workers must be a non-negative integer (0: serial in this "
+                             f"process); got {workers!r}.")
+    if scheduler is not None and workers is not None:
+        raise ParameterError("Give workers (--workers: an embedded cluster on this machine) or scheduler "
+                             "(--scheduler: an existing Dask cluster), not both.")
+    if scheduler is not None and (not isinstance(scheduler, str) or not scheduler.strip()):
+        raise ParameterError(f"scheduler must be an address like 'tcp://host:8786'; got {scheduler!r}.")
+    n_workers = workers if workers is not None else (None if scheduler else default_workers())
+    engine = "serial" if n_workers == 0 else (f"local:{n_workers}" if scheduler is None else scheduler)
+    return n_workers, engine
+
+
+def _output_folder(scenario: str, out_dir: str | os.PathLike | None) -> Path:
+    out = Path(out_dir) if out_dir is not None else _scenarios.DEFAULT_OUTPUT_ROOT / f"{scenario}-sweep"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"Cannot create the sweep folder {str(out)!r}: {exc.strerror or exc}.") from None
+    return out
+
+
+def _worker_dirs(info: _scenarios.ScenarioInfo, extra_dirs: Sequence[str | os.PathLike]) -> list[str]:
+    """The folders a worker searches for the scenario: its own folder first, then ``extra_dirs``."""
+    dirs = [str(Path(d).resolve()) for d in extra_dirs]
+    if info.path is not None and str(info.path.parent) not in dirs:
+        dirs.insert(0, str(info.path.parent))
+    return dirs
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a sweep's helpers share: the plan, the output folder, where workers find the scenario."""
+
+    scenario: str
+    quick: bool
+    grid: Mapping[str, tuple]
+    tasks: Sequence[SweepTask]
+    seeds: int
+    out: Path
+    dirs: Sequence[str]
+    identity: Mapping[str, Any]
+    question: str
+    engine_args: Mapping[str, Any]
+    engine: str
+
+
+def _run_tasks(job: _Job, todo: Sequence[SweepTask], *, results: ResultsFile, manifest: dict[str, Any],
+               progress: Progress | None, start: float) -> tuple[int, list[str], dict[str, Any]]:
+    """Run ``todo`` on the engine and append each row as it comes; (rows recorded, lost tasks, worker info)."""
+    done, lost, total, workers_info = 0, [], len(todo), {}
+    tasks = {t.task_id: t for t in todo}
+    specs = [t.spec(job.scenario, job.quick, job.dirs) for t in todo]
+    outcomes: Iterator[Outcome] = open_engine(specs, cache_root=job.out.resolve() / _CACHE_FOLDER,
+                                              info=workers_info, **job.engine_args)
+    try:
+        if progress is not None and total:
+            progress(f"0/{total} tasks", 0.0, time.perf_counter() - start)
+        for outcome in outcomes:
+            if outcome.row is None:
+                lost.append(outcome.lost)
+                continue
+            task = tasks[outcome.task_id]
+            row, new_metrics = csv_row(task, outcome.row, job.grid, manifest["metrics"])
+            if new_metrics:
+                write_manifest(job.out, manifest)
+            results.append(row)
+            done += 1
+            log.info("task %s %s in %.1f s (%d/%d)", task.task_id, row["status"], to_float(row["wall_s"]), done,
+                     total)
+            if progress is not None:
+                progress(f"{done}/{total} tasks", done / total, time.perf_counter() - start)
+    finally:
+        if hasattr(outcomes, "close"):
+            outcomes.close()  # shuts the engine down (cluster, client) also when interrupted
+        results.close()
+    return done, lost, workers_info
+
+
+def _run_in_folder(job: _Job, *, retry_failed: bool, headline: Sequence[str] | str | None, report: bool,
+                   progress: Progress | None, command: str | None, start: float) -> tuple[SweepResult, list[str]]:
+    """The sweep in its (locked) folder: the tasks not done yet, their rows, the report; (result, lost tasks)."""
+    if headline is not None:
+        headline = [str(m) for m in ([headline] if isinstance(headline, str) else headline)]
+    results, _, manifest = open_folder(job.out, job.identity, job.grid, job.seeds, command, job.question)
+    todo = [t for t in job.tasks if t.task_id not in results.rows
+            or (retry_failed and results.rows[t.task_id]["status"] != "ok")]
+    log.info("sweep %s: %d tasks (%d already done) on %s, output %s", job.scenario, len(job.tasks),
+             len(job.tasks) - len(todo), job.engine, job.out)
+    done, lost, workers_info = _run_tasks(job, todo, results=results, manifest=manifest, progress=progress,
+                                          start=start)
+    result = build_result(job.out, manifest, job.tasks, job.grid, results.rows, seeds=job.seeds, headline=headline,
+                          ran=done, resumed=len(job.tasks) - len(todo), elapsed_s=time.perf_counter() - start,
+                          engine=job.engine, workers=workers_info)
+    if report:
+        write_sweep_report(result, manifest, command=command or _process_command())
+    return result, lost
+
+
+def sweep(
+    scenario: str,
+    *,
+    params: Mapping[str, Any],
+    seeds: int = 1,
+    seed: int = 0,
+    paired_seeds: bool = False,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out_dir: str | os.PathLike | None = None,
+    quick: bool = False,
+    retry_failed: bool = True,
+    metrics: Sequence[str] | None = None,
+    report: bool = True,
+    progress: Progress | None = None,
+    extra_dirs: Sequence[str | os.PathLike] = (),
+    command: str | None = None,
+) -> SweepResult:
+    """Run ``scenario`` over the grid ``params`` x ``seeds`` replicates; resumable, in parallel.
+
+    Parameters
+    ----------
+    scenario : str
+        A scenario name (``neurocompare list``).
+    params, seeds, seed, paired_seeds, quick
+        The grid: as for :func:`~neurocompare.sweep.plan.plan_sweep` (with ``quick``, options not swept
+        take the scenario's ``QUICK`` values; swept values always win).
+    workers : int, optional
+        Worker processes of an embedded Dask ``LocalCluster`` (default: one per core);
+        ``0`` runs serially in this process. Not with ``scheduler``.
+    scheduler : str, optional
+        Address of an existing Dask scheduler (``tcp://host:port``).
+    out_dir : path, optional
+        The output folder (default ``neurocompare-output/SCENARIO-sweep``); re-running into it resumes.
+    retry_failed : bool
+        Run tasks again whose earlier rows are errors (default); False keeps those rows.
+    metrics : sequence of str, optional
+        Headline metrics to plot (default: the first 4 of
+        :data:`~neurocompare.sweep.result.HEADLINE_METRICS` the scenario reports, else its first 3 metrics).
+    report : bool
+        Write the report (``sweep.html``, ``sweep.md``, ``summary.csv``, ``figures/``).
+    progress : callable, optional
+        ``progress(stage, fraction, elapsed_s)`` after each finished task.
+    extra_dirs : sequence of paths
+        More folders to find scenarios in (like ``--scenarios``); workers search them too.
+    command : str, optional
+        The command line recorded in ``sweep.json`` and the report.
+
+    Returns
+    -------
+    SweepResult
+        Every row of the grid (this run's and resumed ones), in grid order. Failed tasks are
+        rows with ``status="error"``; check :attr:`SweepResult.failed`.
+
+    Raises
+    ------
+    ParameterError
+        Unknown option, bad value, bad seeds/workers, or an output folder holding another sweep.
+    UnknownNameError
+        Unknown scenario or headline metric.
+    BackendError
+        No Dask, an unreachable scheduler, workers without Brian2 in their main thread, or tasks
+        the engine lost (rows so far are saved: run again to resume).
+    """
+    start = time.perf_counter()
+    n_workers, engine = _check_engine(scenario, workers, scheduler)
+    info = _scenarios.get_scenario(scenario, extra_dirs)
+    grid, tasks = plan_sweep(scenario, params=params, seeds=seeds, seed=seed, paired_seeds=paired_seeds, quick=quick,
+                             extra_dirs=extra_dirs)
+    job = _Job(scenario, quick, grid, tasks, seeds, _output_folder(scenario, out_dir), _worker_dirs(info, extra_dirs),
+               {"scenario": scenario, "quick": bool(quick), "seed": int(seed), "paired_seeds": bool(paired_seeds)},
+               info.question, {"workers": n_workers, "scheduler": scheduler}, engine)
+    with folder_lock(job.out):
+        result, lost = _run_in_folder(job, retry_failed=retry_failed, headline=metrics, report=report,
+                                      progress=progress, command=command, start=start)
+    if lost:
+        raise BackendError(f"The Dask engine lost {len(lost)} task(s) ({lost[0]}); {len(result.rows)} of "
+                           f"{len(tasks)} rows are saved in {str(job.out / RESULTS_FILE)!r}: run the sweep again to "
+                           "resume.")
+    return result

@@ -43,7 +43,7 @@ from .metrics import (
     synaptic_events,
     time_to_agreement_ms,
 )
-from .probes import DEFAULT_PROBES, ProbeContext, ProbeResult, check_probes, run_probes, stage
+from .probes import ProbeContext, ProbeResult, check_probes, run_probes, stage
 from .results import Result
 from .table import build_table
 
@@ -200,7 +200,7 @@ def compare(
     *,
     spiking: Any = None,
     artificial: Any = None,
-    probes: Sequence[str] = DEFAULT_PROBES,
+    probes: Sequence[str] = (),
     seed: int = 0,
     name: str | None = None,
     output: str | None = None,

@@ -26,7 +26,8 @@ def build_circuit():
 def run(*, seed=0, progress=None, duration_ms=200.0, encoding="regular", rate_scale_hz=100.0):
     """Compare both backends on the XOR truth table."""
     spiking = SpikingBackend(encoding=encoding, rate_scale_hz=rate_scale_hz, duration_ms=duration_ms)
-    return compare(build_circuit(), XOR_INPUTS, spiking=spiking, seed=seed, name="demo", progress=progress)
+    return compare(build_circuit(), XOR_INPUTS, spiking=spiking, seed=seed,
+                   probes=("fi", "delays"), name="demo", progress=progress)
 
 
 if __name__ == "__main__":  # pragma: no cover

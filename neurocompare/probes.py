@@ -26,10 +26,8 @@ from .metrics import FIT_KINDS, fit_activation, rheobase_drive
 from .results import Result
 
 __all__ = ["ProbeContext", "ProbeResult", "register_probe", "probe_names", "check_probes", "run_probes", "stage",
-           "FIT_KINDS", "DEFAULT_PROBES"]
+           "FIT_KINDS"]
 
-#: What compare() runs when the caller names no probes.
-DEFAULT_PROBES = ("fi", "delays")
 
 
 @dataclass(frozen=True)

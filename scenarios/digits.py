@@ -38,7 +38,8 @@ def run(*, seed=0, progress=None, bits=5, duration_ms=100.0, encoding="regular",
     spiking = SpikingBackend(duration_ms=duration_ms, encoding=encoding, rate_scale_hz=rate_scale_hz,
                              synapse_mode="aggregate")  # one synapse of n x unit per pair: identical spikes, faster
     weights = {p.name: w for p, w in zip(conv.circuit.projections, conv.normalized_weights)}
-    c = compare(conv.circuit, x, spiking=spiking, seed=seed, name="digits", readout="argmax", voltage_neurons=10,
+    c = compare(conv.circuit, x, spiking=spiking, seed=seed,
+                probes=("fi", "delays"), name="digits", readout="argmax", voltage_neurons=10,
                 float_weights=weights, progress=progress)
     ann_acc, snn_pred = trained.accuracy(x, y), readout(c.snn["out"], mode="argmax")
     snn_acc = float(np.mean(snn_pred == y))

@@ -31,7 +31,8 @@ def build_circuit():
 def run(*, seed=0, progress=None, n_houses=60, duration_ms=300.0, encoding="poisson", rate_scale_hz=200.0):
     x, features = synthetic_houses(n_houses, seed=seed)
     spiking = SpikingBackend(duration_ms=duration_ms, encoding=encoding, rate_scale_hz=rate_scale_hz)
-    comparison = compare(build_circuit(), x, spiking=spiking, seed=seed, readout="argmax", progress=progress)
+    comparison = compare(build_circuit(), x, spiking=spiking, seed=seed,
+                         probes=("fi", "delays"), readout="argmax", progress=progress)
     metrics, panels = selectivity(comparison, features, DETECTORS)
     return comparison.with_extras(metrics=metrics, panels=panels)
 

@@ -28,8 +28,10 @@ def run(*, seed=0, progress=None, duration_ms=200.0, trials=25, jitter_ms=2.0, d
     be = dict(duration_ms=duration_ms, rate_scale_hz=rate_scale_hz)
     regular = SpikingBackend(encoding="regular", **be)
     gates = {g: build_circuit(g) for g in ("and", "or", "xor")}
-    comparison = compare(gates["xor"], ROWS, spiking=regular, seed=seed, threshold=THRESHOLD, progress=progress)
-    noisy = {"poisson": SpikingBackend(encoding="poisson", **be), "jitter": SpikingBackend(encoding=Regular(jitter_ms), **be)}
+    comparison = compare(gates["xor"], ROWS, spiking=regular, seed=seed,
+                         probes=("fi", "delays"), threshold=THRESHOLD, progress=progress)
+    noisy = {"poisson": SpikingBackend(encoding="poisson", **be),
+             "jitter": SpikingBackend(encoding=Regular(jitter_ms), **be)}
     metrics, panels = gate_robustness(gates, ROWS, deterministic=regular, conditions=noisy, delay_ms=delay_ms,
                                       trials=trials, seed=seed, threshold=THRESHOLD, given={"xor": comparison.snn})
     lin_metrics, lin_panel = linear_xor(gates["xor"], ROWS, snn=comparison.snn, threshold=THRESHOLD)

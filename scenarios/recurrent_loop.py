@@ -30,7 +30,7 @@ def run(*, seed=0, progress=None, duration_ms=1000.0, delay_ms=10.0, steps=40, e
         rate_scale_hz=250.0):
     spiking = SpikingBackend(duration_ms=duration_ms, encoding=encoding, rate_scale_hz=rate_scale_hz)
     comparison = compare(build_circuit(), INPUTS, spiking=spiking, artificial=ArtificialBackend(steps=steps),
-                         seed=seed, readout="argmax", progress=progress)
+                         seed=seed, probes=("fi", "delays"), readout="argmax", progress=progress)
     delayed = spiking.run(with_delays(build_circuit(), {"wta->wta": delay_ms}), INPUTS, seed=seed)
     metrics, panels = recurrent_dynamics(comparison, delayed, delay_ms=delay_ms)
     return comparison.with_extras(metrics=metrics, panels=panels)

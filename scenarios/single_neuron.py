@@ -30,7 +30,8 @@ def run(*, seed=0, progress=None, duration_ms=500.0, encoding="regular", rate_sc
     """``fi_points`` input rates from 0 to 0.4 x rate_scale_hz for the f-I curve (at least 500 ms each)."""
     x = np.outer(np.r_[0.3, 0.55, 2.0, np.linspace(0, 2.5, n_drives)], [1.0, 0.6, 0.8])  # 3 example drives first
     spiking = SpikingBackend(duration_ms=duration_ms, encoding=encoding, rate_scale_hz=rate_scale_hz)
-    comparison = compare(build_circuit(), x, spiking=spiking, seed=seed, readout="threshold", threshold=0.0,
+    comparison = compare(build_circuit(), x, spiking=spiking, seed=seed,
+                         probes=("fi", "delays"), readout="threshold", threshold=0.0,
                          progress=progress)
     sweep, fits = activation_sweep(comparison)
     fi = fi_curve(NEURON, rate_scale_hz * np.linspace(0, 0.4, fi_points), duration_ms=max(duration_ms, 500.0))

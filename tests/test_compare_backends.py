@@ -68,3 +68,13 @@ def test_membrane_threshold_line_is_the_backends_neuron_when_the_population_sets
     c = compare(circuit, XOR_INPUTS, spiking=SpikingBackend(neuron=neuron, **REGULAR), seed=0, probes=())
     panel = membrane_panel(c, [0, 3], ["0 0", "1 1"])
     assert np.all(panel.series["threshold"] == 2.0)
+
+
+def test_a_comparison_without_probes_writes_a_complete_report_without_their_figure(tmp_path):
+    from neurocompare.report import write_report
+
+    c = compare(xor_circuit(), XOR_INPUTS, spiking=REGULAR, seed=0, probes=())
+    out = write_report(c, tmp_path / "r")
+    figures = {p.stem for p in (tmp_path / "r" / "figures").iterdir()}
+    assert "transfer" not in figures and {"membrane", "agreement_time", "circuit"} <= figures
+    assert "not measured" in (tmp_path / "r" / "table.md").read_text() and out.exists()

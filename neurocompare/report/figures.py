@@ -361,8 +361,6 @@ def all_figures(c: Comparison) -> list[tuple[str, str, Callable[[], Figure]]]:
          lambda: raster_and_heatmap(c)),
         ("membrane", "Membrane potential of output neurons: integration to the threshold (dashed), spike, reset.",
          lambda: membrane_traces(c)),
-        ("transfer", "Nonlinearity: the spiking neuron's measured rate vs drive, the analytic LIF curve, the "
-                     "artificial activation and the best relu / sigmoid / tanh fits.", lambda: transfer_function(c)),
         ("rate_scatter", "Decoded spiking rate vs artificial activation for every neuron and sample.",
          lambda: rate_scatter(c)),
         ("synapse_counts", "Weights as synapse counts: matrices per projection and their histogram.",
@@ -370,6 +368,10 @@ def all_figures(c: Comparison) -> list[tuple[str, str, Callable[[], Figure]]]:
         ("agreement_time", "Timing: output agreement with the artificial network vs simulated time decoded.",
          lambda: agreement_vs_time(c)),
     ]
+    if "transfer_z" in c.curves:  # measured by the "fi" probe only
+        figs.insert(3, ("transfer", "Nonlinearity: the spiking neuron's measured rate vs drive, the analytic LIF "
+                                    "curve, the artificial activation and the best relu / sigmoid / tanh fits.",
+                        lambda: transfer_function(c)))
     for panel in c.extras:
         figs.append((f"extra_{panel.name}", panel.caption, (lambda p=panel: panel_figure(p))))
     return figs

@@ -19,7 +19,7 @@ from neurocompare.errors import ParameterError, UnknownNameError
 @pytest.fixture(scope="module")
 def comparison() -> Comparison:
     spiking = SpikingBackend(encoding="regular", rate_scale_hz=100.0, duration_ms=100.0, target="numpy")
-    return compare(xor_circuit(), XOR_INPUTS, spiking=spiking, seed=3)
+    return compare(xor_circuit(), XOR_INPUTS, spiking=spiking, seed=3, probes=("fi", "delays"))
 
 
 def test_every_table_cell_is_measured(comparison):

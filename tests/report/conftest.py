@@ -13,4 +13,4 @@ from neurocompare.demo import XOR_INPUTS, xor_circuit
 @pytest.fixture(scope="package")
 def comparison() -> Comparison:
     spiking = SpikingBackend(encoding="regular", rate_scale_hz=100.0, duration_ms=100.0, target="numpy")
-    return compare(xor_circuit(), XOR_INPUTS, spiking=spiking, seed=3)
+    return compare(xor_circuit(), XOR_INPUTS, spiking=spiking, seed=3, probes=("fi", "delays"))

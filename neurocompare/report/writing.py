@@ -114,7 +114,6 @@ def process_command() -> str:
     return shlex.join(argv)
 
 
-_process_command = process_command  # the former private name; the sweep imports it until it switches
 
 
 @contextlib.contextmanager

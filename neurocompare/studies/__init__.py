@@ -20,14 +20,23 @@ from .conversion import (
     training_panels,
 )
 from .fi import FICurve, activation_sweep, fi_curve, fi_panel, membrane_panel
-from .gates import TRUTH, gate_robustness, linear_xor, trial_agreement, truth_table_rows
+from .gates import (
+    IF_NEURON,
+    TRUTH,
+    XOR_INPUTS,
+    gate_robustness,
+    linear_xor,
+    trial_agreement,
+    truth_table_rows,
+    xor_circuit,
+)
 from .recurrent import recurrent_dynamics
 from .selectivity import rank_correlations, selectivity, synthetic_houses
 
 __all__ = [
     "metric", "with_activation", "with_delays", "run_side_by_side", "binned_rates",
     "FICurve", "fi_curve", "fi_panel", "membrane_panel", "activation_sweep",
-    "TRUTH", "trial_agreement", "truth_table_rows", "gate_robustness", "linear_xor",
+    "TRUTH", "XOR_INPUTS", "IF_NEURON", "xor_circuit", "trial_agreement", "truth_table_rows", "gate_robustness", "linear_xor",
     "synthetic_houses", "selectivity", "rank_correlations", "recurrent_dynamics",
     "BudgetTerm", "accuracy_over_time", "time_within", "coding_study", "error_budget", "training_panels",
     "confusion_panels", "sample_images_panel",

@@ -13,10 +13,7 @@ import itertools
 import logging
 import math
 import numbers
-import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -24,7 +21,7 @@ import numpy as np
 
 from ..comparison import Panel
 from ..report.html import html_figure, html_table, md_table, page
-from ..report.writing import _swap_in, render_panels
+from ..report.writing import atomic_folder, render_panels
 from .options import canonical_json
 from .result import SweepResult
 from .store import RESULTS_FILE, atomic_write, cell, csv_line
@@ -171,16 +168,9 @@ def _describe(result: SweepResult, manifest: Mapping[str, Any], command: str) ->
 
 def _figures(out: Path, panels: Sequence[Panel]) -> list[tuple[Panel, bytes]]:
     """Render ``panels`` into ``out/figures`` (replaced atomically); (panel, PNG bytes) each."""
-    tmp = Path(tempfile.mkdtemp(prefix=".figures.tmp-", dir=out))
-    try:
-        os.chmod(tmp, 0o755)
+    with atomic_folder(out / "figures") as tmp:
         paths = render_panels(panels, tmp)
-        figures = [(p, path.read_bytes()) for p, path in zip(panels, paths)]
-        _swap_in(tmp, out / "figures")
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return figures
+        return [(p, path.read_bytes()) for p, path in zip(panels, paths)]
 
 
 def _markdown(title: str, about: Sequence[str], tables: Mapping[str, tuple[list[str], list[list[str]]]],

@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from .. import scenarios as _scenarios
 from ..errors import BackendError, ParameterError, ReportError
-from ..report.writing import _process_command
+from ..report.writing import process_command
 from .engine import Outcome, default_workers, open_engine
 from .plan import SweepTask, plan_sweep
 from .report import write_sweep_report
@@ -135,7 +135,7 @@ def _run_in_folder(job: _Job, *, retry_failed: bool, headline: Sequence[str] | s
                           ran=done, resumed=len(job.tasks) - len(todo), elapsed_s=time.perf_counter() - start,
                           engine=job.engine, workers=workers_info)
     if report:
-        write_sweep_report(result, manifest, command=command or _process_command())
+        write_sweep_report(result, manifest, command=command or process_command())
     return result, lost
 
 

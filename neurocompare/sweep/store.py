@@ -35,7 +35,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from ..comparison import versions
 from ..errors import ParameterError, ReportError
-from ..report.writing import _process_command
+from ..report.writing import process_command
 from .options import canonical_json
 from .plan import SEED_DERIVATION, SweepTask
 
@@ -277,7 +277,7 @@ def manifest_doc(identity: Mapping[str, Any], grid: Mapping[str, tuple], seeds: 
         "seed_derivation": SEED_DERIVATION,
         "metrics": metric_info,  # filled in as tasks report them (same dict object)
         "versions": versions(),
-        "command": command or _process_command(),
+        "command": command or process_command(),
         "updated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
 

@@ -133,6 +133,79 @@ def print_table(curves: list[Curve], ann: float) -> None:
           f"{100 * (ann - 0.01):.2f} %)")
 
 
+def convert_all(trained: TrainedNetwork, bits_list: list[int]) -> dict[int, Conversion]:
+    """One conversion per bit width (percentile 99.9, nearest rounding), with its artificial-side table."""
+    conversions = {}
+    print("Conversion (percentile 99.9, nearest rounding), artificial side with counts x unit:")
+    print(f"{'bits':>4} {'acc %':>6} {'agree %':>7} {'rel.err W1':>10} {'rel.err W2':>10} {'synapses':>9}")
+    for bits in bits_list:
+        conv = convert_trained(trained, bits=bits)
+        conversions[bits] = conv
+        e = conv.rounding_errors
+        print(f"{bits:>4} {100 * conv.check.accuracy_converted:6.2f} {100 * conv.check.argmax_agreement:7.2f} "
+              f"{e[0].rel_frobenius_error:10.4f} {e[1].rel_frobenius_error:10.4f} {conv.circuit.n_synapses:9d}")
+    print()
+    return conversions
+
+
+def add_variants(add, conv5: Conversion, trained: TrainedNetwork) -> None:
+    """The 5-bit variants of the full study: neuron, synapse mode, percentile, rates, no normalisation."""
+    # Start the IF membrane half-way to threshold (v_rest is only the initial value without a leak):
+    # spike counts then round instead of floor the integrated input (Rueckauer et al. 2017).
+    half = LIF(tau_m_ms=math.inf, reset="subtract", t_ref_ms=0.0, v_rest=0.5)
+    for encoding in ("analog", "regular", "poisson"):
+        add(conv5, 5, encoding, 1000.0, "v0=0.5", neuron=half)
+    # Why the conversion neuron: reset to zero loses the charge above threshold.
+    add(conv5, 5, "analog", 1000.0, "reset=value", neuron=LIF(tau_m_ms=math.inf, reset="value", t_ref_ms=0.0))
+    add(conv5, 5, "analog", 1000.0, "LIF tau 20ms", neuron=LIF(tau_m_ms=20.0, reset="subtract", t_ref_ms=0.0))
+    add(conv5, 5, "analog", 1000.0, "t_ref 2 ms", neuron=LIF(tau_m_ms=math.inf, reset="subtract", t_ref_ms=2.0))
+    # Literal multi-synapses (one Brian2 synapse per count) vs aggregate.
+    add(conv5, 5, "regular", 1000.0, "multi-synapse", synapse_mode="multi")
+    # Normalisation percentile.
+    for p in (99.0, 99.99, 100.0):
+        add(convert_trained(trained, bits=5, percentile=p), 5, "analog", 1000.0, f"pct {p:g}")
+    add(convert_trained(trained, bits=5, ignore_zeros=False), 5, "analog", 1000.0, "pct incl. zeros")
+    # Beyond 1 kHz: at dt = 0.1 ms a neuron saturates at 10 kHz (one spike per step).
+    for rate in (2000.0, 5000.0):
+        for encoding in ("analog", "regular", "poisson"):
+            add(conv5, 5, encoding, rate)
+    add(conv5, 5, "regular", 5000.0, "v0=0.5", neuron=half)
+    # Without normalisation the activations are not bounded by 1: the layers' 99.9th percentiles
+    # are lambda = conv5.lambdas, so rates reach lambda x rate_scale_hz and saturate at 1/dt.
+    no_norm = convert_trained(trained, bits=5, percentile=None)
+    for rate in (200.0, 1000.0, 5000.0):
+        add(no_norm, 5, "analog", rate, "no norm")
+    add(no_norm, 5, "regular", 1000.0, "no norm")
+
+
+def print_fastest(curves: list[Curve], ann: float) -> None:
+    """The shortest time within 1 pp of the ANN, per read-out."""
+    for readout in ("rate", "charge"):
+        times = [(t_within(c.rate_acc if readout == "rate" else c.charge_acc, ann), c) for c in curves]
+        times = [(t, c) for t, c in times if not math.isnan(t)]
+        if times:
+            t, c = min(times, key=lambda tc: tc[0])
+            print(f"fastest within 1 pp, {readout} read-out: {t:g} ms ({c.label.strip()})")
+
+
+def write_json(path: str, curves: list[Curve], ann: float, seed: int) -> None:
+    """All accuracy curves, with the grid and the ANN accuracy."""
+    data = {
+        "ann_accuracy": ann,
+        "dt_ms": DT_MS,
+        "seed": seed,
+        "grid_ms": GRID_MS.tolist(),
+        "curves": [
+            {"label": c.label, "bits": c.bits, "encoding": c.encoding, "rate_scale_hz": c.rate_scale_hz,
+             "variant": c.extra, "target": c.target, "wall_s": c.wall_s,
+             "rate_accuracy": c.rate_acc.tolist(), "charge_accuracy": c.charge_acc.tolist()}
+            for c in curves
+        ],
+    }
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="5 bits, one rate, no extra variants")
@@ -152,17 +225,7 @@ def main() -> None:
           f"train {100 * trained.train_accuracy:.2f} %, trained in {t_train:.1f} s\n")
 
     bits_list = [5] if args.quick else [3, 4, 5, 8]
-    conversions = {}
-    print("Conversion (percentile 99.9, nearest rounding), artificial side with counts x unit:")
-    print(f"{'bits':>4} {'acc %':>6} {'agree %':>7} {'rel.err W1':>10} {'rel.err W2':>10} {'synapses':>9}")
-    for bits in bits_list:
-        conv = convert_trained(trained, bits=bits)
-        conversions[bits] = conv
-        e = conv.rounding_errors
-        print(f"{bits:>4} {100 * conv.check.accuracy_converted:6.2f} {100 * conv.check.argmax_agreement:7.2f} "
-              f"{e[0].rel_frobenius_error:10.4f} {e[1].rel_frobenius_error:10.4f} {conv.circuit.n_synapses:9d}")
-    print()
-
+    conversions = convert_all(trained, bits_list)
     curves: list[Curve] = []
 
     def add(conv, bits, encoding, rate, extra="", neuron=None, synapse_mode="aggregate"):
@@ -178,58 +241,14 @@ def main() -> None:
             for rate in rates:
                 add(conversions[bits], bits, encoding, rate)
     if not args.quick:
-        conv5 = conversions[5]
-        # Start the IF membrane half-way to threshold (v_rest is only the initial value without a leak):
-        # spike counts then round instead of floor the integrated input (Rueckauer et al. 2017).
-        half = LIF(tau_m_ms=math.inf, reset="subtract", t_ref_ms=0.0, v_rest=0.5)
-        for encoding in ("analog", "regular", "poisson"):
-            add(conv5, 5, encoding, 1000.0, "v0=0.5", neuron=half)
-        # Why the conversion neuron: reset to zero loses the charge above threshold.
-        add(conv5, 5, "analog", 1000.0, "reset=value", neuron=LIF(tau_m_ms=math.inf, reset="value", t_ref_ms=0.0))
-        add(conv5, 5, "analog", 1000.0, "LIF tau 20ms", neuron=LIF(tau_m_ms=20.0, reset="subtract", t_ref_ms=0.0))
-        add(conv5, 5, "analog", 1000.0, "t_ref 2 ms", neuron=LIF(tau_m_ms=math.inf, reset="subtract", t_ref_ms=2.0))
-        # Literal multi-synapses (one Brian2 synapse per count) vs aggregate.
-        add(conv5, 5, "regular", 1000.0, "multi-synapse", synapse_mode="multi")
-        # Normalisation percentile.
-        for p in (99.0, 99.99, 100.0):
-            add(convert_trained(trained, bits=5, percentile=p), 5, "analog", 1000.0, f"pct {p:g}")
-        add(convert_trained(trained, bits=5, ignore_zeros=False), 5, "analog", 1000.0, "pct incl. zeros")
-        # Beyond 1 kHz: at dt = 0.1 ms a neuron saturates at 10 kHz (one spike per step).
-        for rate in (2000.0, 5000.0):
-            for encoding in ("analog", "regular", "poisson"):
-                add(conv5, 5, encoding, rate)
-        add(conv5, 5, "regular", 5000.0, "v0=0.5", neuron=half)
-        # Without normalisation the activations are not bounded by 1: the layers' 99.9th percentiles
-        # are lambda = conv5.lambdas, so rates reach lambda x rate_scale_hz and saturate at 1/dt.
-        no_norm = convert_trained(trained, bits=5, percentile=None)
-        for rate in (200.0, 1000.0, 5000.0):
-            add(no_norm, 5, "analog", rate, "no norm")
-        add(no_norm, 5, "regular", 1000.0, "no norm")
+        add_variants(add, conversions[5], trained)
 
     print("Spiking test accuracy (%) vs simulated time, 360 test images per run:")
     print_table(curves, ann)
-    for readout in ("rate", "charge"):
-        times = [(t_within(c.rate_acc if readout == "rate" else c.charge_acc, ann), c) for c in curves]
-        times = [(t, c) for t, c in times if not math.isnan(t)]
-        if times:
-            t, c = min(times, key=lambda tc: tc[0])
-            print(f"fastest within 1 pp, {readout} read-out: {t:g} ms ({c.label.strip()})")
+    print_fastest(curves, ann)
     print(f"total time {time.perf_counter() - t0:.0f} s")
     if args.json:
-        data = {
-            "ann_accuracy": ann,
-            "dt_ms": DT_MS,
-            "seed": args.seed,
-            "grid_ms": GRID_MS.tolist(),
-            "curves": [
-                {"label": c.label, "bits": c.bits, "encoding": c.encoding, "rate_scale_hz": c.rate_scale_hz,
-                 "variant": c.extra, "target": c.target, "wall_s": c.wall_s,
-                 "rate_accuracy": c.rate_acc.tolist(), "charge_accuracy": c.charge_acc.tolist()}
-                for c in curves
-            ],
-        }
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1)
+        write_json(args.json, curves, ann, args.seed)
 
 
 if __name__ == "__main__":

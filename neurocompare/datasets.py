@@ -1,4 +1,7 @@
-"""Data sets that ship with a package (nothing is downloaded at run time).
+"""Data sets that ship with a package (nothing is downloaded at run time): loading and splitting only.
+
+Training lives in :mod:`neurocompare.training`; this module is also the one place that imports
+scikit-learn (:func:`import_sklearn`, with an install hint when it is missing).
 
 The digits are scikit-learn's bundled 8x8 handwritten digits (1797 images, 10 classes; Alpaydin &
 Kaynak 1998, UCI "Optical Recognition of Handwritten Digits"). Pixel values 0..16 are scaled to [0, 1]
@@ -21,7 +24,8 @@ __all__ = ["DigitsSplit", "load_digits_split"]
 _SKLEARN_HINT = 'install scikit-learn ("pip install scikit-learn")'
 
 
-def _import_sklearn() -> Any:
+def import_sklearn() -> Any:
+    """scikit-learn's ``datasets``, ``model_selection`` and ``neural_network`` modules (a BackendError if missing)."""
     try:
         from sklearn import datasets, model_selection, neural_network
     except ImportError as exc:  # pragma: no cover - scikit-learn is a dependency
@@ -79,7 +83,7 @@ def load_digits_split(*, test_fraction: float = 0.2, seed: int = 0) -> DigitsSpl
     owner = "load_digits_split"
     test_fraction = check_real(owner, "test_fraction", test_fraction, low=0.0, high=1.0)
     seed = check_int(owner, "seed", seed, minimum=0)
-    datasets, model_selection, _ = _import_sklearn()
+    datasets, model_selection, _ = import_sklearn()
     digits = datasets.load_digits()
     x = np.asarray(digits.data, dtype=float) / 16.0
     y = np.asarray(digits.target, dtype=np.int64)

@@ -1,5 +1,9 @@
 """Experiment tracking: a trained network's parameters, per-epoch metrics and figures in MLflow.
 
+One job: logging to an MLflow tracking store (:func:`log_to_mlflow`; :func:`log_training` renders
+figure panels first). Training lives in :mod:`neurocompare.training`, the data in
+:mod:`neurocompare.datasets`.
+
 Optional dependency: ``pip install "neurocompare[mlflow]"`` (mlflow-skinny, plus sqlalchemy and alembic
 for the default sqlite store).
 """
@@ -25,6 +29,7 @@ log = logging.getLogger(__name__)
 
 #: Where :func:`log_to_mlflow` writes when no tracking URI is given (relative to the working folder).
 DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
+
 
 def _import_mlflow() -> Any:
     try:
@@ -79,58 +84,22 @@ def log_to_mlflow(
         A figure file does not exist, or ``trained`` is not a TrainedNetwork.
     """
     owner = "log_to_mlflow"
-    if not isinstance(trained, TrainedNetwork):
-        raise ParameterError(f"{owner}: trained must be a TrainedNetwork; got {type(trained).__name__}.")
-    if not isinstance(experiment, str) or not experiment:
-        raise ParameterError(f"{owner}: experiment must be a non-empty name; got {experiment!r}.")
-    paths = [Path(f) for f in (figures or ())]
-    missing = [str(p) for p in paths if not p.is_file()]
-    if missing:
-        raise ParameterError(f"{owner}: figure file(s) not found: {', '.join(missing)}; write them first.")
+    paths = _check_log_args(owner, trained, experiment, figures)
     uri = DEFAULT_TRACKING_URI if tracking_uri is None else str(tracking_uri)
     params: dict[str, Any] = {"seed": trained.seed, **trained.hyperparameters, **(extra_params or {})}
     params = {k: (",".join(map(str, v)) if isinstance(v, (tuple, list)) else v) for k, v in params.items()}
-    hist = trained.history
     # MLflow and its sqlalchemy store raise deprecation warnings of their own; they are not ours.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.simplefilter("ignore", FutureWarning)
         mlflow = _import_mlflow()
-        if uri.startswith("sqlite:"):
-            missing_mods = [m for m in ("sqlalchemy", "alembic") if importlib.util.find_spec(m) is None]
-            if missing_mods:
-                raise BackendError(
-                    f"{owner}: the sqlite tracking store {uri!r} needs {' and '.join(missing_mods)}, which "
-                    "mlflow-skinny does not install: pip install \"neurocompare[mlflow]\"."
-                )
+        _require_store_modules(owner, uri)
         run_id = None
         try:
             client = mlflow.tracking.MlflowClient(tracking_uri=uri)
-            exp = client.get_experiment_by_name(experiment)
-            if exp is None:
-                location = artifact_location
-                if location is None and uri.startswith("sqlite:///"):
-                    # Keep a sqlite store's artifacts beside its database file, not in ./mlruns.
-                    location = str(Path(uri[len("sqlite:///"):]).resolve().parent / "mlartifacts")
-                exp_id = client.create_experiment(experiment, artifact_location=location)
-            else:
-                exp_id = exp.experiment_id
-            run = client.create_run(exp_id, run_name=run_name)
-            run_id = run.info.run_id
-            from mlflow.entities import Metric, Param
-
-            now_ms = int(time.time() * 1000)
-            client.log_batch(run_id, params=[Param(k, str(v)) for k, v in params.items()])
-            metrics = []
-            for i, epoch in enumerate(hist.epochs):
-                for key, series in hist.metrics().items():
-                    metrics.append(Metric(key, float(series[i]), now_ms, int(epoch)))
-            for key, value in (extra_metrics or {}).items():
-                metrics.append(Metric(key, float(value), now_ms, 0))
-            for start in range(0, len(metrics), 1000):  # MLflow caps a batch at 1000 metrics
-                client.log_batch(run_id, metrics=metrics[start:start + 1000])
-            for path in paths:
-                client.log_artifact(run_id, str(path))
+            exp_id = _experiment_id(client, experiment, uri, artifact_location)
+            run_id = client.create_run(exp_id, run_name=run_name).info.run_id
+            _log_run(client, run_id, params, trained.history, extra_metrics or {}, paths)
             client.set_terminated(run_id)
         except Exception as exc:
             if run_id is not None:
@@ -139,6 +108,61 @@ def log_to_mlflow(
             raise BackendError(f"{owner}: MLflow store {uri!r} failed: {type(exc).__name__}: {exc}") from exc
     log.info("logged run %s to %s (experiment %r)", run_id, uri, experiment)
     return run_id
+
+
+def _check_log_args(owner: str, trained: Any, experiment: Any, figures: Any) -> list[Path]:
+    """The figure paths, after checking that ``trained``, ``experiment`` and every figure file are usable."""
+    if not isinstance(trained, TrainedNetwork):
+        raise ParameterError(f"{owner}: trained must be a TrainedNetwork; got {type(trained).__name__}.")
+    if not isinstance(experiment, str) or not experiment:
+        raise ParameterError(f"{owner}: experiment must be a non-empty name; got {experiment!r}.")
+    paths = [Path(f) for f in (figures or ())]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise ParameterError(f"{owner}: figure file(s) not found: {', '.join(missing)}; write them first.")
+    return paths
+
+
+def _require_store_modules(owner: str, uri: str) -> None:
+    """A sqlite store needs sqlalchemy and alembic, which mlflow-skinny does not install."""
+    if uri.startswith("sqlite:"):
+        missing = [m for m in ("sqlalchemy", "alembic") if importlib.util.find_spec(m) is None]
+        if missing:
+            raise BackendError(
+                f"{owner}: the sqlite tracking store {uri!r} needs {' and '.join(missing)}, which "
+                "mlflow-skinny does not install: pip install \"neurocompare[mlflow]\"."
+            )
+
+
+def _experiment_id(client: Any, experiment: str, uri: str, artifact_location: str | None) -> str:
+    """The id of ``experiment``, created if missing (a sqlite store's artifacts go beside its database)."""
+    exp = client.get_experiment_by_name(experiment)
+    if exp is not None:
+        return exp.experiment_id
+    location = artifact_location
+    if location is None and uri.startswith("sqlite:///"):
+        # Keep a sqlite store's artifacts beside its database file, not in ./mlruns.
+        location = str(Path(uri[len("sqlite:///"):]).resolve().parent / "mlartifacts")
+    return client.create_experiment(experiment, artifact_location=location)
+
+
+def _log_run(client: Any, run_id: str, params: Mapping[str, Any], hist: Any,
+             extra_metrics: Mapping[str, float], paths: Sequence[Path]) -> None:
+    """Parameters, per-epoch metrics (``step = epoch``), extra metrics (step 0) and figure artifacts."""
+    from mlflow.entities import Metric, Param
+
+    now_ms = int(time.time() * 1000)
+    client.log_batch(run_id, params=[Param(k, str(v)) for k, v in params.items()])
+    metrics = []
+    for i, epoch in enumerate(hist.epochs):
+        for key, series in hist.metrics().items():
+            metrics.append(Metric(key, float(series[i]), now_ms, int(epoch)))
+    for key, value in extra_metrics.items():
+        metrics.append(Metric(key, float(value), now_ms, 0))
+    for start in range(0, len(metrics), 1000):  # MLflow caps a batch at 1000 metrics
+        client.log_batch(run_id, metrics=metrics[start:start + 1000])
+    for path in paths:
+        client.log_artifact(run_id, str(path))
 
 
 def log_training(

@@ -1,25 +1,21 @@
 """Train the artificial network (a small ReLU perceptron) and keep the history of its parameters.
 
-The data are scikit-learn's bundled 8x8 handwritten digits (1797 images, 10 classes; Alpaydin &
-Kaynak 1998, UCI "Optical Recognition of Handwritten Digits"), shipped inside scikit-learn, so
-nothing is downloaded. Pixel values 0..16 are scaled to [0, 1] by /16, which is also the range an
-input rate code needs (a value of 1 is the spiking backend's ``rate_scale_hz``).
+One job: training. The data come from :mod:`neurocompare.datasets` (the bundled 8x8 digits, pixels
+scaled to [0, 1]); :mod:`neurocompare.tracking` sends a trained network to MLflow;
+:func:`neurocompare.convert.convert_trained` turns it into a circuit; this module draws nothing
+(:mod:`neurocompare.report.figures` turns the data exposed here into figures).
 
 The network is a multi-layer perceptron with ReLU hidden layers and a softmax output, trained by
 scikit-learn's :class:`~sklearn.neural_network.MLPClassifier` (Adam, cross-entropy loss with an L2
 penalty ``alpha``), one epoch per ``partial_fit`` call, so that the weights and biases after every
 epoch are recorded together with the loss and the train and test accuracies. The ReLU network
-computes, for hidden layers ``l = 1..L-1`` and the output layer ``L``::
+computes, for hidden layers ``l = 1..L-1`` and the output layer ``L`` (:func:`forward_pass`)::
 
     a_0 = x,    a_l = max(0, W_l a_{l-1} + b_l),    z_L = W_L a_{L-1} + b_L,
     class = argmax_k z_L,k   (= argmax of the softmax)
 
 Weights are stored in the circuit's orientation, ``W_l`` of shape ``(out, in)`` = (post, pre),
 the transpose of scikit-learn's ``coefs_`` (in, out).
-
-:mod:`neurocompare.tracking` sends a trained network's parameters, per-epoch metrics and figure files
-to an MLflow tracking store; :mod:`neurocompare.datasets` loads the data.
-This module draws nothing; :mod:`neurocompare.report.figures` turns the data exposed here into figures.
 """
 
 from __future__ import annotations
@@ -32,13 +28,29 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ._validation import check_int, check_real, frozen
-from .datasets import DigitsSplit, _import_sklearn, load_digits_split
+from ._validation import check_int, check_real, check_shape, float_array, frozen
+from .datasets import DigitsSplit, import_sklearn, load_digits_split
 from .errors import InputError, ParameterError
 
-__all__ = ["TrainingHistory", "TrainedNetwork", "train_mlp"]
+__all__ = ["TrainingHistory", "TrainedNetwork", "train_mlp", "forward_pass"]
 
 log = logging.getLogger(__name__)
+
+
+def forward_pass(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray], x: np.ndarray, *,
+                 relu_output: bool = False) -> list[np.ndarray]:
+    """Activations of every layer of a float ReLU network, input layer first (no checks: arrays in).
+
+    ``a_l = max(0, W_l a_{l-1} + b_l)`` for the hidden layers and ``z_L = W_L a_{L-1} + b_L`` for the
+    output layer (``max(0, z_L)`` with ``relu_output``); ``W_l`` has shape (out, in), ``x`` (batch, in).
+    """
+    a = x
+    out = []
+    for l, (w, b) in enumerate(zip(weights, biases)):
+        z = a @ w.T + b
+        a = z if l == len(weights) - 1 and not relu_output else np.maximum(z, 0.0)
+        out.append(a)
+    return out
 
 
 # ---------------------------------------------------------------------------- history
@@ -89,11 +101,8 @@ class TrainingHistory:
         return len(self.weights)
 
     def _layer(self, layer: Any) -> int:
-        if isinstance(layer, bool) or not isinstance(layer, Integral) or not -self.n_layers <= layer < self.n_layers:
-            raise ParameterError(
-                f"TrainingHistory: layer must be an integer in 0..{self.n_layers - 1}; got {layer!r}."
-            )
-        return int(layer) % self.n_layers
+        n = self.n_layers
+        return check_int("TrainingHistory", "layer", layer, minimum=-n, maximum=n - 1) % n
 
     def bias_trajectories(self, layer: int) -> np.ndarray:
         """Biases of ``layer`` after every epoch, shape (E, out): one trajectory per neuron (column)."""
@@ -124,8 +133,7 @@ class TrainingHistory:
         layers = range(self.n_layers) if layer is None else [self._layer(layer)]
         per_epoch = np.concatenate([self.weights[l].reshape(self.n_epochs, -1) for l in layers], axis=1)
         if isinstance(bins, Integral) and not isinstance(bins, bool):
-            if bins < 1:
-                raise ParameterError(f"TrainingHistory.weight_histograms: bins must be >= 1; got {bins!r}.")
+            bins = check_int("TrainingHistory.weight_histograms", "bins", bins, minimum=1)
             lo, hi = float(per_epoch.min()), float(per_epoch.max())
             if lo == hi:
                 lo, hi = lo - 0.5, hi + 0.5
@@ -199,25 +207,13 @@ class TrainedNetwork:
         return (self.weights[0].shape[1],) + tuple(w.shape[0] for w in self.weights)
 
     def _check_x(self, x: Any) -> np.ndarray:
-        x = np.asarray(x, dtype=float)
-        if x.ndim == 1:
-            x = x[None, :]
-        n_in = self.layer_sizes[0]
-        if x.ndim != 2 or x.shape[1] != n_in:
-            raise InputError(f"TrainedNetwork: inputs must have shape (batch, {n_in}); got {x.shape}.")
-        if not np.all(np.isfinite(x)):
-            raise InputError("TrainedNetwork: inputs must be finite; got NaN or inf.")
-        return x
+        x = float_array("TrainedNetwork", "inputs", x, error=InputError)
+        x = x[None, :] if x.ndim == 1 else x
+        return check_shape("TrainedNetwork", "inputs", x, ("batch", self.layer_sizes[0]), error=InputError)
 
     def forward(self, x: Any) -> list[np.ndarray]:
         """Activations of every layer: ReLU hidden layers, then the linear output ``z`` (logits)."""
-        a = self._check_x(x)
-        out = []
-        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
-            z = a @ w.T + b
-            a = z if l == len(self.weights) - 1 else np.maximum(z, 0.0)
-            out.append(a)
-        return out
+        return forward_pass(self.weights, self.biases, self._check_x(x))
 
     def logits(self, x: Any) -> np.ndarray:
         """The output layer's ``z = W_L a_{L-1} + b_L``, shape (batch, n_classes)."""
@@ -289,14 +285,7 @@ def train_mlp(
     network reaches about 97-98 % test accuracy (97.2 % for seed 0) in ~1.5 s.
     """
     owner = "train_mlp"
-    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, Iterable):
-        raise ParameterError(f"{owner}: hidden must be a sequence of layer sizes such as (32,); got {hidden!r}.")
-    hidden = tuple(hidden)
-    if not hidden:
-        raise ParameterError(f"{owner}: hidden must name at least one hidden layer, e.g. (32,); got ().")
-    for h in hidden:
-        check_int(owner, "every hidden size", h, minimum=1)
-    hidden = tuple(int(h) for h in hidden)
+    hidden = _check_hidden(owner, hidden)
     epochs = check_int(owner, "epochs", epochs, minimum=1)
     seed = check_int(owner, "seed", seed, minimum=0)
     batch_size = check_int(owner, "batch_size", batch_size, minimum=1)
@@ -306,19 +295,43 @@ def train_mlp(
         data = load_digits_split(test_fraction=test_fraction, seed=seed)
     elif not isinstance(data, DigitsSplit):
         raise ParameterError(f"{owner}: data must be a DigitsSplit (see load_digits_split); got {type(data).__name__}.")
-    _, _, neural_network = _import_sklearn()
     classes = np.unique(np.concatenate([data.y_train, data.y_test]))
-    clf = neural_network.MLPClassifier(
-        hidden_layer_sizes=hidden,
-        activation="relu",
-        solver="adam",
-        alpha=alpha,
-        batch_size=batch_size,
-        learning_rate_init=learning_rate,
-        shuffle=True,
-        random_state=seed,
+    clf = import_sklearn()[2].MLPClassifier(
+        hidden_layer_sizes=hidden, activation="relu", solver="adam", alpha=alpha, batch_size=batch_size,
+        learning_rate_init=learning_rate, shuffle=True, random_state=seed,
     )
-    n_layers = len(hidden) + 1
+    history = _train_epochs(clf, data, classes, epochs=epochs, learning_rate=learning_rate)
+    hyper = dict(hidden=hidden, layer_sizes=(data.x_train.shape[1],) + hidden + (len(classes),), epochs=epochs,
+                 batch_size=batch_size, learning_rate=learning_rate, alpha=alpha, solver="adam", activation="relu",
+                 test_fraction=data.test_fraction, split_seed=data.seed, n_train=int(len(data.y_train)),
+                 n_test=int(len(data.y_test)))
+    trained = TrainedNetwork(
+        weights=tuple(w[-1] for w in history.weights), biases=tuple(b[-1] for b in history.biases),
+        history=history, x_train=data.x_train, x_test=data.x_test, y_train=data.y_train, y_test=data.y_test,
+        seed=seed, hyperparameters=hyper,
+    )
+    log.info("trained %s network for %d epochs: test accuracy %.4f",
+             "-".join(map(str, hyper["layer_sizes"])), epochs, history.test_accuracy[-1])
+    return trained
+
+
+def _check_hidden(owner: str, hidden: Any) -> tuple[int, ...]:
+    """Hidden layer sizes as a non-empty tuple of positive ints."""
+    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, Iterable):
+        raise ParameterError(f"{owner}: hidden must be a sequence of layer sizes such as (32,); got {hidden!r}.")
+    hidden = tuple(hidden)
+    if not hidden:
+        raise ParameterError(f"{owner}: hidden must name at least one hidden layer, e.g. (32,); got ().")
+    return tuple(check_int(owner, "every hidden size", h, minimum=1) for h in hidden)
+
+
+def _train_epochs(clf: Any, data: DigitsSplit, classes: np.ndarray, *, epochs: int,
+                  learning_rate: float) -> TrainingHistory:
+    """Run ``epochs`` passes of ``clf.partial_fit``, recording the parameters and scores after each.
+
+    Raises a ParameterError naming ``learning_rate`` as soon as the loss stops being finite.
+    """
+    n_layers = len(clf.hidden_layer_sizes) + 1
     w_hist: list[list[np.ndarray]] = [[] for _ in range(n_layers)]
     b_hist: list[list[np.ndarray]] = [[] for _ in range(n_layers)]
     loss, train_acc, test_acc = [], [], []
@@ -333,10 +346,10 @@ def train_mlp(
         log.debug("epoch %d: loss %.4f, train %.4f, test %.4f", epoch, loss[-1], train_acc[-1], test_acc[-1])
         if not math.isfinite(loss[-1]):
             raise ParameterError(
-                f"{owner}: the training loss became {loss[-1]} at epoch {epoch}; lower learning_rate "
+                f"train_mlp: the training loss became {loss[-1]} at epoch {epoch}; lower learning_rate "
                 f"(got {learning_rate!r})."
             )
-    history = TrainingHistory(
+    return TrainingHistory(
         epochs=np.arange(1, epochs + 1),
         weights=tuple(np.stack(w) for w in w_hist),
         biases=tuple(np.stack(b) for b in b_hist),
@@ -344,31 +357,3 @@ def train_mlp(
         train_accuracy=np.array(train_acc),
         test_accuracy=np.array(test_acc),
     )
-    hyper = {
-        "hidden": hidden,
-        "layer_sizes": (data.x_train.shape[1],) + hidden + (len(classes),),
-        "epochs": epochs,
-        "batch_size": batch_size,
-        "learning_rate": learning_rate,
-        "alpha": alpha,
-        "solver": "adam",
-        "activation": "relu",
-        "test_fraction": data.test_fraction,
-        "split_seed": data.seed,
-        "n_train": int(len(data.y_train)),
-        "n_test": int(len(data.y_test)),
-    }
-    trained = TrainedNetwork(
-        weights=tuple(h[-1] for h in w_hist),
-        biases=tuple(h[-1] for h in b_hist),
-        history=history,
-        x_train=data.x_train,
-        x_test=data.x_test,
-        y_train=data.y_train,
-        y_test=data.y_test,
-        seed=seed,
-        hyperparameters=hyper,
-    )
-    log.info("trained %s network for %d epochs: test accuracy %.4f",
-             "-".join(map(str, hyper["layer_sizes"])), epochs, test_acc[-1])
-    return trained

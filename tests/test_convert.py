@@ -1,6 +1,7 @@
 """Converting float weights to synapse counts: rounding, normalisation, function, spikes, errors.
 
-Seeded throughout. The real 64-32-10 digits network is trained once per module (about 3 s);
+Each step of the pipeline (normalise -> quantise -> to_circuit -> check) has its own tests on a small
+seeded network, and convert is checked to be exactly their composition. Seeded throughout. The real 64-32-10 digits network is trained once per module (about 3 s);
 the spiking check runs 20 test images for 100 ms on Brian2's numpy target at dt = 0.1 ms.
 """
 
@@ -15,13 +16,20 @@ from neurocompare import LIF, ArtificialBackend, Circuit, SpikingBackend
 from neurocompare.convert import (
     MAX_BITS,
     Conversion,
+    FunctionCheck,
+    Normalisation,
+    Quantisation,
+    check,
     convert,
     convert_trained,
     conversion_neuron,
+    normalise,
+    quantise,
     quantize,
     round_to_counts,
+    to_circuit,
 )
-from neurocompare.errors import CircuitError, InputError, ParameterError
+from neurocompare.errors import CircuitError, InputError, NeurocompareWarning, ParameterError
 from neurocompare.training import TrainedNetwork, train_mlp
 
 PERCENTILE = 99.9
@@ -196,6 +204,149 @@ def test_norm_subset_is_seeded(trained):
     b = convert_trained(trained, norm_samples=200, seed=4)
     assert a.lambdas == b.lambdas
     assert a.lambdas != convert_trained(trained).lambdas
+
+
+# ------------------------------------------------------------------- pipeline steps
+def relu_layers(ws, bs, x):
+    """Every layer's ReLU activations, output layer included (what normalisation measures)."""
+    acts, a = [], x
+    for w, b in zip(ws, bs):
+        a = np.maximum(a @ w.T + b, 0.0)
+        acts.append(a)
+    return acts
+
+
+def test_normalise_scales_each_layer_by_its_percentile():
+    """lambda_l = 99th percentile of the non-zero ReLU activations (rel 1e-12); W', b' follow the formula
+    (rel 1e-12); the normalised network's percentile is then 1 in every layer (abs 1e-9)."""
+    ws, bs, x = small_net(seed=1, sizes=(6, 5, 4, 3))
+    norm = normalise(ws, bs, norm_data=x, percentile=99.0)
+    assert isinstance(norm, Normalisation) and norm.percentile == 99.0 and norm.ignore_zeros
+    expected = [np.percentile(a[a > 0], 99.0) for a in relu_layers(ws, bs, x)]
+    np.testing.assert_allclose(norm.lambdas, expected, rtol=1e-12)
+    prev = [1.0, *expected[:-1]]
+    for l in range(3):
+        np.testing.assert_allclose(norm.weights[l], ws[l] * prev[l] / expected[l], rtol=1e-12)
+        np.testing.assert_allclose(norm.biases[l], bs[l] / expected[l], rtol=1e-12)
+        assert not norm.weights[l].flags.writeable and not norm.biases[l].flags.writeable
+    for a in relu_layers(norm.weights, norm.biases, x):
+        assert np.percentile(a[a > 0], 99.0) == pytest.approx(1.0, abs=1e-9)
+    plain = normalise(ws, bs, percentile=None)  # no data needed without normalisation
+    assert plain.lambdas == (1.0, 1.0, 1.0)
+    np.testing.assert_array_equal(plain.weights[1], ws[1])
+
+
+def test_normalise_rejects_a_bad_percentile_and_warns_about_a_silent_layer():
+    ws, bs, x = small_net(seed=2)
+    with pytest.raises(ParameterError, match=r"^normalise: percentile must be in \(0, 100\].*; got 150\.$"):
+        normalise(ws, bs, norm_data=x, percentile=150)
+    silent_w, silent_b = [-np.abs(ws[0]), ws[1]], [-np.abs(bs[0]), bs[1]]  # inputs >= 0: hidden never active
+    with pytest.warns(NeurocompareWarning, match="normalise: layer 'hidden' is silent"):
+        norm = normalise(silent_w, silent_b, norm_data=x)
+    assert norm.lambdas[0] == 1.0
+
+
+def test_quantise_rounds_every_layer_within_half_a_unit():
+    """Nearest rounding at 4 bits: |n| <= 15 with 15 reached, u = max|W| / 15 (rel 1e-12), |n u - W| <= u/2
+    (rel 1e-9), and the reported errors equal the ones computed here (rel 1e-12)."""
+    ws, _, _ = small_net(seed=3, sizes=(8, 6, 4))
+    q = quantise(ws, bits=4)
+    assert isinstance(q, Quantisation) and (q.bits, q.rounding, q.seed) == (4, "nearest", 0)
+    assert [e.projection for e in q.errors] == ["x->hidden", "hidden->out"]
+    for w, n, u, err in zip(ws, q.counts, q.unit_weights, q.errors):
+        assert n.dtype == np.int64 and np.abs(n).max() == 15 and not n.flags.writeable
+        assert u == pytest.approx(np.abs(w).max() / 15, rel=1e-12)
+        np.testing.assert_array_equal(n, np.rint(w / u))
+        diff = np.abs(n * u - w)
+        assert err.max_abs_error == pytest.approx(diff.max(), rel=1e-12) and diff.max() <= u / 2 * (1 + 1e-9)
+        rel = np.linalg.norm(n * u - w) / np.linalg.norm(w)
+        assert err.rel_frobenius_error == pytest.approx(rel, rel=1e-12)
+        assert err.n_synapses == np.abs(n).sum() and err.n_clipped == 0
+    a, b = quantise(ws, bits=4, rounding="stochastic", seed=5), quantise(ws, bits=4, rounding="stochastic", seed=5)
+    assert all(np.array_equal(m, n) for m, n in zip(a.counts, b.counts))  # seeded
+    assert all(e.max_abs_error <= e.unit_weight * (1 + 1e-9) for e in a.errors)  # a neighbour of w/u
+
+
+def test_quantise_rejects_an_unknown_rounding_mode():
+    ws, _, _ = small_net(seed=3)
+    with pytest.raises(ParameterError, match=r"^quantise: unknown rounding mode 'floor'; valid: 'nearest', 'stochastic'\.$"):
+        quantise(ws, rounding="floor")
+
+
+def integer_net(seed=4):
+    """A network whose weights are exactly counts x unit (units are powers of two: no round-off)."""
+    rng = np.random.default_rng(seed)
+    counts = [rng.integers(-7, 8, (5, 6)), rng.integers(-7, 8, (3, 5))]
+    units = [0.25, 0.125]
+    biases = [rng.normal(0, 0.1, 5), rng.normal(0, 0.1, 3)]
+    return counts, units, biases, rng.uniform(0, 1, (40, 6))
+
+
+def test_to_circuit_builds_layers_of_counts():
+    """Populations in layer order with the conversion neuron; the artificial side computes ReLU(n u a + b')
+    hidden and the identity output, equal to the float computation within 1e-12."""
+    counts, units, biases, x = integer_net()
+    c = to_circuit(counts, units, biases, names=("px", "h", "y"), circuit_name="tiny", description="test")
+    assert isinstance(c, Circuit) and c.name == "tiny" and c.description == "test"
+    assert c.input_names == ("px",) and c.population_names == ("h", "y") and c.population("px").size == 6
+    assert [p.activation for p in c.populations] == ["relu", "identity"]
+    assert all(p.neuron == conversion_neuron() for p in c.populations)
+    np.testing.assert_array_equal(c.projection("h", "y").counts, counts[1])
+    assert c.projection("px", "h").unit_weight == 0.25
+    np.testing.assert_array_equal(c.population("y").bias, biases[1])
+    h = np.maximum(x @ (counts[0] * units[0]).T + biases[0], 0.0)
+    expected = h @ (counts[1] * units[1]).T + biases[1]
+    got = ArtificialBackend().run(c, {"px": x}, seed=0)["y"]
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+    assert to_circuit(counts, units, biases, output_activation="relu").population("out").activation == "relu"
+
+
+def test_to_circuit_rejects_a_neuron_with_another_threshold_gap():
+    counts, units, biases, _ = integer_net()
+    with pytest.raises(ParameterError, match=r"^to_circuit: the neuron's v_threshold - v_reset must be 1 .*; got 2\.0\."):
+        to_circuit(counts, units, biases, neuron=LIF(v_threshold=2.0))
+    fractional = [counts[0].astype(float), counts[1] + 0.5]
+    with pytest.raises(CircuitError, match=r"Projection 'hidden'->'out'.*integers; got .*\.5 at \(0, 0\)"):
+        to_circuit(fractional, units, biases)
+
+
+def test_check_is_exact_for_a_network_of_counts():
+    """Float weights that ARE counts x unit: outputs agree within 1e-12, argmax agrees on every sample,
+    both accuracies equal; output_scale divides the float side; no labels gives NaN accuracies."""
+    counts, units, biases, x = integer_net()
+    ws = [n * u for n, u in zip(counts, units)]
+    c = to_circuit(counts, units, biases)
+    labels = np.argmax(np.maximum(x @ ws[0].T + biases[0], 0) @ ws[1].T + biases[1], axis=1)
+    result = check(c, ws, biases, check_data=x, check_labels=labels)
+    assert isinstance(result, FunctionCheck) and result.n_samples == 40
+    assert result.max_abs_output_error <= 1e-12 and result.argmax_agreement == 1.0
+    assert result.accuracy_float == result.accuracy_converted == 1.0
+    scaled = check(c, [w * 2 for w in ws[:1]] + ws[1:], [biases[0] * 2, biases[1] * 2], check_data=x,
+                   output_scale=2.0)  # hidden x2, output x2 then / 2: the same outputs
+    assert scaled.max_abs_output_error <= 1e-12 and math.isnan(scaled.accuracy_float)
+
+
+def test_check_rejects_labels_of_the_wrong_length():
+    counts, units, biases, x = integer_net()
+    ws = [n * u for n, u in zip(counts, units)]
+    with pytest.raises(InputError, match=r"^check: check_labels must have shape \(40,\); got shape \(3,\)\.$"):
+        check(to_circuit(counts, units, biases), ws, biases, check_data=x, check_labels=np.zeros(3))
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"rounding": "stochastic", "seed": 3, "bits": 3}, {"percentile": None}])
+def test_convert_is_the_composition_of_the_steps(kwargs):
+    """convert = normalise -> quantise -> to_circuit -> check, exactly (same circuit, same numbers)."""
+    ws, bs, x = small_net(seed=6, sizes=(6, 5, 4, 3))
+    conv = convert(ws, bs, norm_data=x, check_data=x, **kwargs)
+    opts = {"percentile": kwargs.get("percentile", 99.9)}
+    norm = normalise(ws, bs, norm_data=x, **opts)
+    q = quantise(norm.weights, **{k: v for k, v in kwargs.items() if k != "percentile"})
+    circuit = to_circuit(q.counts, q.unit_weights, norm.biases, description=conv.circuit.description)
+    assert conv.circuit == circuit
+    assert conv.lambdas == norm.lambdas and conv.unit_weights == q.unit_weights
+    assert conv.rounding_errors == q.errors
+    expected = check(circuit, ws, bs, check_data=x, output_scale=norm.lambdas[-1])
+    assert vars(conv.check) == pytest.approx(vars(expected), rel=0, abs=0, nan_ok=True)
 
 
 # ------------------------------------------------------------------------ spiking

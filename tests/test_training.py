@@ -1,26 +1,21 @@
-"""Training the artificial network on the bundled 8x8 digits, and logging it to MLflow.
+"""Training the artificial network on the bundled 8x8 digits: the network, its history, its options.
 
-Everything is seeded; the real 64-32-10 network trains once per module (about 3 s).
+Everything is seeded; the real 64-32-10 network trains once per module (about 2 s).
 """
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pytest
 
-from neurocompare.errors import BackendError, InputError, ParameterError
-from neurocompare.datasets import DigitsSplit, load_digits_split
-from neurocompare.tracking import log_to_mlflow
-from neurocompare.training import TrainedNetwork, train_mlp
-
-N_DIGITS = 1797
+from neurocompare.datasets import load_digits_split
+from neurocompare.errors import InputError, ParameterError
+from neurocompare.training import TrainedNetwork, forward_pass, train_mlp
 
 
 @pytest.fixture(scope="module")
 def trained() -> TrainedNetwork:
-    """The default 64-32-10 network, seed 0 (about 3 s)."""
+    """The default 64-32-10 network, seed 0 (about 2 s)."""
     return train_mlp(seed=0)
 
 
@@ -28,32 +23,6 @@ def trained() -> TrainedNetwork:
 def quick() -> TrainedNetwork:
     """Three epochs of a 64-8-10 network: enough to test the bookkeeping."""
     return train_mlp(hidden=(8,), epochs=3, seed=3)
-
-
-# ----------------------------------------------------------------------------- data
-def test_split_shapes_range_and_stratification():
-    d = load_digits_split(test_fraction=0.2, seed=0)
-    assert isinstance(d, DigitsSplit)
-    assert d.x_train.shape == (1437, 64) and d.x_test.shape == (360, 64)
-    assert len(d.y_train) + len(d.y_test) == N_DIGITS
-    assert d.x_train.min() >= 0.0 and max(d.x_train.max(), d.x_test.max()) == 1.0
-    # Stratified: every class's share of the test set is within one image of 20 % of the class.
-    total = np.bincount(np.concatenate([d.y_train, d.y_test]), minlength=10)
-    test = np.bincount(d.y_test, minlength=10)
-    assert np.all(np.abs(test - 0.2 * total) <= 1.0)
-    assert not d.x_train.flags.writeable
-
-
-def test_split_is_seeded():
-    a, b, c = load_digits_split(seed=1), load_digits_split(seed=1), load_digits_split(seed=2)
-    assert np.array_equal(a.x_test, b.x_test) and np.array_equal(a.y_test, b.y_test)
-    assert not np.array_equal(a.y_test, c.y_test)
-
-
-@pytest.mark.parametrize("fraction", [0.0, 1.0, -0.1, float("nan"), "0.2"])
-def test_split_rejects_bad_fraction(fraction):
-    with pytest.raises(ParameterError, match="test_fraction"):
-        load_digits_split(test_fraction=fraction)
 
 
 # ------------------------------------------------------------------------- training
@@ -158,46 +127,12 @@ def test_predict_rejects_wrong_shapes(quick):
         quick.predict(np.full((1, 64), np.nan))
 
 
-# ---------------------------------------------------------------------------- MLflow
-def test_log_to_mlflow_round_trip(quick, tmp_path):
-    mlflow = pytest.importorskip("mlflow", reason="mlflow-skinny is not installed (pip install 'neurocompare[mlflow]')")
-    pytest.importorskip("sqlalchemy", reason="the sqlite tracking store needs sqlalchemy")
-    pytest.importorskip("alembic", reason="the sqlite tracking store needs alembic")
-    fig = tmp_path / "weights.png"
-    fig.write_bytes(b"\x89PNG\r\n\x1a\n")
-    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
-    run_id = log_to_mlflow(quick, tracking_uri=uri, experiment="test", figures=[fig],
-                           extra_metrics={"snn_accuracy": 0.5})
-    client = mlflow.tracking.MlflowClient(tracking_uri=uri)
-    history = client.get_metric_history(run_id, "test_accuracy")
-    assert [m.step for m in sorted(history, key=lambda m: m.step)] == [1, 2, 3]
-    values = [m.value for m in sorted(history, key=lambda m: m.step)]
-    np.testing.assert_allclose(values, quick.history.test_accuracy, rtol=0, atol=1e-12)
-    run = client.get_run(run_id)
-    assert run.data.params["seed"] == "3" and run.data.params["hidden"] == "8"
-    assert run.data.metrics["snn_accuracy"] == 0.5
-    assert [a.path for a in client.list_artifacts(run_id)] == ["weights.png"]
-    assert (tmp_path / "mlartifacts").is_dir()  # artifacts beside the database, not in ./mlruns
-
-
-def test_log_to_mlflow_without_mlflow_says_how_to_install(quick, monkeypatch, tmp_path):
-    monkeypatch.setitem(sys.modules, "mlflow", None)  # makes "import mlflow" raise ImportError
-    with pytest.raises(BackendError, match=r"neurocompare\[mlflow\]"):
-        log_to_mlflow(quick, tracking_uri=f"sqlite:///{tmp_path / 'x.db'}")
-
-
-def test_log_to_mlflow_rejects_missing_figures(quick, tmp_path):
-    with pytest.raises(ParameterError, match="not found"):
-        log_to_mlflow(quick, tracking_uri=f"sqlite:///{tmp_path / 'x.db'}", figures=[tmp_path / "nope.png"])
-    with pytest.raises(ParameterError, match="TrainedNetwork"):
-        log_to_mlflow("model")
-
-
-def test_log_to_mlflow_sqlite_needs_sqlalchemy(quick, monkeypatch, tmp_path):
-    pytest.importorskip("mlflow", reason="mlflow-skinny is not installed (pip install 'neurocompare[mlflow]')")
-    import importlib.util
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "alembic" else real(name, *a))
-    with pytest.raises(BackendError, match=r"needs alembic.*neurocompare\[mlflow\]"):
-        log_to_mlflow(quick, tracking_uri=f"sqlite:///{tmp_path / 'x.db'}")
+def test_forward_pass_is_the_networks_forward(quick):
+    """forward_pass on the raw arrays = TrainedNetwork.forward; relu_output clips the logits at 0 (exact)."""
+    x = quick.x_test[:7]
+    plain = forward_pass(quick.weights, quick.biases, x)
+    for a, b in zip(plain, quick.forward(x)):
+        np.testing.assert_array_equal(a, b)
+    relu = forward_pass(quick.weights, quick.biases, x, relu_output=True)
+    np.testing.assert_array_equal(relu[0], plain[0])
+    np.testing.assert_array_equal(relu[-1], np.maximum(plain[-1], 0.0))

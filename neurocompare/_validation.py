@@ -29,6 +29,10 @@ __all__ = [
     "check_shape",
     "float_array",
     "frozen",
+    "real_number",
+    "first_index",
+    "fmt_index",
+    "fmt_number",
 ]
 
 
@@ -133,3 +137,27 @@ def frozen(a: Any, dtype: Any = float) -> np.ndarray:
     arr = np.array(a, dtype=dtype, copy=True)
     arr.setflags(write=False)
     return arr
+
+
+def real_number(owner: str, name: str, value: Any) -> float:
+    """A real number (not a bool; infinities and NaN pass, for the caller to judge) as a float."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise fail(owner, name, "a real number", value)
+    return float(value)
+
+
+def first_index(mask: np.ndarray) -> tuple[int, ...]:
+    """The index of the first True entry of ``mask`` (row-major), for messages that point at a bad value."""
+    return tuple(int(i) for i in np.argwhere(mask)[0])
+
+
+def fmt_index(idx: tuple[int, ...]) -> str:
+    """An index as messages write it: ``(0, 1)``, or ``(3)`` for one dimension."""
+    return "(" + ", ".join(map(str, idx)) + ")" if len(idx) != 1 else f"({idx[0]})"
+
+
+def fmt_number(value: Any) -> str:
+    """A number as a short, plain string (``2.5``, ``nan``, ``3``), not numpy's repr."""
+    v = float(value)
+    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+

@@ -32,6 +32,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
+from ._validation import first_index, fmt_index, fmt_number
 from .activations import BUILTIN_ACTIVATIONS
 from .errors import CircuitError, ParameterError
 from .models import NeuronModel, check_neuron
@@ -73,21 +74,6 @@ def _readonly(a: np.ndarray) -> np.ndarray:
     a = np.array(a, copy=True)
     a.setflags(write=False)
     return a
-
-
-def _first_index(mask: np.ndarray) -> tuple[int, ...]:
-    idx = np.argwhere(mask)[0]
-    return tuple(int(i) for i in idx)
-
-
-def _fmt_index(idx: tuple[int, ...]) -> str:
-    return "(" + ", ".join(map(str, idx)) + ")" if len(idx) != 1 else f"({idx[0]})"
-
-
-def _num(value: Any) -> str:
-    """A number as a short, plain string (``2.5``, ``nan``, ``3``), not numpy's repr."""
-    v = float(value)
-    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
 
 
 def _real_array(owner: str, what: str, value: Any) -> np.ndarray:
@@ -164,8 +150,8 @@ class NeuronPopulation:
                 f"{owner}: bias must be a number or have shape ({size},); got shape {bias.shape}."
             )
         if not np.all(np.isfinite(bias)):
-            bad = _first_index(~np.isfinite(bias))
-            raise CircuitError(f"{owner}: bias must be finite; got {_num(bias[bad])} at {_fmt_index(bad)}.")
+            bad = first_index(~np.isfinite(bias))
+            raise CircuitError(f"{owner}: bias must be finite; got {fmt_number(bias[bad])} at {fmt_index(bad)}.")
         object.__setattr__(self, "bias", _readonly(bias))
         act = self.activation
         if isinstance(act, str):
@@ -237,22 +223,22 @@ class Projection:
             )
         if counts.dtype.kind == "f":
             if not np.all(np.isfinite(counts)):
-                bad = _first_index(~np.isfinite(counts))
+                bad = first_index(~np.isfinite(counts))
                 raise CircuitError(
-                    f"{owner}: synapse counts must be finite integers; got {_num(counts[bad])} at {_fmt_index(bad)}."
+                    f"{owner}: synapse counts must be finite integers; got {fmt_number(counts[bad])} at {fmt_index(bad)}."
                 )
             frac = counts != np.round(counts)
             if np.any(frac):
-                bad = _first_index(frac)
+                bad = first_index(frac)
                 raise CircuitError(
-                    f"{owner}: synapse counts must be integers; got {_num(counts[bad])} at {_fmt_index(bad)}. "
+                    f"{owner}: synapse counts must be integers; got {fmt_number(counts[bad])} at {fmt_index(bad)}. "
                     "Round float weights with neurocompare.convert, or pass integers."
                 )
         too_big = np.abs(counts) > _MAX_COUNT
         if np.any(too_big):
-            bad = _first_index(too_big)
+            bad = first_index(too_big)
             raise CircuitError(
-                f"{owner}: synapse count {_num(counts[bad])} at {_fmt_index(bad)} exceeds {_MAX_COUNT}."
+                f"{owner}: synapse count {fmt_number(counts[bad])} at {fmt_index(bad)} exceeds {_MAX_COUNT}."
             )
         object.__setattr__(self, "counts", _readonly(counts.astype(np.int64)))
         if isinstance(self.unit_weight, bool) or not isinstance(self.unit_weight, Real):
@@ -273,10 +259,10 @@ class Projection:
         bad_delay = ~np.isfinite(delay) | (delay < 0)
         if np.any(bad_delay):
             if delay.ndim == 0:
-                raise CircuitError(f"{owner}: delay_ms must be finite and >= 0; got {_num(delay)}.")
-            bad = _first_index(bad_delay)
+                raise CircuitError(f"{owner}: delay_ms must be finite and >= 0; got {fmt_number(delay)}.")
+            bad = first_index(bad_delay)
             raise CircuitError(
-                f"{owner}: delay_ms must be finite and >= 0; got {_num(delay[bad])} at {_fmt_index(bad)}."
+                f"{owner}: delay_ms must be finite and >= 0; got {fmt_number(delay[bad])} at {fmt_index(bad)}."
             )
         object.__setattr__(self, "delay_ms", float(delay) if delay.ndim == 0 else _readonly(delay))
 

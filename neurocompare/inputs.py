@@ -12,7 +12,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .circuit import Circuit, _first_index, _fmt_index, _num
+from ._validation import first_index, fmt_index, fmt_number
+from .circuit import Circuit
 from .errors import InputError
 
 __all__ = ["normalize_inputs"]
@@ -78,8 +79,8 @@ def normalize_inputs(circuit: Circuit, inputs: Any) -> tuple[dict[str, np.ndarra
         if arr.shape[0] == 0:
             raise InputError(f"{where}: the batch is empty (shape {arr.shape}).")
         if not np.all(np.isfinite(arr)):
-            bad = _first_index(~np.isfinite(arr))
-            raise InputError(f"{where}: values must be finite; got {_num(arr[bad])} at {_fmt_index(bad)} (sample, neuron).")
+            bad = first_index(~np.isfinite(arr))
+            raise InputError(f"{where}: values must be finite; got {fmt_number(arr[bad])} at {fmt_index(bad)} (sample, neuron).")
         if batch is None:
             batch = arr.shape[0]
         elif arr.shape[0] != batch:

@@ -45,3 +45,12 @@ def assert_same_spikes(a, b, *, at_least: int = 1) -> None:
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(12345)
+
+
+@pytest.fixture(scope="session")
+def trained():
+    """The default 64-32-10 digits network, seed 0, trained once per test session (about 2 s)."""
+    from neurocompare.training import train_mlp
+
+    return train_mlp(seed=0)
+

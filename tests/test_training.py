@@ -14,12 +14,6 @@ from neurocompare.training import TrainedNetwork, forward_pass, train_mlp
 
 
 @pytest.fixture(scope="module")
-def trained() -> TrainedNetwork:
-    """The default 64-32-10 network, seed 0 (about 2 s)."""
-    return train_mlp(seed=0)
-
-
-@pytest.fixture(scope="module")
 def quick() -> TrainedNetwork:
     """Three epochs of a 64-8-10 network: enough to test the bookkeeping."""
     return train_mlp(hidden=(8,), epochs=3, seed=3)

@@ -14,21 +14,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, fields
-from numbers import Real
 from typing import Any, ClassVar
 
 import numpy as np
 
 from ..errors import ParameterError
 
-__all__ = ["NeuronModel", "real_field"]
-
-
-def real_field(owner: str, name: str, value: Any) -> float:
-    """A parameter as a float; bools and non-numbers are a ParameterError naming it."""
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise ParameterError(f"{owner}: {name} must be a real number; got {value!r}.")
-    return float(value)
+__all__ = ["NeuronModel"]
 
 
 class NeuronModel:

@@ -27,7 +27,8 @@ from typing import ClassVar
 import numpy as np
 
 from ..errors import ParameterError
-from .base import NeuronModel, real_field as _real
+from .._validation import real_number as _real
+from .base import NeuronModel
 
 __all__ = ["LIF", "RESET_MODES"]
 

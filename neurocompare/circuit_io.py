@@ -20,10 +20,10 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .activations import BUILTIN_ACTIVATIONS
-from .circuit import Circuit, InputPopulation, NeuronPopulation, Projection
+from .populations import InputPopulation, NeuronPopulation, Projection
 from .errors import CircuitError, ParameterError
 from .models import neuron_from_dict, neuron_to_dict
 
@@ -61,7 +61,7 @@ def _projection_dict(proj: Projection) -> dict[str, Any]:
             "delay_ms": delay if isinstance(delay, float) else delay.tolist()}
 
 
-def circuit_to_dict(circuit: Circuit) -> dict[str, Any]:
+def circuit_to_dict(circuit: Any) -> dict[str, Any]:
     """Plain-data form of a circuit, the content of a version-2 circuit file."""
     return {
         "format": FILE_FORMAT,
@@ -74,12 +74,12 @@ def circuit_to_dict(circuit: Circuit) -> dict[str, Any]:
     }
 
 
-def circuit_to_json(circuit: Circuit) -> str:
+def circuit_to_json(circuit: Any) -> str:
     """The circuit as JSON text (floats with full precision: an exact round trip)."""
     return json.dumps(circuit_to_dict(circuit), indent=1, allow_nan=False) + "\n"
 
 
-def save_circuit(circuit: Circuit, path: str | os.PathLike) -> Path:
+def save_circuit(circuit: Any, path: str | os.PathLike) -> Path:
     """Write ``circuit`` to a JSON file atomically (a failed write leaves any old file intact)."""
     path = Path(path)
     text = circuit_to_json(circuit)  # raises before touching the disk if the circuit cannot be saved
@@ -147,8 +147,9 @@ def _population(where: str, i: int, entry: Any, version: int) -> NeuronPopulatio
     return NeuronPopulation(**p)
 
 
-def circuit_from_dict(data: Any, *, source: str = "circuit data") -> Circuit:
-    """Build a circuit from :func:`circuit_to_dict` output (version 1 or 2); every key and value is checked."""
+def circuit_from_dict(data: Any, *, factory: Callable[..., Any], source: str = "circuit data") -> Any:
+    """Build a circuit (``factory(**parts)``, the Circuit class) from :func:`circuit_to_dict` output, version 1 or 2;
+    every key and value is checked, and every error names ``source``."""
     where = source
     top = _header(where, data)
     try:
@@ -157,7 +158,7 @@ def circuit_from_dict(data: Any, *, source: str = "circuit data") -> Circuit:
         pops = [_population(where, i, p, top["version"]) for i, p in enumerate(top["populations"])]
         projs = [Projection(**_mapping(where, p, f"projection #{i}", _PROJ_KEYS, {"pre", "post", "counts"}))
                  for i, p in enumerate(top.get("projections", []))]
-        return Circuit(name=top["name"], description=top.get("description", ""), inputs=inputs, populations=pops,
+        return factory(name=top["name"], description=top.get("description", ""), inputs=inputs, populations=pops,
                        projections=projs)
     except (CircuitError, ParameterError, LookupError) as exc:
         msg = str(exc).strip("'\"")
@@ -166,7 +167,7 @@ def circuit_from_dict(data: Any, *, source: str = "circuit data") -> Circuit:
         raise CircuitError(f"{where}: {msg}") from None
 
 
-def circuit_from_json(text: str, *, source: str = "circuit JSON") -> Circuit:
+def circuit_from_json(text: str, *, factory: Callable[..., Any], source: str = "circuit JSON") -> Any:
     """Parse :func:`circuit_to_json` output. Plain data only: nothing in the file is executed."""
 
     def reject_constant(name: str) -> Any:
@@ -178,10 +179,10 @@ def circuit_from_json(text: str, *, source: str = "circuit JSON") -> Circuit:
         raise CircuitError(f"{source}: not valid JSON ({exc}).") from None
     except RecursionError:
         raise CircuitError(f"{source}: JSON nested too deeply.") from None
-    return circuit_from_dict(data, source=source)
+    return circuit_from_dict(data, factory=factory, source=source)
 
 
-def load_circuit(path: str | os.PathLike) -> Circuit:
+def load_circuit(path: str | os.PathLike, *, factory: Callable[..., Any]) -> Any:
     """Read a circuit file written by :func:`save_circuit` (or by an older neurocompare: version 1)."""
     path = Path(path)
     try:
@@ -190,4 +191,4 @@ def load_circuit(path: str | os.PathLike) -> Circuit:
         raise CircuitError(f"Circuit file {str(path)!r} does not exist.") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise CircuitError(f"Circuit file {str(path)!r} cannot be read: {exc}.") from None
-    return circuit_from_json(text, source=f"Circuit file {str(path)!r}")
+    return circuit_from_json(text, factory=factory, source=f"Circuit file {str(path)!r}")

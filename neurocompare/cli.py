@@ -88,7 +88,7 @@ def _scenario_names(args: argparse.Namespace) -> list[str]:
 def _job(name: str, args: argparse.Namespace, texts: dict[str, str]) -> ScenarioJob:
     """One scenario of ``neurocompare run``: its report folder and its typed options."""
     from .scenarios import DEFAULT_OUTPUT_ROOT, ScenarioJob, get_scenario, load_scenario, scenario_options
-    from .sweep.options import typed_options
+    from .options import typed_options
 
     defaults = scenario_options(load_scenario(get_scenario(name, args.scenarios or ())))
     opts = typed_options(name, texts, defaults)
@@ -105,7 +105,7 @@ def _job(name: str, args: argparse.Namespace, texts: dict[str, str]) -> Scenario
 
 def cmd_run(args: argparse.Namespace) -> int:
     from .scenarios import run_many
-    from .sweep.options import parse_assignments
+    from .options import parse_assignments
 
     names = _scenario_names(args)
     texts = parse_assignments(args.set or [])
@@ -139,7 +139,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     from .scenarios import get_scenario, load_scenario, scenario_options
     from .sweep import RESULTS_FILE, sweep
-    from .sweep.options import parse_grid
+    from .options import parse_grid
 
     extra = args.scenarios or ()
     defaults = scenario_options(load_scenario(get_scenario(args.name, extra)))

@@ -35,7 +35,7 @@ from types import ModuleType
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from .errors import ParameterError, UnknownNameError
-from .sweep.options import typed_options, unknown_options_error
+from .options import typed_options, unknown_options_error
 
 __all__ = ["ScenarioInfo", "ScenarioJob", "find_scenarios", "get_scenario", "load_scenario", "scenario_options",
            "run_scenario", "compare_scenario", "run_many", "run_script", "DEFAULT_OUTPUT_ROOT"]
@@ -229,7 +229,7 @@ def run_scenario(
     quick : bool
         The scenario's ``QUICK`` values for the options not in ``options``.
     options : mapping, optional
-        Documented options (typed values; see :func:`neurocompare.sweep.options.typed_options` for text).
+        Documented options (typed values; see :func:`neurocompare.options.typed_options` for text).
     progress : callable, optional
         ``progress(stage, fraction, elapsed_s)``.
     extra_dirs : sequence of paths

@@ -20,8 +20,8 @@ PACKAGE = Path(neurocompare.__file__).resolve().parent
 #: Layer of each top-level module or sub-package of neurocompare (higher = further up).
 LAYERS = {
     "errors": 0, "_validation": 0,
-    "results": 1, "activations": 1,
-    "models": 2, "circuit": 2, "inputs": 2, "circuit_io": 2, "encoding": 2, "datasets": 2, "neo_export": 2,
+    "results": 1, "activations": 1, "options": 1,
+    "models": 2, "populations": 2, "circuit": 2, "inputs": 2, "circuit_io": 2, "encoding": 2, "datasets": 2, "neo_export": 2,
     "backends": 3, "metrics": 3,
     "comparison": 4, "table": 4, "probes": 4, "compare": 4, "crosscheck": 4, "convert": 4, "training": 4,
     "studies": 5,

@@ -32,7 +32,7 @@ started with ``spawn`` and import the main module).
 """
 
 from .engine import run_task
-from .options import canonical_json, parse_values
+from ..options import canonical_json, parse_values
 from .plan import SweepTask, plan_sweep, task_seed
 from .result import HEADLINE_METRICS, SweepResult, load_sweep
 from .runner import sweep

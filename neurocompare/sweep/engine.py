@@ -44,7 +44,6 @@ __all__ = ["run_task", "task_row", "Outcome", "open_engine", "default_workers"]
 log = logging.getLogger(__name__)
 
 #: The name of the worker plugin (:mod:`.worker`) in each Dask worker.
-PLUGIN_NAME = "neurocompare-sweep"
 
 
 @contextlib.contextmanager
@@ -77,6 +76,8 @@ def _this_worker() -> tuple[str, Any]:
         worker = get_worker()
     except (ImportError, ValueError):
         return "serial", None
+    from .worker import PLUGIN_NAME  # distributed is loaded on a worker already
+
     return str(worker.name), worker.plugins.get(PLUGIN_NAME)
 
 
@@ -179,7 +180,7 @@ def _dask_engine(
     info: dict[str, Any],
 ) -> Iterator[Outcome]:
     distributed = _import_distributed()
-    from .worker import WorkerSetup, worker_info  # imports distributed
+    from .worker import PLUGIN_NAME, WorkerSetup, worker_info  # imports distributed
 
     with _engine_logs(), contextlib.ExitStack() as opened:  # closes the client, then the cluster
         if scheduler is None:

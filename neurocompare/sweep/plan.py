@@ -29,7 +29,7 @@ import numpy as np
 
 from .. import scenarios as _scenarios
 from ..errors import ParameterError
-from .options import canonical_json, convert_value, is_sequence, unknown_options_error
+from ..options import canonical_json, convert_value, is_sequence, unknown_options_error
 
 __all__ = ["SweepTask", "plan_sweep", "task_seed", "task_id", "SEED_DERIVATION"]
 

@@ -22,7 +22,7 @@ import numpy as np
 from ..comparison import Panel
 from ..report.html import html_figure, html_table, md_table, page
 from ..report.writing import atomic_folder, render_panels
-from .options import canonical_json
+from ..options import canonical_json
 from .result import SweepResult
 from .store import RESULTS_FILE, atomic_write, cell, csv_line
 

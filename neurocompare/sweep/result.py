@@ -12,7 +12,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..errors import ReportError, UnknownNameError
-from .options import canonical_json
+from ..options import canonical_json
 from .plan import SweepTask, plan_sweep
 from .store import MANIFEST_FILE, RESULTS_FILE, ResultsFile, read_manifest, to_float
 

@@ -36,7 +36,7 @@ from typing import Any, Iterator, Mapping, Sequence
 from ..comparison import versions
 from ..errors import ParameterError, ReportError
 from ..report.writing import process_command
-from .options import canonical_json
+from ..options import canonical_json
 from .plan import SEED_DERIVATION, SweepTask
 
 __all__ = ["RESULTS_FILE", "MANIFEST_FILE", "LEAD_COLUMNS", "TAIL_COLUMNS", "ResultsFile", "open_folder",

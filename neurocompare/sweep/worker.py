@@ -17,9 +17,11 @@ from distributed import WorkerPlugin
 
 from ..backends.brian2.prefs import configure_worker
 from ..errors import BackendError
-from .engine import PLUGIN_NAME
 
-__all__ = ["WorkerSetup", "worker_info"]
+#: The name the worker plugin is registered under (one per cluster).
+PLUGIN_NAME = "neurocompare-sweep"
+
+__all__ = ["WorkerSetup", "worker_info", "PLUGIN_NAME"]
 
 
 def _safe_name(name: Any) -> str:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
 from ...circuit import Circuit, NeuronPopulation, Projection
 from ...results import SpikeTrains
+from ..base import ClockSettings
 from .drive import InputDrive
 from .models import Brian2Model, brian2_model
 from .runtime import brian2_context, import_brian2
 from .simulation import SpikingSimulation
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .backend import SpikingBackend
 
 __all__ = ["Builder"]
 
@@ -27,7 +26,7 @@ class Builder:
     (population name -> its group, or its slice of a shared one).
     """
 
-    def __init__(self, backend: SpikingBackend, circuit: Circuit, values, batch, seed, record) -> None:
+    def __init__(self, backend: ClockSettings, circuit: Circuit, values, batch, seed, record) -> None:
         self.be = backend
         self.circuit = circuit
         self.values = values

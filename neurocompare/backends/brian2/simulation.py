@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -12,10 +12,9 @@ from ...circuit import Circuit
 from ...errors import SimulationError
 from ...models import neuron_to_dict
 from ...results import Result, SpikeTrains, VoltageTrace
+from ..base import ClockSettings
 from .runtime import brian2_context, gc_frozen, import_brian2
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .backend import SpikingBackend
 
 __all__ = ["SpikingSimulation"]
 
@@ -37,7 +36,7 @@ class SpikingSimulation:
     integration : dict population name -> Brian2 integration method of its neuron model
     """
 
-    backend: SpikingBackend
+    backend: ClockSettings  # the SpikingBackend that built it
     circuit: Circuit
     batch_size: int
     seed: int

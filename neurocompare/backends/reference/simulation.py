@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -13,10 +13,9 @@ from ...circuit import Circuit, NeuronPopulation
 from ...errors import InputError, ParameterError, SimulationError
 from ...models import neuron_to_dict
 from ...results import Result, SpikeTrains, VoltageTrace
+from ..base import ClockSettings
 from .models import reference_step
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .backend import ReferenceBackend
 
 __all__ = ["Simulation", "TARGET"]
 
@@ -153,7 +152,7 @@ class _Pathway:
 class Simulation:
     """One reference run: built from (circuit, inputs), stepped once, turned into a Result."""
 
-    def __init__(self, be: ReferenceBackend, circuit: Circuit, values, batch: int, seed: int, record) -> None:
+    def __init__(self, be: ClockSettings, circuit: Circuit, values, batch: int, seed: int, record) -> None:
         self.be, self.circuit, self.values, self.batch, self.seed = be, circuit, values, batch, seed
         self.record = record
         self.n_steps = be.n_steps

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from neurocompare.errors import ParameterError
-from neurocompare.sweep.options import (canonical_json, convert_value, parse_assignments, parse_values,
+from neurocompare.options import (canonical_json, convert_value, parse_assignments, parse_values,
                                         typed_options)
 
 DEFAULTS = {"rate": 0.5, "n": 3, "on": True, "name": "x", "counts": (1, 2), "anything": None}

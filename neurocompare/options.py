@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ..errors import ParameterError
+from .errors import ParameterError
 
 __all__ = ["canonical_json", "convert_value", "parse_assignments", "typed_options", "parse_values", "parse_grid",
            "describe_options", "unknown_options_error", "is_sequence"]

@@ -1,0 +1,284 @@
+"""The parts of a circuit: input populations, neuron populations and projections of synapse counts.
+
+Plain, immutable data, validated on construction (see :mod:`neurocompare.circuit` for how they make a
+:class:`~neurocompare.circuit.Circuit`):
+
+- :class:`InputPopulation` -- ``size`` input channels whose values the caller provides;
+- :class:`NeuronPopulation` -- ``size`` neurons with a per-neuron ``bias``, the ``activation``
+  used by the artificial side, and optionally their neuron model (a registered
+  :class:`~neurocompare.models.NeuronModel`) for the spiking side;
+- :class:`Projection` -- ``pre -> post`` connections as an integer matrix of **synapse counts**
+  of shape ``(post.size, pre.size)`` (``counts[k, j]`` synapses from pre neuron ``j`` to post neuron
+  ``k``; positive = excitatory, negative = inhibitory), the weight of one synapse (``unit_weight``,
+  > 0) and an axonal delay in ms (scalar or per connection).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from numbers import Integral, Real
+from typing import Any, Callable
+
+import numpy as np
+
+from ._validation import first_index, fmt_index, fmt_number
+from .activations import BUILTIN_ACTIVATIONS
+from .errors import CircuitError, ParameterError
+from .models import NeuronModel, check_neuron
+
+__all__ = ["InputPopulation", "NeuronPopulation", "Projection", "check_name"]
+
+_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+# Counts beyond this are rejected: 2**31 synapses between two cells is no circuit.
+_MAX_COUNT = 2**31 - 1
+# Populations beyond this are rejected before numpy tries to allocate them.
+_MAX_SIZE = 10**7
+
+
+def check_name(kind: str, name: Any) -> str:
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        raise CircuitError(
+            f"{kind} name must start with a letter and contain only letters, digits and '_' "
+            f"(at most 64 characters); got {name!r}."
+        )
+    return name
+
+
+def _check_size(owner: str, size: Any) -> int:
+    if isinstance(size, bool) or not isinstance(size, Integral):
+        raise CircuitError(f"{owner}: size must be a positive integer; got {size!r}.")
+    if size < 1:
+        raise CircuitError(f"{owner}: size must be a positive integer; got {size!r}.")
+    if size > _MAX_SIZE:
+        raise CircuitError(f"{owner}: size {size!r} exceeds the supported maximum of {_MAX_SIZE} neurons.")
+    return int(size)
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a = np.array(a, copy=True)
+    a.setflags(write=False)
+    return a
+
+
+def _real_array(owner: str, what: str, value: Any) -> np.ndarray:
+    """Convert to a float array, rejecting non-numeric data with a named error."""
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # ragged nested lists, exotic objects
+        raise CircuitError(f"{owner}: {what} is not an array of numbers ({exc}); got {value!r}.") from None
+    if arr.dtype == bool or arr.dtype.kind not in "iuf":
+        if arr.dtype.kind == "O":
+            try:
+                arr = arr.astype(float)
+            except (TypeError, ValueError):
+                raise CircuitError(f"{owner}: {what} must contain only numbers; got {value!r}.") from None
+        else:
+            raise CircuitError(
+                f"{owner}: {what} must contain only numbers; got dtype {arr.dtype} ({value!r})."
+            )
+    return arr.astype(float) if arr.dtype.kind == "f" else arr
+
+
+@dataclass(frozen=True, eq=False)
+class InputPopulation:
+    """``size`` input channels; their values are given at run time, one row per sample."""
+
+    name: str
+    size: int
+
+    def __post_init__(self) -> None:
+        check_name("Input population", self.name)
+        object.__setattr__(self, "size", _check_size(f"Input population {self.name!r}", self.size))
+
+    def __repr__(self) -> str:
+        return f"InputPopulation({self.name!r}, size={self.size})"
+
+
+@dataclass(frozen=True, eq=False)
+class NeuronPopulation:
+    """``size`` neurons sharing an activation (artificial side) and LIF parameters (spiking side).
+
+    Parameters
+    ----------
+    name : str
+        Unique within the circuit.
+    size : int
+        Number of neurons, >= 1.
+    bias : float or array of shape (size,)
+        Constant input b_k. The artificial neuron adds it to W x; the spiking neuron receives
+        it as a constant current of ``bias * rate_scale_hz`` (see the spiking backend).
+    activation : str or callable
+        ``"relu"``, ``"sigmoid"``, ``"tanh"``, ``"step"``, ``"identity"``, or any callable
+        array -> array of the same shape. Callables cannot be saved to a circuit file.
+    neuron : NeuronModel, optional
+        The spiking neuron model of this population (a registered spec such as
+        :class:`~neurocompare.models.LIF`); ``None`` uses the backend's default.
+    """
+
+    name: str
+    size: int
+    bias: Any = 0.0
+    activation: str | Callable[[np.ndarray], np.ndarray] = "relu"
+    neuron: NeuronModel | None = None
+
+    def __post_init__(self) -> None:
+        check_name("Population", self.name)
+        owner = f"Population {self.name!r}"
+        size = _check_size(owner, self.size)
+        object.__setattr__(self, "size", size)
+        bias = _real_array(owner, "bias", self.bias).astype(float)
+        if bias.ndim == 0:
+            bias = np.full(size, float(bias))
+        if bias.shape != (size,):
+            raise CircuitError(
+                f"{owner}: bias must be a number or have shape ({size},); got shape {bias.shape}."
+            )
+        if not np.all(np.isfinite(bias)):
+            bad = first_index(~np.isfinite(bias))
+            raise CircuitError(f"{owner}: bias must be finite; got {fmt_number(bias[bad])} at {fmt_index(bad)}.")
+        object.__setattr__(self, "bias", _readonly(bias))
+        act = self.activation
+        if isinstance(act, str):
+            if act not in BUILTIN_ACTIVATIONS:
+                raise CircuitError(
+                    f"{owner}: unknown activation {act!r}; valid: {', '.join(BUILTIN_ACTIVATIONS)} "
+                    "or a callable."
+                )
+        elif not callable(act):
+            raise CircuitError(f"{owner}: activation must be a name or a callable; got {act!r}.")
+        try:
+            check_neuron(owner, self.neuron)
+        except ParameterError as exc:
+            raise CircuitError(str(exc)) from None
+
+    @property
+    def activation_name(self) -> str:
+        """The activation's name (a callable's ``__name__``)."""
+        act = self.activation
+        return act if isinstance(act, str) else getattr(act, "__name__", type(act).__name__)
+
+    @property
+    def activation_fn(self) -> Callable[[np.ndarray], np.ndarray]:
+        """The activation as a function."""
+        act = self.activation
+        return BUILTIN_ACTIVATIONS[act] if isinstance(act, str) else act
+
+    def __repr__(self) -> str:
+        return (
+            f"NeuronPopulation({self.name!r}, size={self.size}, activation={self.activation_name!r}"
+            + (f", neuron={self.neuron!r}" if self.neuron is not None else "")
+            + ")"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Projection:
+    """Connections ``pre -> post`` as integer synapse counts.
+
+    Parameters
+    ----------
+    pre, post : str
+        Population names; ``pre`` may be an input or neuron population, ``post`` a neuron
+        population (``pre == post`` is a recurrent projection onto itself).
+    counts : array of int, shape (post size, pre size)
+        ``counts[k, j]``: number of synapses from pre neuron ``j`` to post neuron ``k``;
+        negative numbers are inhibitory synapses. Floats are accepted only if integral.
+    unit_weight : float
+        What one synapse is worth (membrane jump, in units of the threshold gap), > 0.
+    delay_ms : float or array of shape (post size, pre size)
+        Axonal conduction delay, >= 0 ms. Brian2 rounds it to the time step (``int(delay / dt + 0.5)``:
+        half-steps round up).
+    """
+
+    pre: str
+    post: str
+    counts: Any
+    unit_weight: float = 1.0
+    delay_ms: Any = 0.0
+
+    def __post_init__(self) -> None:
+        check_name("Projection source", self.pre)
+        check_name("Projection target", self.post)
+        owner = f"Projection {self.pre!r}->{self.post!r}"
+        counts = _real_array(owner, "synapse counts", self.counts)
+        if counts.ndim != 2:
+            raise CircuitError(
+                f"{owner}: synapse counts must be a 2-D matrix (post size, pre size); got shape {counts.shape}."
+            )
+        if counts.dtype.kind == "f":
+            if not np.all(np.isfinite(counts)):
+                bad = first_index(~np.isfinite(counts))
+                raise CircuitError(
+                    f"{owner}: synapse counts must be finite integers; got {fmt_number(counts[bad])} at {fmt_index(bad)}."
+                )
+            frac = counts != np.round(counts)
+            if np.any(frac):
+                bad = first_index(frac)
+                raise CircuitError(
+                    f"{owner}: synapse counts must be integers; got {fmt_number(counts[bad])} at {fmt_index(bad)}. "
+                    "Round float weights with neurocompare.convert, or pass integers."
+                )
+        too_big = np.abs(counts) > _MAX_COUNT
+        if np.any(too_big):
+            bad = first_index(too_big)
+            raise CircuitError(
+                f"{owner}: synapse count {fmt_number(counts[bad])} at {fmt_index(bad)} exceeds {_MAX_COUNT}."
+            )
+        object.__setattr__(self, "counts", _readonly(counts.astype(np.int64)))
+        if isinstance(self.unit_weight, bool) or not isinstance(self.unit_weight, Real):
+            raise CircuitError(f"{owner}: unit_weight must be a positive number; got {self.unit_weight!r}.")
+        uw = float(self.unit_weight)
+        if not math.isfinite(uw) or uw <= 0:
+            raise CircuitError(
+                f"{owner}: unit_weight must be a finite number > 0 (the sign lives in the counts); "
+                f"got {self.unit_weight!r}."
+            )
+        object.__setattr__(self, "unit_weight", uw)
+        delay = _real_array(owner, "delay_ms", self.delay_ms).astype(float)
+        if delay.ndim != 0 and delay.shape != self.counts.shape:
+            raise CircuitError(
+                f"{owner}: delay_ms must be a number or have the counts' shape {self.counts.shape}; "
+                f"got shape {delay.shape}."
+            )
+        bad_delay = ~np.isfinite(delay) | (delay < 0)
+        if np.any(bad_delay):
+            if delay.ndim == 0:
+                raise CircuitError(f"{owner}: delay_ms must be finite and >= 0; got {fmt_number(delay)}.")
+            bad = first_index(bad_delay)
+            raise CircuitError(
+                f"{owner}: delay_ms must be finite and >= 0; got {fmt_number(delay[bad])} at {fmt_index(bad)}."
+            )
+        object.__setattr__(self, "delay_ms", float(delay) if delay.ndim == 0 else _readonly(delay))
+
+    @property
+    def name(self) -> str:
+        """``"pre->post"``, how messages and results refer to the projection."""
+        return f"{self.pre}->{self.post}"
+
+    @property
+    def weights(self) -> np.ndarray:
+        """The artificial weight matrix, exactly ``counts * unit_weight``."""
+        return self.counts * self.unit_weight
+
+    @property
+    def delays(self) -> np.ndarray:
+        """Per-connection delays (ms), shape of ``counts``."""
+        return np.broadcast_to(np.asarray(self.delay_ms, dtype=float), self.counts.shape)
+
+    @property
+    def n_synapses(self) -> int:
+        """Total number of synapses, sum of |counts|."""
+        return int(np.abs(self.counts).sum())
+
+    @property
+    def n_connections(self) -> int:
+        """Number of connected pairs (nonzero counts)."""
+        return int(np.count_nonzero(self.counts))
+
+    def __repr__(self) -> str:
+        return (
+            f"Projection({self.pre!r}->{self.post!r}, shape={self.counts.shape}, "
+            f"synapses={self.n_synapses}, unit_weight={self.unit_weight!r})"
+        )

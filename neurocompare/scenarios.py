@@ -177,21 +177,13 @@ def _load_with_options(
     return module, {**known, **options}
 
 
-def compare_scenario(
-    name: str,
-    *,
-    seed: int = 0,
-    quick: bool = False,
-    options: Mapping[str, Any] | None = None,
-    progress: Progress | None = None,
-    extra_dirs: Sequence[str | os.PathLike] = (),
-) -> Any:
+def compare_scenario(name: str, **kwargs: Any) -> Any:
     """Run one scenario's comparison without writing a report (for sweeps); returns the Comparison.
 
-    ``quick`` gives the scenario's ``QUICK`` values to the options not in ``options``.
+    Takes the keywords of :func:`run_scenario` except ``out_dir``; ``quick`` gives the scenario's
+    ``QUICK`` values to the options not in ``options``.
     """
-    module, options = _load_with_options(name, options, quick, extra_dirs)
-    return module.run(seed=seed, progress=progress, **options)
+    return run_scenario(name, out_dir=None, write=False, **kwargs)
 
 
 def _run_and_report(module: ModuleType, out: Path, *, seed: int, progress: Progress | None,
@@ -215,8 +207,9 @@ def run_scenario(
     options: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
     extra_dirs: Sequence[str | os.PathLike] = (),
+    write: bool = True,
 ) -> Any:
-    """Run one scenario and write its report; returns the Comparison.
+    """Run one scenario and write its report (unless ``write=False``); returns the Comparison.
 
     Parameters
     ----------
@@ -234,8 +227,12 @@ def run_scenario(
         ``progress(stage, fraction, elapsed_s)``.
     extra_dirs : sequence of paths
         More folders to find scenarios in.
+    write : bool
+        False: only compare (``out_dir`` is ignored and nothing is written), as sweeps do.
     """
     module, options = _load_with_options(name, options, quick, extra_dirs)
+    if not write:
+        return module.run(seed=seed, progress=progress, **options)
     out = Path(out_dir) if out_dir is not None else DEFAULT_OUTPUT_ROOT / name
     return _run_and_report(module, out, seed=seed, progress=progress, options=options)
 

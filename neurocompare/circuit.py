@@ -10,7 +10,8 @@ about backends. Its pieces:
 - :class:`Projection` -- ``pre -> post`` connections as an integer matrix of **synapse
   counts** of shape ``(post.size, pre.size)`` (``counts[k, j]`` synapses from pre neuron
   ``j`` to post neuron ``k``; positive = excitatory, negative = inhibitory), the weight of
-  one synapse (``unit_weight``, > 0) and an axonal delay in ms (scalar or per connection).
+  one synapse (``unit_weight``, > 0) and an axonal delay in ms (scalar or per connection). Counts
+  may be given as ``scipy.sparse`` matrices; files store them sparse when that is smaller.
 
 The artificial weight matrix is exactly ``counts * unit_weight`` (:attr:`Projection.weights`),
 so the artificial neuron computes ``y_k = f(sum_j W_kj x_j + b_k)`` with the very numbers the
@@ -173,6 +174,11 @@ class Circuit:
         """Total entries of the artificial weight matrices (dense, zeros included)."""
         return sum(p.counts.size for p in self.projections)
 
+    @property
+    def n_nonzero_weights(self) -> int:
+        """Non-zero entries of the artificial weight matrices: the connected pairs (non-zero counts)."""
+        return sum(p.n_connections for p in self.projections)
+
     def topological_order(self) -> tuple[str, ...] | None:
         """Neuron populations in an order where every source precedes its targets.
 
@@ -221,7 +227,7 @@ class Circuit:
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str = "circuit data") -> "Circuit":
-        """Build a circuit from :meth:`to_dict` output (file version 1 or 2); every key and value is checked."""
+        """Build a circuit from :meth:`to_dict` output (file version 1, 2 or 3); every key and value is checked."""
         return circuit_io.circuit_from_dict(data, factory=cls, source=source)
 
     def to_json(self) -> str:

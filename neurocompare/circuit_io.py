@@ -8,7 +8,16 @@ Version 2 (written since the neuron-model registry) tags each population's neuro
                       "neuron": {"model": "lif", "tau_m_ms": "inf", "v_rest": 0.0, ...}}],
      "projections": [{"pre": "x", "post": "out", "counts": [[2, 2]], "unit_weight": 0.5, "delay_ms": 0.0}]}
 
-Version 1 is the same without the ``"model"`` tag (every neuron was a LIF); it still loads. An infinite
+Version 3 adds a sparse form of the counts, written for a projection when it is smaller: when fewer than a
+third of the pairs are connected (``3 * nnz < post size x pre size``; each stored pair takes three
+numbers, a dense entry one). It lists the connected pairs in row-major order, every pair once (written
+without zeros; a listed 0 reads as an unconnected pair)::
+
+    "counts": {"shape": [3, 4], "rows": [0, 2, 2], "cols": [1, 0, 3], "values": [2, -1, 5]}
+
+(``counts[rows[i], cols[i]] = values[i]``, every other entry 0). A circuit without sparse counts is written
+as version 2, which older neurocompare versions read; per-connection delays are always written dense.
+Version 1 is version 2 without the ``"model"`` tag (every neuron was a LIF); it still loads. An infinite
 parameter (``tau_m_ms`` of a non-leaky neuron) is written as the string ``"inf"``; NaN and infinities
 anywhere else are rejected. Every key and value is checked on load, and errors name the file, the entry
 (``population #1``) and the value.
@@ -19,22 +28,28 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from numbers import Integral
 from pathlib import Path
 from typing import Any, Callable
+
+import numpy as np
+import scipy.sparse
 
 from .activations import BUILTIN_ACTIVATIONS
 from .populations import InputPopulation, NeuronPopulation, Projection
 from .errors import CircuitError, ParameterError
 from .models import neuron_from_dict, neuron_to_dict
 
-__all__ = ["FILE_FORMAT", "FILE_VERSION", "READABLE_VERSIONS", "circuit_to_dict", "circuit_from_dict",
-           "circuit_to_json", "circuit_from_json", "save_circuit", "load_circuit"]
+__all__ = ["FILE_FORMAT", "FILE_VERSION", "READABLE_VERSIONS", "SPARSE_KEYS", "stores_sparse", "circuit_to_dict",
+           "circuit_from_dict", "circuit_to_json", "circuit_from_json", "save_circuit", "load_circuit"]
 
 FILE_FORMAT = "neurocompare.circuit"
-#: The version this neurocompare writes.
-FILE_VERSION = 2
+#: The newest version this neurocompare writes (3 when some counts are stored sparse, else 2).
+FILE_VERSION = 3
 #: The versions it reads.
-READABLE_VERSIONS = (1, 2)
+READABLE_VERSIONS = (1, 2, 3)
+#: The keys of the sparse form of a projection's counts (version 3).
+SPARSE_KEYS = ("shape", "rows", "cols", "values")
 
 _TOP_KEYS = {"format", "version", "name", "description", "inputs", "populations", "projections"}
 _POP_KEYS = {"name", "size", "bias", "activation", "neuron"}
@@ -55,22 +70,36 @@ def _population_dict(pop: NeuronPopulation) -> dict[str, Any]:
     return data
 
 
+def stores_sparse(proj: Projection) -> bool:
+    """Whether a file stores ``proj``'s counts in the sparse form: ``3 x connected pairs < entries``."""
+    return 3 * proj.n_connections < proj.counts.size
+
+
+def _counts_data(proj: Projection) -> list | dict[str, list]:
+    if not stores_sparse(proj):
+        return proj.counts.tolist()
+    rows, cols, values = proj.nonzero
+    return {"shape": list(proj.counts.shape), "rows": rows.tolist(), "cols": cols.tolist(),
+            "values": values.tolist()}
+
+
 def _projection_dict(proj: Projection) -> dict[str, Any]:
     delay = proj.delay_ms
-    return {"pre": proj.pre, "post": proj.post, "counts": proj.counts.tolist(), "unit_weight": proj.unit_weight,
+    return {"pre": proj.pre, "post": proj.post, "counts": _counts_data(proj), "unit_weight": proj.unit_weight,
             "delay_ms": delay if isinstance(delay, float) else delay.tolist()}
 
 
 def circuit_to_dict(circuit: Any) -> dict[str, Any]:
-    """Plain-data form of a circuit, the content of a version-2 circuit file."""
+    """Plain-data form of a circuit, the content of a circuit file (version 3 if some counts are sparse, else 2)."""
+    projections = [_projection_dict(p) for p in circuit.projections]
     return {
         "format": FILE_FORMAT,
-        "version": FILE_VERSION,
+        "version": 3 if any(isinstance(p["counts"], dict) for p in projections) else 2,
         "name": circuit.name,
         "description": circuit.description,
         "inputs": [{"name": p.name, "size": p.size} for p in circuit.inputs],
         "populations": [_population_dict(p) for p in circuit.populations],
-        "projections": [_projection_dict(p) for p in circuit.projections],
+        "projections": projections,
     }
 
 
@@ -147,17 +176,62 @@ def _population(where: str, i: int, entry: Any, version: int) -> NeuronPopulatio
     return NeuronPopulation(**p)
 
 
+def _index_list(what: str, value: Any, length: int, bound: int) -> np.ndarray:
+    if not isinstance(value, list) or len(value) != length:
+        raise CircuitError(f"{what} must be a list of {length} integers (one per stored pair); got "
+                           f"{type(value).__name__} of length {len(value) if isinstance(value, list) else 'n/a'}.")
+    bad = [v for v in value if isinstance(v, bool) or not isinstance(v, Integral) or not 0 <= v < bound]
+    if bad:
+        raise CircuitError(f"{what} must hold integers in [0, {bound}); got {bad[0]!r}.")
+    return np.asarray(value, dtype=np.int64).reshape(length)
+
+
+def _sparse_counts(where: str, i: int, entry: Any, version: int) -> scipy.sparse.coo_array:
+    """The sparse form of projection #i's counts (see the module docstring) as a scipy.sparse matrix."""
+    what = f"{where}: projection #{i}: sparse counts"
+    if version < 3:
+        raise CircuitError(f"{what} need file version 3; this file says version {version}. Write version 3.")
+    obj = _mapping(where, entry, f"projection #{i}: sparse counts", set(SPARSE_KEYS), set(SPARSE_KEYS))
+    shape = obj["shape"]
+    if (not isinstance(shape, list) or len(shape) != 2
+            or any(isinstance(n, bool) or not isinstance(n, Integral) or n < 1 for n in shape)):
+        raise CircuitError(f"{what}: 'shape' must be [post size, pre size], two positive integers; got {shape!r}.")
+    values = obj["values"]
+    if not isinstance(values, list):
+        raise CircuitError(f"{what}: 'values' must be a list of integers; got {values!r}.")
+    rows = _index_list(f"{what}: 'rows'", obj["rows"], len(values), shape[0])
+    cols = _index_list(f"{what}: 'cols'", obj["cols"], len(values), shape[1])
+    flat = rows * shape[1] + cols
+    if flat.size and np.any(np.diff(flat) <= 0):
+        k = int(np.flatnonzero(np.diff(flat) <= 0)[0]) + 1
+        raise CircuitError(f"{what}: pairs must be listed once each in row-major order; pair #{k} "
+                           f"({int(rows[k])}, {int(cols[k])}) is out of order or repeated.")
+    if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in values):
+        raise CircuitError(f"{what}: 'values' must be a list of numbers; got {values!r:.200}.")
+    try:  # floats hold every valid count exactly (|n| < 2**31); Projection rejects the rest by value
+        data = np.asarray(values, dtype=float)
+    except OverflowError:
+        raise CircuitError(f"{what}: 'values' holds a number too large for a synapse count.") from None
+    return scipy.sparse.coo_array((data, (rows, cols)), shape=tuple(shape))
+
+
+def _projection(where: str, i: int, entry: Any, version: int) -> Projection:
+    p = dict(_mapping(where, entry, f"projection #{i}", _PROJ_KEYS, {"pre", "post", "counts"}))
+    if isinstance(p["counts"], dict):
+        p["counts"] = _sparse_counts(where, i, p["counts"], version)
+    return Projection(**p)
+
+
 def circuit_from_dict(data: Any, *, factory: Callable[..., Any], source: str = "circuit data") -> Any:
-    """Build a circuit (``factory(**parts)``, the Circuit class) from :func:`circuit_to_dict` output, version 1 or 2;
-    every key and value is checked, and every error names ``source``."""
+    """Build a circuit (``factory(**parts)``, the Circuit class) from :func:`circuit_to_dict` output, version 1, 2
+    or 3; every key and value is checked, and every error names ``source``."""
     where = source
     top = _header(where, data)
     try:
         inputs = [InputPopulation(**_mapping(where, p, f"input #{i}", {"name", "size"}, {"name", "size"}))
                   for i, p in enumerate(top.get("inputs", []))]
         pops = [_population(where, i, p, top["version"]) for i, p in enumerate(top["populations"])]
-        projs = [Projection(**_mapping(where, p, f"projection #{i}", _PROJ_KEYS, {"pre", "post", "counts"}))
-                 for i, p in enumerate(top.get("projections", []))]
+        projs = [_projection(where, i, p, top["version"]) for i, p in enumerate(top.get("projections", []))]
         return factory(name=top["name"], description=top.get("description", ""), inputs=inputs, populations=pops,
                        projections=projs)
     except (CircuitError, ParameterError, LookupError) as exc:

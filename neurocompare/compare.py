@@ -34,9 +34,10 @@ from .metrics import (
     HOROWITZ_45NM,
     EnergyModel,
     agreement_curve,
+    check_labels,
     compute_metrics,
-    dense_macs,
     energy_pj,
+    nonzero_macs,
     rounding_error,
     settle_times_ms,
     step_activity,
@@ -60,6 +61,7 @@ class MetricData:
     output: str
     readout: str
     threshold: float
+    labels: np.ndarray | None
     ann_steps: int
     time_to_agreement_ms: float
     activity: dict[str, float]
@@ -94,7 +96,9 @@ def _default_output(circuit: Circuit) -> str:
     return sinks[-1] if sinks else circuit.population_names[-1]
 
 
-def _check_readout(circuit: Circuit, output: str | None, readout: str | None, threshold: Any) -> tuple[str, str]:
+def _check_readout(circuit: Circuit, output: str | None, readout: str | None, threshold: Any, labels: Any,
+                   batch: int) -> tuple[str, str, np.ndarray | None]:
+    """The output population, the read-out and the checked labels (None: no labels), or an error naming them."""
     output = output if output is not None else _default_output(circuit)
     if output not in circuit.population_names:
         raise UnknownNameError(
@@ -106,7 +110,10 @@ def _check_readout(circuit: Circuit, output: str | None, readout: str | None, th
         raise UnknownNameError(f"compare: unknown readout {readout!r}; valid: argmax, threshold.")
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not math.isfinite(threshold):
         raise ParameterError(f"compare: threshold must be a finite number; got {threshold!r}.")
-    return output, readout
+    if labels is not None:
+        labels = check_labels(labels, batch=batch, size=circuit.population(output).size, mode=readout,
+                              owner="compare")
+    return output, readout, labels
 
 
 def _preactivation(circuit: Circuit, ann: Result, name: str) -> np.ndarray:
@@ -143,19 +150,19 @@ def _timing(snn: Result, ann: Result, output: str, readout: str, threshold: floa
             "time_to_agreement_ms": time_to_agreement_ms(settle, duration_ms=duration)}
 
 
-def _metric_data(circuit, ann, snn, spiking, output, readout, threshold, timing, probes, float_weights,
+def _metric_data(circuit, ann, snn, spiking, output, readout, threshold, labels, timing, probes, float_weights,
                  energy_model) -> MetricData:
     n_neurons = sum(p.size for p in circuit.populations)
     activity = step_activity([snn.spikes[p] for p in circuit.population_names], n_neurons=n_neurons,
                              n_steps=spiking.n_steps, dt_ms=spiking.dt_ms)
     ann_steps = int(ann.info.get("steps", 1))
     events = synaptic_events(circuit, snn)
-    macs = dense_macs(circuit, steps=ann_steps)
+    macs = nonzero_macs(circuit, steps=ann_steps)
     fi = probes.get("fi", ProbeResult()).values
     delays = probes.get("delays", ProbeResult()).values
     mean_events = float(np.mean(events))
     return MetricData(
-        circuit=circuit, ann=ann, snn=snn, output=output, readout=readout, threshold=threshold,
+        circuit=circuit, ann=ann, snn=snn, output=output, readout=readout, threshold=threshold, labels=labels,
         ann_steps=circuit.depth if not circuit.is_recurrent and ann_steps == 1 else ann_steps,
         time_to_agreement_ms=timing["time_to_agreement_ms"], activity=activity,
         transfer_rmse=dict(fi.get("transfer_rmse", {})), rheobase_drive=fi.get("rheobase_drive", math.nan),
@@ -165,6 +172,14 @@ def _metric_data(circuit, ann, snn, spiking, output, readout, threshold, timing,
         energy_mem=energy_pj(energy_model, events=mean_events, macs=macs,
                              neuron_updates=n_neurons * spiking.n_steps, weight_reads=True),
     )
+
+
+def _curves(timing: Mapping[str, Any], context: ProbeContext, data: MetricData,
+            probe_results: Mapping[str, ProbeResult]) -> dict[str, Any]:
+    """The comparison's curves: agreement over time, preactivation, events per sample and the probes' curves."""
+    return {**{k: timing[k] for k in ("agreement_t_ms", "agreement", "settle_ms")},
+            "preactivation": context.preactivation, "events_per_sample": data.events,
+            **{k: v for result in probe_results.values() for k, v in result.curves.items()}}
 
 
 def _parameters(spiking: Any, artificial: Any, snn: Result, ann: Result, batch: int, output: str, readout: str,
@@ -206,6 +221,7 @@ def compare(
     output: str | None = None,
     readout: str | None = None,
     threshold: float = 0.5,
+    labels: Any = None,
     float_weights: Mapping[str, np.ndarray] | None = None,
     energy_model: EnergyModel = HOROWITZ_45NM,
     voltage_neurons: int = 3,
@@ -236,6 +252,10 @@ def compare(
     readout : {"argmax", "threshold"}, optional
         How an answer is read: the most active output neuron, or which outputs exceed ``threshold``.
         Default: ``threshold`` for a single output neuron, else ``argmax``.
+    labels : array_like, optional
+        The right answers, for ``ann_accuracy`` and ``snn_accuracy`` (NaN without): ``argmax``, one class per
+        sample (a tie for the top is no answer, counted wrong); ``threshold``, the expected 0/1 output pattern,
+        shape (batch, output size) or (batch,) for one output (:func:`~neurocompare.metrics.accuracy`).
     float_weights : mapping "pre->post" -> array, optional
         Float weights the counts were rounded from, for the rounding-error metric.
     energy_model : EnergyModel
@@ -251,23 +271,20 @@ def compare(
     artificial = resolve_backend(artificial, "artificial", "artificial")
     probe_names = check_probes(probes)
     values, batch = normalize_inputs(circuit, inputs)
-    output, readout = _check_readout(circuit, output, readout, threshold)
+    output, readout, labels = _check_readout(circuit, output, readout, threshold, labels, batch)
     ann = artificial.run(circuit, values, seed=seed)
-    out_size = circuit.population(output).size
-    snn = spiking.run(circuit, values, seed=seed, record_voltage={output: list(range(min(voltage_neurons, out_size)))},
-                      progress=stage(progress, "spiking run"))
+    recorded = {output: list(range(min(voltage_neurons, circuit.population(output).size)))}
+    snn = spiking.run(circuit, values, seed=seed, record_voltage=recorded, progress=stage(progress, "spiking run"))
     context = ProbeContext(circuit, MappingProxyType(values), spiking, seed, output, ann, snn,
                            _preactivation(circuit, ann, output), progress)
     probe_results = run_probes(probe_names, context)
     timing = _timing(snn, ann, output, readout, threshold, spiking)
-    data = _metric_data(circuit, ann, snn, spiking, output, readout, threshold, timing, probe_results, float_weights,
-                        energy_model)
+    data = _metric_data(circuit, ann, snn, spiking, output, readout, threshold, labels, timing, probe_results,
+                        float_weights, energy_model)
     metrics = compute_metrics(data)
     parameters = _parameters(spiking, artificial, snn, ann, batch, output, readout, threshold, probe_results,
                              energy_model)
-    curves = {**{k: timing[k] for k in ("agreement_t_ms", "agreement", "settle_ms")},
-              "preactivation": context.preactivation, "events_per_sample": data.events,
-              **{k: v for result in probe_results.values() for k, v in result.curves.items()}}
+    curves = _curves(timing, context, data, probe_results)
     table = build_table(circuit, metrics, parameters, ann=ann, snn=snn, output=output, energy_model=energy_model)
     return Comparison(
         name=name or circuit.name, circuit=circuit, inputs=MappingProxyType(values), ann=ann, snn=snn, output=output,

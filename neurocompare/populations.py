@@ -10,7 +10,9 @@ Plain, immutable data, validated on construction (see :mod:`neurocompare.circuit
 - :class:`Projection` -- ``pre -> post`` connections as an integer matrix of **synapse counts**
   of shape ``(post.size, pre.size)`` (``counts[k, j]`` synapses from pre neuron ``j`` to post neuron
   ``k``; positive = excitatory, negative = inhibitory), the weight of one synapse (``unit_weight``,
-  > 0) and an axonal delay in ms (scalar or per connection).
+  > 0) and an axonal delay in ms (scalar or per connection). The counts may be given dense or as a
+  ``scipy.sparse`` matrix; both are validated alike and read back as a dense array
+  (:attr:`Projection.counts`) or a sparse one (:attr:`Projection.sparse_counts`).
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from numbers import Integral, Real
 from typing import Any, Callable
 
 import numpy as np
+import scipy.sparse
 
 from ._validation import first_index, fmt_index, fmt_number
 from .activations import BUILTIN_ACTIVATIONS
@@ -35,6 +39,9 @@ _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 _MAX_COUNT = 2**31 - 1
 # Populations beyond this are rejected before numpy tries to allocate them.
 _MAX_SIZE = 10**7
+# Counts are held dense (the backends read a dense matrix): sparse counts of more entries are rejected before
+# numpy tries to allocate them (10**8 int64 entries = 800 MB).
+_MAX_ENTRIES = 10**8
 
 
 def check_name(kind: str, name: Any) -> str:
@@ -79,6 +86,63 @@ def _real_array(owner: str, what: str, value: Any) -> np.ndarray:
                 f"{owner}: {what} must contain only numbers; got dtype {arr.dtype} ({value!r})."
             )
     return arr.astype(float) if arr.dtype.kind == "f" else arr
+
+
+def _check_count_values(owner: str, values: np.ndarray, index_of: Callable[[tuple[int, ...]], tuple[int, ...]]
+                        ) -> None:
+    """Reject non-finite, fractional and too large synapse counts; ``index_of`` maps a position of
+    ``values`` to the matrix index the message names (the first bad entry in row-major order)."""
+    def bad_at(mask: np.ndarray) -> tuple[str, str]:
+        pos = first_index(mask)
+        return fmt_number(values[pos]), fmt_index(index_of(pos))
+
+    if values.dtype.kind == "f":
+        if not np.all(np.isfinite(values)):
+            value, at = bad_at(~np.isfinite(values))
+            raise CircuitError(f"{owner}: synapse counts must be finite integers; got {value} at {at}.")
+        frac = values != np.round(values)
+        if np.any(frac):
+            value, at = bad_at(frac)
+            raise CircuitError(f"{owner}: synapse counts must be integers; got {value} at {at}. "
+                               "Round float weights with neurocompare.convert, or pass integers.")
+    too_big = np.abs(values) > _MAX_COUNT
+    if np.any(too_big):
+        value, at = bad_at(too_big)
+        raise CircuitError(f"{owner}: synapse count {value} at {at} exceeds {_MAX_COUNT}.")
+
+
+def _sparse_count_matrix(owner: str, counts: Any) -> np.ndarray:
+    """A scipy.sparse matrix of counts, validated on its stored entries (duplicates summed), as dense int64."""
+    coo = scipy.sparse.coo_array(counts, copy=True)
+    if coo.ndim != 2:
+        raise CircuitError(
+            f"{owner}: synapse counts must be a 2-D matrix (post size, pre size); got shape {coo.shape}."
+        )
+    if math.prod(coo.shape) > _MAX_ENTRIES:
+        raise CircuitError(f"{owner}: synapse counts of shape {coo.shape} have more than {_MAX_ENTRIES:.0e} entries; "
+                           "neurocompare holds counts as a dense matrix, so split the population or make it smaller.")
+    if coo.dtype == bool or coo.dtype.kind not in "iuf":
+        raise CircuitError(f"{owner}: synapse counts must contain only numbers; got a sparse matrix of dtype "
+                           f"{coo.dtype}.")
+    coo.sum_duplicates()  # canonical: row-major order, one entry per pair
+    rows, cols = coo.coords
+    _check_count_values(owner, coo.data, lambda pos: (int(rows[pos[0]]), int(cols[pos[0]])))
+    dense = np.zeros(coo.shape, dtype=np.int64)
+    dense[rows, cols] = coo.data.astype(np.int64)
+    return _readonly(dense)
+
+
+def _count_matrix(owner: str, counts: Any) -> np.ndarray:
+    """Validated synapse counts (dense array_like or scipy.sparse) as a read-only dense int64 matrix."""
+    if scipy.sparse.issparse(counts):
+        return _sparse_count_matrix(owner, counts)
+    counts = _real_array(owner, "synapse counts", counts)
+    if counts.ndim != 2:
+        raise CircuitError(
+            f"{owner}: synapse counts must be a 2-D matrix (post size, pre size); got shape {counts.shape}."
+        )
+    _check_count_values(owner, counts, lambda pos: pos)
+    return _readonly(counts.astype(np.int64))
 
 
 @dataclass(frozen=True, eq=False)
@@ -182,9 +246,12 @@ class Projection:
     pre, post : str
         Population names; ``pre`` may be an input or neuron population, ``post`` a neuron
         population (``pre == post`` is a recurrent projection onto itself).
-    counts : array of int, shape (post size, pre size)
+    counts : array_like of int or scipy.sparse matrix, shape (post size, pre size)
         ``counts[k, j]``: number of synapses from pre neuron ``j`` to post neuron ``k``;
-        negative numbers are inhibitory synapses. Floats are accepted only if integral.
+        negative numbers are inhibitory synapses. Floats are accepted only if integral. A
+        ``scipy.sparse`` matrix (any format; duplicate entries are summed, as scipy does) is checked on
+        its stored entries by the same rules; unstored entries are 0. Either way :attr:`counts` holds a
+        read-only dense int64 array (what the backends read) and :attr:`sparse_counts` a CSR copy.
     unit_weight : float
         What one synapse is worth (membrane jump, in units of the threshold gap), > 0.
     delay_ms : float or array of shape (post size, pre size)
@@ -202,31 +269,7 @@ class Projection:
         check_name("Projection source", self.pre)
         check_name("Projection target", self.post)
         owner = f"Projection {self.pre!r}->{self.post!r}"
-        counts = _real_array(owner, "synapse counts", self.counts)
-        if counts.ndim != 2:
-            raise CircuitError(
-                f"{owner}: synapse counts must be a 2-D matrix (post size, pre size); got shape {counts.shape}."
-            )
-        if counts.dtype.kind == "f":
-            if not np.all(np.isfinite(counts)):
-                bad = first_index(~np.isfinite(counts))
-                raise CircuitError(
-                    f"{owner}: synapse counts must be finite integers; got {fmt_number(counts[bad])} at {fmt_index(bad)}."
-                )
-            frac = counts != np.round(counts)
-            if np.any(frac):
-                bad = first_index(frac)
-                raise CircuitError(
-                    f"{owner}: synapse counts must be integers; got {fmt_number(counts[bad])} at {fmt_index(bad)}. "
-                    "Round float weights with neurocompare.convert, or pass integers."
-                )
-        too_big = np.abs(counts) > _MAX_COUNT
-        if np.any(too_big):
-            bad = first_index(too_big)
-            raise CircuitError(
-                f"{owner}: synapse count {fmt_number(counts[bad])} at {fmt_index(bad)} exceeds {_MAX_COUNT}."
-            )
-        object.__setattr__(self, "counts", _readonly(counts.astype(np.int64)))
+        object.__setattr__(self, "counts", _count_matrix(owner, self.counts))
         if isinstance(self.unit_weight, bool) or not isinstance(self.unit_weight, Real):
             raise CircuitError(f"{owner}: unit_weight must be a positive number; got {self.unit_weight!r}.")
         uw = float(self.unit_weight)
@@ -274,8 +317,20 @@ class Projection:
 
     @property
     def n_connections(self) -> int:
-        """Number of connected pairs (nonzero counts)."""
-        return int(np.count_nonzero(self.counts))
+        """Number of connected pairs (nonzero counts), the number of non-zero artificial weights."""
+        return int(self.nonzero[0].size)
+
+    @cached_property
+    def nonzero(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The connected pairs in row-major order: read-only ``(post indices k, pre indices j, counts n)``."""
+        k, j = np.nonzero(self.counts)
+        return _readonly(k.astype(np.int64)), _readonly(j.astype(np.int64)), _readonly(self.counts[k, j])
+
+    @property
+    def sparse_counts(self) -> scipy.sparse.csr_array:
+        """The counts as a new ``scipy.sparse.csr_array`` (int64, only the connected pairs stored)."""
+        k, j, n = self.nonzero
+        return scipy.sparse.csr_array((n.copy(), (k, j)), shape=self.counts.shape)
 
     def __repr__(self) -> str:
         return (

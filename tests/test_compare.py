@@ -19,7 +19,7 @@ from neurocompare.errors import ParameterError, UnknownNameError
 @pytest.fixture(scope="module")
 def comparison() -> Comparison:
     spiking = SpikingBackend(encoding="regular", rate_scale_hz=100.0, duration_ms=100.0, target="numpy")
-    return compare(xor_circuit(), XOR_INPUTS, spiking=spiking, seed=3, probes=("fi", "delays"))
+    return compare(xor_circuit(), XOR_INPUTS, spiking=spiking, seed=3, probes=("fi", "delays"), labels=[0, 1, 1, 0])
 
 
 def test_every_table_cell_is_measured(comparison):
@@ -34,6 +34,7 @@ def test_xor_agrees_and_metrics_are_finite(comparison):
     m = comparison.metrics
     assert m["output_agreement"].value == 1.0
     assert m["synaptic_events_per_sample"].value > 0 and m["macs_per_sample"].value == 6
+    assert m["macs_dense_per_sample"].value == 6 and m["ann_accuracy"].value == m["snn_accuracy"].value == 1.0
     for name, metric in m.items():
         assert math.isfinite(metric.value), name
     assert comparison.parameters["target"] == "numpy" and comparison.parameters["dt_ms"] == 0.1

@@ -17,6 +17,7 @@ from neurocompare.convert import (
     MAX_BITS,
     Conversion,
     FunctionCheck,
+    InputRangeWarning,
     Normalisation,
     Quantisation,
     check,
@@ -238,6 +239,22 @@ def test_normalise_rejects_a_bad_percentile_and_warns_about_a_silent_layer():
     with pytest.warns(NeurocompareWarning, match="normalise: layer 'hidden' is silent"):
         norm = normalise(silent_w, silent_b, norm_data=x)
     assert norm.lambdas[0] == 1.0
+
+
+def test_convert_warns_about_inputs_outside_zero_one_naming_the_data_the_value_and_the_fix():
+    ws, bs, x = small_net(seed=2)
+    assert x.min() >= 0 and x.max() <= 1  # in range: no warning (filterwarnings = error)
+    convert(ws, bs, norm_data=x, check_data=x)
+    bad = x.copy()
+    bad[3, 1] = -0.5
+    with pytest.warns(InputRangeWarning, match=r"^convert: norm_data must lie in \[0, 1\].*got -0.5 at \(3, 1\) "
+                                               r"\(1 of \d+ values outside\)\. Rescale the data to \[0, 1\]\.$"):
+        convert(ws, bs, norm_data=bad)
+    unscaled = x.copy()
+    unscaled[0, 0] = 16.0  # e.g. digits pixels not divided by 16
+    with pytest.warns(InputRangeWarning, match=r"^convert: check_data must lie in \[0, 1\].*got 16 at \(0, 0\)"):
+        convert(ws, bs, norm_data=x, check_data=unscaled)
+    assert issubclass(InputRangeWarning, NeurocompareWarning)
 
 
 def test_quantise_rounds_every_layer_within_half_a_unit():

@@ -7,7 +7,9 @@ activations. :func:`convert` runs four steps, each a public function of its own:
 1. :func:`normalise` -- **data-based normalisation** (Diehl et al. 2015, IJCNN; Rueckauer et al. 2017,
    Front. Neurosci. 11:682). For each layer ``l`` let ``lambda_l`` be the p-th percentile (default 99.9)
    of its ReLU activations on normalisation data (by default only the non-zero ones, as the SNN Toolbox
-   does); ``lambda_0 = 1`` for the inputs, which must already lie in [0, 1]. Then::
+   does); ``lambda_0 = 1`` for the inputs, which must already lie in [0, 1] (``norm_data`` or
+   ``check_data`` outside it warn with :class:`InputRangeWarning`, a
+   :class:`~neurocompare.errors.NeurocompareWarning`: the spiking side cannot code such inputs). Then::
 
        W'_l = W_l * lambda_{l-1} / lambda_l,      b'_l = b_l / lambda_l,
 
@@ -36,7 +38,8 @@ The output layer
 Artificial side: ``"identity"`` (default, the logits ``z'_L``; ``argmax`` gives the class exactly
 as the float network does) or ``"relu"``. Spiking side: the output neurons are the same IF neurons
 and fire at ``max(0, z'_L) * rate_scale_hz``; the class is the ``argmax`` of the decoded rates
-(spike counts). When no output neuron fires, ``argmax`` returns class 0: check that outputs fired.
+(spike counts). When no output neuron fires, the top is tied and there is no answer
+(:func:`~neurocompare.metrics.readout` gives -1, :func:`~neurocompare.metrics.accuracy` counts it wrong).
 Output neurons whose ``z'_L`` is negative never fire, so the spiking side can only tell the
 positive logits apart -- enough for a trained classifier, whose winner is positive on nearly every
 sample. ``lambda_L`` is the percentile of ``max(0, z_L)``.
@@ -53,7 +56,7 @@ from __future__ import annotations
 
 from .assembly import OUTPUT_ACTIVATIONS, conversion_neuron, to_circuit
 from .checking import FunctionCheck, check
-from .normalisation import DEFAULT_PERCENTILE, Normalisation, normalise
+from .normalisation import DEFAULT_PERCENTILE, INPUT_RANGE, InputRangeWarning, Normalisation, normalise
 from .pipeline import Conversion, convert, convert_trained
 from .quantisation import (
     MAX_BITS,
@@ -69,6 +72,8 @@ __all__ = [
     "ROUNDING_MODES",
     "OUTPUT_ACTIVATIONS",
     "DEFAULT_PERCENTILE",
+    "INPUT_RANGE",
+    "InputRangeWarning",
     "MAX_BITS",
     "conversion_neuron",
     "round_to_counts",

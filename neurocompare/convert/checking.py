@@ -3,7 +3,8 @@
 The float network's outputs divided by the output scale ``lambda_L`` are compared with the converted
 circuit's output activations from :class:`~neurocompare.backends.ArtificialBackend`, i.e. with the
 rounded weights ``n u`` on the normalised scale: classification accuracies, ``argmax`` agreement and the
-largest output difference.
+largest output difference. Classes are read by :func:`~neurocompare.metrics.readout` (a tie for the top
+output is no answer), the rule of every accuracy neurocompare reports.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from .._validation import check_positive, check_shape, float_array
 from ..backends.artificial import ArtificialBackend
 from ..circuit import Circuit
 from ..errors import InputError, ParameterError
+from ..metrics import accuracy, output_agreement
 from ..training import forward_pass
 from .layers import float_layers, layer_list
+from .normalisation import warn_input_range
 
 __all__ = ["FunctionCheck", "check"]
 
@@ -36,9 +39,10 @@ class FunctionCheck:
     ----------
     n_samples : int
     accuracy_float, accuracy_converted : float
-        Fraction classified correctly by ``argmax`` (NaN without labels).
+        Fraction classified correctly by ``argmax`` (NaN without labels); a tie for the top output is no
+        answer and counts as wrong (:func:`~neurocompare.metrics.accuracy`).
     argmax_agreement : float
-        Fraction of samples on which both give the same class.
+        Fraction of samples on which both give the same class (both tied counts as the same: no answer).
     max_abs_output_error : float
         ``max |y_converted - z_L / lambda_L|`` over samples and output neurons.
     """
@@ -50,12 +54,11 @@ class FunctionCheck:
     max_abs_output_error: float
 
 
-def _accuracies(owner: str, labels: Any, n: int, pred_float: np.ndarray, pred_conv: np.ndarray
-                ) -> tuple[float, float]:
+def _accuracies(owner: str, labels: Any, float_out: np.ndarray, conv_out: np.ndarray) -> tuple[float, float]:
     if labels is None:
         return math.nan, math.nan
-    y = check_shape(owner, "check_labels", np.asarray(labels), (n,), error=InputError)
-    return float(np.mean(pred_float == y)), float(np.mean(pred_conv == y))
+    y = check_shape(owner, "check_labels", np.asarray(labels), (len(float_out),), error=InputError)
+    return accuracy(float_out, y, mode="argmax"), accuracy(conv_out, y, mode="argmax")
 
 
 def check(
@@ -78,7 +81,7 @@ def check(
     weights, biases : sequences of arrays
         The float network ``W_l`` (out, in) and ``b_l`` (out,) before normalisation.
     check_data : array (n, n_in)
-        Inputs.
+        Inputs, in [0, 1] (values outside warn: :class:`~neurocompare.convert.InputRangeWarning`).
     check_labels : array (n,), optional
         True classes; without them the accuracies are NaN.
     output_scale : float
@@ -95,7 +98,7 @@ def check(
     The float side is ``z_L / lambda_L`` with ``a_l = max(0, W_l a_{l-1} + b_l)``, ``z_L = W_L a_{L-1} +
     b_L`` (and ``max(0, .)`` of it if the circuit's output is ReLU); the converted side is the circuit's
     output on :class:`~neurocompare.backends.ArtificialBackend`. ``max_abs_output_error`` is
-    ``max |y_converted - y_float|``; the class is ``argmax`` over output neurons on both sides.
+    ``max |y_converted - y_float|``; the class is ``argmax`` over output neurons on both sides (a tie: none).
     """
     if not isinstance(circuit, Circuit) or len(circuit.inputs) != 1 or not circuit.populations:
         raise ParameterError(f"{owner}: circuit must be a Circuit with one input and neuron populations "
@@ -108,19 +111,18 @@ def check(
         check_shape(owner, f"the float weights of {proj.name!r}", w, proj.counts.shape)
     scale = check_positive(owner, "output_scale", output_scale)
     x = float_array(owner, "check_data", check_data, shape=("n_samples", ws[0].shape[1]), error=InputError)
+    warn_input_range(owner, "check_data", x)
     float_out = forward_pass(ws, bs, x)[-1] / scale  # logits on the normalised scale
     conv_out = ArtificialBackend().run(circuit, {names[0]: x}, seed=0)[names[-1]]
     if circuit.population(names[-1]).activation == "relu":
         float_out_cmp = np.maximum(float_out, 0.0)
     else:
         float_out_cmp = float_out
-    pred_float = np.argmax(float_out, axis=1)
-    pred_conv = np.argmax(conv_out, axis=1)
-    acc_f, acc_c = _accuracies(owner, check_labels, len(x), pred_float, pred_conv)
+    acc_f, acc_c = _accuracies(owner, check_labels, float_out, conv_out)
     return FunctionCheck(
         n_samples=len(x),
         accuracy_float=acc_f,
         accuracy_converted=acc_c,
-        argmax_agreement=float(np.mean(pred_float == pred_conv)),
+        argmax_agreement=output_agreement(float_out, conv_out, mode="argmax"),
         max_abs_output_error=float(np.max(np.abs(conv_out - float_out_cmp))),
     )

@@ -20,15 +20,48 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._validation import fail, float_array, frozen
+from .._validation import fail, first_index, float_array, fmt_index, fmt_number, frozen
 from ..errors import InputError, NeurocompareWarning, ParameterError
 from ..training import forward_pass
 from .layers import float_layers
 
-__all__ = ["DEFAULT_PERCENTILE", "Normalisation", "normalise", "check_percentile"]
+__all__ = ["DEFAULT_PERCENTILE", "INPUT_RANGE", "InputRangeWarning", "Normalisation", "normalise", "check_percentile",
+           "warn_input_range"]
 
 #: Default normalisation percentile (Rueckauer et al. 2017 use 99.9 to 99.999).
 DEFAULT_PERCENTILE = 99.9
+#: The documented range of a conversion's inputs: ``lambda_0 = 1`` assumes inputs in [0, 1], which the
+#: spiking side's input coding reads as rates in [0, rate_scale_hz].
+INPUT_RANGE = (0.0, 1.0)
+
+
+class InputRangeWarning(NeurocompareWarning):
+    """Conversion data (``norm_data``, ``check_data``) lie outside :data:`INPUT_RANGE`, [0, 1].
+
+    A warning, not an error: the artificial side is still exact, but the normalisation assumes
+    ``lambda_0 = 1`` and the spiking side cannot code a negative input or a rate above
+    ``rate_scale_hz``, so both sides will disagree on such inputs. Rescale the data to [0, 1]
+    (e.g. divide by its maximum, as ``x / 16`` for scikit-learn's digits) or turn the warning into
+    an error with ``warnings.simplefilter("error", InputRangeWarning)``.
+    """
+
+
+def warn_input_range(owner: str, name: str, x: np.ndarray) -> None:
+    """Warn (:class:`InputRangeWarning`) if any value of ``x`` lies outside :data:`INPUT_RANGE`.
+
+    The message names the owner, the data, the first bad value with its index and the fix.
+    """
+    lo, hi = INPUT_RANGE
+    bad = (x < lo) | (x > hi)
+    if np.any(bad):
+        at = first_index(bad)
+        warnings.warn(
+            f"{owner}: {name} must lie in [{lo:g}, {hi:g}] (the spiking side codes inputs as rates in "
+            f"[0, rate_scale_hz]); got {fmt_number(x[at])} at {fmt_index(at)} ({int(bad.sum())} of {x.size} values "
+            "outside). Rescale the data to [0, 1].",
+            InputRangeWarning,
+            stacklevel=3,
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,7 +142,7 @@ def normalise(
     biases : sequence of arrays (out,)
     norm_data : array (n, n_in)
         Inputs on which each layer's activation percentile is measured (e.g. the training set), in
-        [0, 1]. Required unless ``percentile`` is None.
+        [0, 1] (values outside warn: :class:`InputRangeWarning`). Required unless ``percentile`` is None.
     percentile : float in (0, 100] or None
         ``lambda_l`` = this percentile of layer ``l``'s ReLU activations ``max(0, z_l)`` (the output
         layer's too); 100 is the maximum (Diehl et al. 2015). ``None`` skips normalisation (every
@@ -130,6 +163,8 @@ def normalise(
     -----
     NeurocompareWarning
         A layer has no positive activation on ``norm_data``; its ``lambda`` is left at 1.
+    InputRangeWarning
+        ``norm_data`` has values outside [0, 1].
 
     Notes
     -----
@@ -147,6 +182,7 @@ def normalise(
                 "percentile=None to convert without normalisation."
             )
         x = float_array(owner, "norm_data", norm_data, shape=("n_samples", ws[0].shape[1]), error=InputError)
+        warn_input_range(owner, "norm_data", x)
         activations = forward_pass(ws, bs, x, relu_output=True)
         lambdas = _scales(owner, activations, percentile, ignore_zeros, pop_names[1:])
     prev = [1.0] + lambdas[:-1]

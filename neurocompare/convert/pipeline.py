@@ -17,6 +17,7 @@ from ..backends.artificial import ArtificialBackend
 from ..circuit import Circuit
 from ..encoding import stream_seed
 from ..errors import ParameterError
+from ..metrics import readout
 from ..models import NeuronModel
 from .assembly import check_conversion_neuron, check_output_activation, to_circuit
 from .checking import FunctionCheck, check
@@ -89,8 +90,9 @@ class Conversion:
         ]
 
     def predict(self, x: Any) -> np.ndarray:
-        """Class of each row of ``x``: ``argmax`` of the converted circuit's outputs."""
-        return np.argmax(self.outputs(x), axis=1)
+        """Class of each row of ``x``: ``argmax`` of the converted circuit's outputs, -1 where the top output is
+        tied (no answer; :func:`~neurocompare.metrics.readout`)."""
+        return readout(self.outputs(x), mode="argmax")
 
     def summary(self) -> str:
         """One line per layer: scale, unit, largest count, rounding error."""

@@ -1,19 +1,24 @@
 """Amplitude coding: pulses (spike counts, rates) against real values.
 
 Pure functions on arrays, and the registration of the row's metrics: spikes per neuron, the
-correlation and normalised error between decoded rates and artificial activations, and how often
-both networks give the same answer.
+correlation and normalised error between decoded rates and artificial activations, how often
+both networks give the same answer and, given labels, how often each gives the right one.
 """
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 
+from .._validation import fmt_number
 from ..errors import InputError, UnknownNameError
 from ._degenerate import nan_warned
 from .registry import MetricSpec, per_population, register_metric
 
-__all__ = ["READOUTS", "pearson_r", "normalized_rmse", "readout", "output_agreement", "charge_decoded"]
+__all__ = ["READOUTS", "pearson_r", "normalized_rmse", "readout", "output_agreement", "check_labels", "accuracy",
+           "charge_decoded"]
 
 #: The ways a network's answer is read from its output activations (see :func:`readout`).
 READOUTS = ("argmax", "threshold")
@@ -143,6 +148,106 @@ def output_agreement(a: np.ndarray, b: np.ndarray, *, mode: str, threshold: floa
     return float(np.mean(same))
 
 
+def check_labels(labels: Any, *, batch: int, size: int, mode: str, owner: str = "labels") -> np.ndarray:
+    """Validate the true answers of ``batch`` samples for a read-out of ``size`` outputs.
+
+    ``argmax``: one class per sample, integers in [0, size), shape (batch,). ``threshold``: the
+    expected on/off pattern of the outputs, 0/1 (or bool), shape (batch, size), or (batch,) when
+    ``size`` is 1.
+
+    Parameters
+    ----------
+    labels : array_like
+    batch, size : int
+        Samples and output neurons.
+    mode : {"argmax", "threshold"}
+    owner : str
+        Who is asking (the start of every error message).
+
+    Returns
+    -------
+    ndarray
+        ``argmax``: int64, shape (batch,); ``threshold``: bool, shape (batch, size).
+
+    Raises
+    ------
+    InputError
+        Wrong shape, non-integer classes, classes out of range, or a pattern that is not 0/1.
+    UnknownNameError
+        ``mode`` is not one of :data:`READOUTS`.
+    """
+    if mode not in READOUTS:
+        raise UnknownNameError(f"{owner}: unknown readout {mode!r}; valid: {', '.join(READOUTS)}.")
+    y = np.asarray(labels)
+    if y.dtype.kind not in "biuf":
+        raise InputError(f"{owner}: labels must be numbers; got dtype {y.dtype}.")
+    if mode == "threshold" and size == 1 and y.shape == (batch,):
+        y = y.reshape(batch, 1)
+    shape = (batch,) if mode == "argmax" else (batch, size)
+    if y.shape != shape:
+        want = ("one class per sample" if mode == "argmax" else
+                "the expected 0/1 pattern of the outputs per sample")
+        raise InputError(f"{owner}: labels must have shape {shape} ({want}, {mode} read-out); got {y.shape}.")
+    if mode == "threshold":
+        if not np.all((y == 0) | (y == 1)):
+            raise InputError(f"{owner}: threshold read-out labels must be 0 or 1 per output; got "
+                             f"{fmt_number(y[(y != 0) & (y != 1)][0])}.")
+        return y.astype(bool)
+    bad = (y != np.round(y)) | (y < 0) | (y >= size) if y.dtype.kind == "f" else (y < 0) | (y >= size)
+    if y.dtype == bool or np.any(bad):
+        value = fmt_number(y[np.argmax(bad)]) if np.any(bad) else repr(bool(y[0]))
+        raise InputError(f"{owner}: labels must be integer classes in [0, {size}) (one per output neuron); got "
+                         f"{value}.")
+    return y.astype(np.int64)
+
+
+def accuracy(activations: Any, labels: Any, *, mode: str = "argmax", threshold: float = 0.5) -> float:
+    """Fraction of samples on which the network's answer is the label.
+
+    accuracy = mean_s [readout(a)_s == y_s]. ``argmax``: y_s is a class; a tie for the top activation
+    (e.g. a spiking output that never fired) is no answer (:func:`readout` gives -1) and counts as
+    wrong, never as the lowest tied class. ``threshold``: y_s is the expected 0/1 pattern of the
+    outputs; a sample is right only if every output is on (> ``threshold``) exactly where y_s is 1.
+    The one rule of every accuracy neurocompare reports (compare's ``ann_accuracy`` and
+    ``snn_accuracy``, the conversion studies).
+
+    Parameters
+    ----------
+    activations : array_like, shape (batch, size)
+        Output activations (or decoded rates).
+    labels : array_like
+        See :func:`check_labels`: shape (batch,) of classes for ``argmax``; (batch, size) of 0/1 (or
+        (batch,) for one output) for ``threshold``.
+    mode : {"argmax", "threshold"}
+    threshold : float
+        Used by ``threshold`` only.
+
+    Returns
+    -------
+    float
+        In [0, 1]; NaN (with a :class:`~neurocompare.errors.NoSpikesWarning`) for an empty batch.
+
+    Raises
+    ------
+    InputError
+        ``activations`` is not 2-D, or the labels do not fit it (see :func:`check_labels`).
+
+    Examples
+    --------
+    >>> accuracy([[0.2, 0.9], [0.5, 0.5], [0.7, 0.1]], [1, 0, 0])  # the tie in sample 1 is wrong
+    0.6666666666666666
+    """
+    acts = np.asarray(activations, dtype=float)
+    if acts.ndim != 2:
+        raise InputError(f"accuracy: activations must have shape (batch, size); got {acts.shape}.")
+    y = check_labels(labels, batch=acts.shape[0], size=acts.shape[1], mode=mode, owner="accuracy")
+    if not len(y):
+        return nan_warned("accuracy: no samples")
+    answer = readout(acts, mode=mode, threshold=threshold)
+    right = answer == y if mode == "argmax" else np.all(answer == y, axis=1)
+    return float(np.mean(right))
+
+
 def charge_decoded(
     counts: np.ndarray, final_v: np.ndarray, *, v_start: float, reset_step: float, duration_ms: float,
     rate_scale_hz: float,
@@ -178,6 +283,14 @@ def charge_decoded(
 
 
 # ------------------------------------------------------------------- registered metrics
+def _labelled_accuracy(d: Any, result: Any) -> float:
+    """:func:`accuracy` of a result's output on the comparison's labels; NaN if it has none (not measured)."""
+    labels = getattr(d, "labels", None)  # optional: comparison data without labels measure no accuracy
+    if labels is None:
+        return math.nan
+    return accuracy(result[d.output], labels, mode=d.readout, threshold=d.threshold)
+
+
 register_metric(MetricSpec(
     "spikes_per_neuron", "amplitude coding", "spikes", "mean spikes per neuron per sample, per population",
     per_population(lambda d, p: float(d.snn.spike_counts(p).mean())), per_population=True, direction=None))
@@ -194,3 +307,13 @@ register_metric(MetricSpec(
     "fraction of samples where both backends give the same answer (readout of the output)",
     lambda d: output_agreement(d.snn[d.output], d.ann[d.output], mode=d.readout, threshold=d.threshold),
     direction="higher"))
+register_metric(MetricSpec(
+    "ann_accuracy", "amplitude coding", "fraction",
+    "fraction of samples where the artificial side's answer (readout of the output) is the label; argmax: a tie "
+    "for the top is no answer and counts as wrong (NaN: compare() got no labels)",
+    lambda d: _labelled_accuracy(d, d.ann), direction="higher"))
+register_metric(MetricSpec(
+    "snn_accuracy", "amplitude coding", "fraction",
+    "fraction of samples where the spiking side's answer (readout of the decoded output) is the label; argmax: "
+    "a tie for the top (e.g. no output spike) is no answer and counts as wrong (NaN: compare() got no labels)",
+    lambda d: _labelled_accuracy(d, d.snn), direction="higher"))

@@ -20,6 +20,9 @@ from ..metrics import evaluate_fit
 from ..models import effective_neuron
 
 __all__ = [
+    "RASTER_MAX_NEURONS",
+    "RASTER_SHOWN",
+    "shown_neurons",
     "raster_and_heatmap",
     "membrane_traces",
     "transfer_function",
@@ -33,6 +36,10 @@ __all__ = [
 
 _COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 _MAX_SAMPLES = 4
+#: Populations larger than this show only their :data:`RASTER_SHOWN` most active neurons in the raster and heatmap.
+RASTER_MAX_NEURONS = 100
+#: How many neurons of a large population the raster and heatmap show.
+RASTER_SHOWN = 50
 _FIT_KINDS = ("relu", "sigmoid", "tanh")  # the fits drawn in the transfer figure, in legend order
 
 
@@ -53,41 +60,76 @@ def _samples(c: Comparison) -> np.ndarray:
     return np.arange(min(_MAX_SAMPLES, c.ann.batch_size))
 
 
-def raster_and_heatmap(c: Comparison) -> Figure:
-    """Spike raster (left) next to the artificial activations as a heatmap (right), same samples."""
-    names = [n for n in c.circuit.all_names if n in c.snn.spikes or n in c.ann.activations]
-    sizes = {n: c.circuit.population(n).size for n in names}
-    total = sum(sizes.values())
-    samples = _samples(c)
-    fig = _fig(11, 1.2 + 0.9 * len(samples) + 0.02 * total * len(samples))
-    ax_r, ax_h = fig.subplots(1, 2, width_ratios=[3, 2])
+def shown_neurons(c: Comparison, name: str, samples: np.ndarray, *, limit: int = RASTER_MAX_NEURONS,
+                  shown: int = RASTER_SHOWN) -> np.ndarray:
+    """The neurons of population ``name`` the raster and heatmap show, in index order.
+
+    All of them if the population has at most ``limit`` neurons; else the ``shown`` most active ones:
+    most spikes over ``samples`` (the artificial activation summed over ``samples`` for a population
+    without spike trains, e.g. analog inputs), a tie going to the lower index.
+    """
+    size = c.circuit.population(name).size
+    if size <= limit:
+        return np.arange(size)
+    trains = c.snn.spikes.get(name)
+    if trains is not None:
+        activity = np.asarray(trains.counts(), dtype=float)[samples].sum(axis=0)
+    else:
+        activity = np.asarray(c.ann[name], dtype=float)[samples].sum(axis=0)
+    order = np.argsort(-activity, kind="stable")  # stable: ties keep the lower index first
+    return np.sort(order[:shown])
+
+
+def _raster(ax: Any, c: Comparison, names: list[str], shown: dict[str, np.ndarray], samples: np.ndarray) -> None:
+    """Spikes of the shown neurons, one band per sample, one colour per population."""
+    total = sum(len(v) for v in shown.values())
     gap = max(1, total // 6)
     for row, b in enumerate(samples):
         base = row * (total + gap)
         off = 0
         for k, n in enumerate(names):
             tr = c.snn.spikes.get(n)
+            size = c.circuit.population(n).size
             if tr is not None and len(tr):
-                sel = tr.sample == b
-                ax_r.scatter(tr.time_ms[sel], base + off + tr.neuron[sel], s=36 if total < 40 else 6, marker="|",
-                             color=_COLORS[k % len(_COLORS)], label=n if row == 0 else None, linewidths=1)
-            off += sizes[n]
-        ax_r.axhline(base - gap / 2, color="0.85", lw=0.8)
-    ax_r.set_yticks([r * (total + gap) + total / 2 for r in range(len(samples))],
-                    [f"sample {b}" for b in samples])
-    ax_r.set_xlim(0, c.parameters.get("duration_ms", 1))
-    ax_r.set_ylim(-gap, len(samples) * (total + gap))
-    ax_r.invert_yaxis()
-    ax_r.set_xlabel("time (ms)")
-    ax_r.set_title("spiking: asynchronous pulses")
-    ax_r.legend(loc="upper right", fontsize=7, markerscale=3)
-    grid = np.concatenate([np.asarray(c.ann[n])[samples] for n in names], axis=1)
+                rank = np.full(size, -1)
+                rank[shown[n]] = np.arange(len(shown[n]))
+                sel = (tr.sample == b) & (rank[tr.neuron] >= 0)
+                label = n if len(shown[n]) == size else f"{n} ({len(shown[n])} most active of {size})"
+                ax.scatter(tr.time_ms[sel], base + off + rank[tr.neuron[sel]], s=36 if total < 40 else 6, marker="|",
+                           color=_COLORS[k % len(_COLORS)], label=label if row == 0 else None, linewidths=1)
+            off += len(shown[n])
+        ax.axhline(base - gap / 2, color="0.85", lw=0.8)
+    ax.set_yticks([r * (total + gap) + total / 2 for r in range(len(samples))], [f"sample {b}" for b in samples])
+    ax.set_xlim(0, c.parameters.get("duration_ms", 1))
+    ax.set_ylim(-gap, len(samples) * (total + gap))
+    ax.invert_yaxis()
+    ax.set_xlabel("time (ms)")
+    ax.set_title("spiking: asynchronous pulses")
+    ax.legend(loc="upper right", fontsize=7, markerscale=3)
+
+
+def raster_and_heatmap(c: Comparison) -> Figure:
+    """Spike raster (left) next to the artificial activations as a heatmap (right), same samples and neurons.
+
+    A population of more than :data:`RASTER_MAX_NEURONS` neurons shows its :data:`RASTER_SHOWN` most active
+    ones only (:func:`shown_neurons`); the legend and the heatmap's labels say how many of how many.
+    """
+    names = [n for n in c.circuit.all_names if n in c.snn.spikes or n in c.ann.activations]
+    samples = _samples(c)
+    shown = {n: shown_neurons(c, n, samples) for n in names}
+    sizes = {n: len(shown[n]) for n in names}
+    total = sum(sizes.values())
+    fig = _fig(11, 1.2 + 0.9 * len(samples) + 0.02 * total * len(samples))
+    ax_r, ax_h = fig.subplots(1, 2, width_ratios=[3, 2])
+    _raster(ax_r, c, names, shown, samples)
+    grid = np.concatenate([np.asarray(c.ann[n])[samples][:, shown[n]] for n in names], axis=1)
     im = ax_h.imshow(grid, aspect="auto", cmap="viridis", interpolation="nearest")
     edges = np.cumsum([sizes[n] for n in names])[:-1] - 0.5
     for e in edges:
         ax_h.axvline(e, color="white", lw=1.5)
+    labels = [n if sizes[n] == c.circuit.population(n).size else f"{n}\n({sizes[n]} most active)" for n in names]
     ax_h.set_xticks(np.cumsum([0] + [sizes[n] for n in names])[:-1] + np.array([sizes[n] for n in names]) / 2 - 0.5,
-                    names, fontsize=8)
+                    labels, fontsize=8)
     ax_h.set_yticks(range(len(samples)), [f"sample {b}" for b in samples])
     ax_h.set_title("artificial: real-valued activations")
     fig.colorbar(im, ax=ax_h, shrink=0.8)
@@ -164,13 +206,17 @@ def rate_scatter(c: Comparison) -> Figure:
 
 
 def synapse_counts(c: Comparison) -> Figure:
-    """Each projection's synapse counts as a matrix, and the histogram of all counts."""
+    """Each projection's synapse counts as a matrix, and the histogram of the non-zero counts.
+
+    The histogram leaves out the zeros (unconnected pairs, which would swamp it in a sparse circuit) and
+    its title says how many pairs are connected.
+    """
     projs = c.circuit.projections
     fig = _fig(3.2 * max(1, len(projs)) + 3.5, 3.6)
     axes = fig.subplots(1, len(projs) + 1, squeeze=False)[0]
     vmax = max((np.abs(p.counts).max() for p in projs), default=1) or 1
     for ax, p in zip(axes, projs):
-        im = ax.imshow(p.counts, cmap="RdBu_r", vmin=-vmax, vmax=vmax, aspect="auto", interpolation="nearest")
+        mappable = ax.imshow(p.counts, cmap="RdBu_r", vmin=-vmax, vmax=vmax, aspect="auto", interpolation="nearest")
         if p.counts.size <= 64:
             for (i, j), n in np.ndenumerate(p.counts):
                 ax.text(j, i, str(n), ha="center", va="center", fontsize=8)
@@ -178,13 +224,15 @@ def synapse_counts(c: Comparison) -> Figure:
         ax.set_xlabel(f"pre ({p.pre})")
         ax.set_ylabel(f"post ({p.post})")
     if projs:
-        fig.colorbar(im, ax=axes[: len(projs)].tolist(), shrink=0.8, label="synapses (- inhibitory)")
-    allc = np.concatenate([p.counts.ravel() for p in projs]) if projs else np.zeros(1)
-    edges = np.arange(allc.min() - 0.5, allc.max() + 1.5)
-    axes[-1].hist(allc, bins=edges, color="0.4")
-    axes[-1].set_xlabel("synapse count")
-    axes[-1].set_ylabel("pairs")
-    axes[-1].set_title("weights as integers", fontsize=9)
+        fig.colorbar(mappable, ax=axes[: len(projs)].tolist(), shrink=0.8, label="synapses (- inhibitory)")
+    nonzero = np.concatenate([p.nonzero[2] for p in projs]) if projs else np.zeros(0, dtype=np.int64)
+    pairs = sum(p.counts.size for p in projs)
+    if nonzero.size:
+        axes[-1].hist(nonzero, bins=np.arange(nonzero.min() - 0.5, nonzero.max() + 1.5), color="0.4")
+    axes[-1].set_xlabel("synapse count (non-zero only)")
+    axes[-1].set_ylabel("connected pairs")
+    axes[-1].set_title(f"weights as integers: non-zero counts\n({nonzero.size:,} of {pairs:,} pairs connected)",
+                       fontsize=8)
     return fig
 
 
@@ -357,13 +405,16 @@ def all_figures(c: Comparison) -> list[tuple[str, str, Callable[[], Figure]]]:
     figs: list[tuple[str, str, Callable[[], Figure]]] = [
         ("circuit", "The circuit: populations as nodes, projections labelled with synapse counts, unit weight "
                     "and axonal delay.", lambda: circuit_diagram(c.circuit)),
-        ("raster_heatmap", "Amplitude coding: the same samples as spikes (left) and as real values (right).",
+        ("raster_heatmap", "Amplitude coding: the same samples as spikes (left) and as real values (right); a "
+                           f"population of more than {RASTER_MAX_NEURONS} neurons shows its {RASTER_SHOWN} most "
+                           "active ones (most spikes in these samples).",
          lambda: raster_and_heatmap(c)),
         ("membrane", "Membrane potential of output neurons: integration to the threshold (dashed), spike, reset.",
          lambda: membrane_traces(c)),
         ("rate_scatter", "Decoded spiking rate vs artificial activation for every neuron and sample.",
          lambda: rate_scatter(c)),
-        ("synapse_counts", "Weights as synapse counts: matrices per projection and their histogram.",
+        ("synapse_counts", "Weights as synapse counts: matrices per projection and the histogram of the non-zero "
+                           "counts (connected pairs).",
          lambda: synapse_counts(c)),
         ("agreement_time", "Timing: output agreement with the artificial network vs simulated time decoded.",
          lambda: agreement_vs_time(c)),

@@ -7,7 +7,7 @@ numbers, :class:`~neurocompare.metrics.Metric` objects and report
 Read-outs of the output layer (both reported):
 
 - ``rate``: class = argmax of the output spike counts so far (a tie, e.g. no spike yet, is no
-  answer and counts as wrong);
+  answer and counts as wrong: :func:`neurocompare.metrics.accuracy`, the rule of every accuracy reported);
 - ``charge``: class = argmax of spike count x (v_th - v_reset) + v(t) - v(0), the input each
   output neuron has integrated so far (:func:`neurocompare.metrics.charge_decoded`); for the
   non-leaky IF neurons of a conversion this reads the linear output before any spike is due.
@@ -27,7 +27,7 @@ from ..comparison import Panel
 from ..convert import convert_trained
 from ..encoding import Encoding, get_encoding
 from ..studies import metric, run_side_by_side, with_delays
-from ..metrics import Metric, decoded_at_times, readout
+from ..metrics import Metric, accuracy, decoded_at_times
 from ..results import Result
 
 __all__ = [
@@ -63,7 +63,7 @@ def accuracy_over_time(
         decoded = counts * lif.reset_step + v_t - vt.v[:, :, :1].transpose(2, 0, 1)
     else:
         raise ValueError(f"unknown read-out {readout_mode!r}; valid: rate, charge")
-    return np.array([np.mean(readout(d, mode="argmax") == labels) for d in decoded])
+    return np.array([accuracy(d, labels, mode="argmax") for d in decoded])
 
 
 def time_within(acc: np.ndarray, times_ms: np.ndarray, reference: float, *, tolerance: float = 0.01) -> float:
@@ -133,7 +133,8 @@ def _with_reset(circuit: Circuit, reset: str, backend: SpikingBackend) -> Circui
 
 
 def _acc(result: Result, output: str, y: np.ndarray) -> float:
-    return float(np.mean(readout(result[output], mode="argmax") == y))
+    """Accuracy of a run's output (argmax read-out; a tie is no answer and counts as wrong)."""
+    return accuracy(result[output], y, mode="argmax")
 
 
 def error_budget(
@@ -185,7 +186,7 @@ def error_budget(
     t_actual = np.array([actual.duration_ms])
     finite = decoded_at_times(ideal.spikes[output], t_actual, rate_scale_hz=actual.rate_scale_hz)[0]
     term("finite simulated time", f"{actual.duration_ms:g} ms instead of {ideal_duration_ms:g} ms",
-         float(np.mean(readout(finite, mode="argmax") == y)))
+         accuracy(finite, y, mode="argmax"))
     if actual.encoding.name != "analog":
         term("input coding", f"{actual.encoding.name} instead of analog",
              _acc(ideal_be.replace(encoding=actual.encoding).run(circuit, x, seed=seed), output, y))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from neurocompare import Result
-from neurocompare.metrics import HOROWITZ_45NM, EnergyModel, dense_macs, energy_pj, synaptic_events
+from neurocompare.metrics import HOROWITZ_45NM, EnergyModel, dense_macs, energy_pj, nonzero_macs, synaptic_events
 
 from .conftest import tiny_circuit, trains
 
@@ -24,6 +24,7 @@ def test_operation_counts_equal_hand_counts():
     hand = 2 * 5 + 3 * 1 + 4 * 5 + 1 * 4
     assert synaptic_events(c, res).tolist() == [hand]
     assert dense_macs(c) == 2 * 2 + 2 * 1 and dense_macs(c, steps=10) == 60
+    assert nonzero_macs(c) == 3 + 2 and nonzero_macs(c, steps=10) == 50  # the zero count x0 -> h1 costs nothing
     e = energy_pj(EnergyModel(mac_pj=4.6, add_pj=0.9, sram_read_pj=5.0), events=hand, macs=6)
     assert e == {"snn_pj": pytest.approx(hand * 0.9), "ann_pj": pytest.approx(6 * 4.6)}
     em = energy_pj(EnergyModel(), events=hand, macs=6, neuron_updates=30, weight_reads=True)

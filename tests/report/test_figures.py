@@ -67,3 +67,28 @@ def test_every_panel_kind_has_a_drawer(kind):
     }[kind]
     fig = figures.panel_figure(panel)
     assert fig.axes
+
+
+def test_the_synapse_count_histogram_shows_non_zero_counts_only():
+    from neurocompare import Circuit, InputPopulation, NeuronPopulation, Projection
+    from neurocompare.compare import compare
+
+    counts = np.zeros((150, 4), dtype=int)
+    counts[np.arange(0, 150, 10), np.arange(15) % 4] = 2  # 15 connected pairs of 600
+    counts[3, 1] = -1
+    c = compare(Circuit("sparse", inputs=[InputPopulation("x", 4)], populations=[NeuronPopulation("net", 150)],
+                        projections=[Projection("x", "net", counts=counts)]),
+                np.linspace(0.1, 0.9, 8).reshape(2, 4), spiking="reference", seed=0)
+    fig = figures.synapse_counts(c)
+    hist = fig.axes[1]
+    heights = {round(p.get_x() + p.get_width() / 2): p.get_height() for p in hist.patches}
+    assert heights.get(0, 0) == 0 and heights[2] == 15 and heights[-1] == 1
+    assert "16 of 600 pairs connected" in hist.get_title() and "non-zero" in hist.get_xlabel()
+    # the raster shows the most active 50 of the 150 neurons (most spikes in the shown samples, ties: lower index)
+    shown = figures.shown_neurons(c, "net", np.arange(2))
+    spikes = np.asarray(c.snn.spikes["net"].counts()).sum(axis=0)
+    assert len(shown) == figures.RASTER_SHOWN == 50 and np.all(np.diff(shown) > 0) and spikes.max() > 0
+    assert spikes[shown].min() >= np.delete(spikes, shown).max()
+    raster = figures.raster_and_heatmap(c)
+    labels = [t.get_text() for t in raster.axes[0].get_legend().get_texts()]
+    assert "net (50 most active of 150)" in labels and "x" in labels

@@ -28,6 +28,7 @@ from . import errors
 from .errors import *  # noqa: F401,F403 - the error family is part of the public API
 from .models import LIF, NeuronModel, register_neuron_model
 from .results import Result, RunInfo, SpikeTrains, VoltageTrace
+from .spike_input import GivenSpikes
 from .datasets import load_digits_split
 from .training import TrainedNetwork, train_mlp
 
@@ -60,6 +61,7 @@ __all__ = [
     "Latency",
     "Analog",
     "get_encoding",
+    "GivenSpikes",
     "Conversion",
     "convert",
     "convert_trained",

@@ -35,7 +35,7 @@ SEED_TABLE: Mapping[str, tuple[str, str]] = MappingProxyType(
         "nonlinearity": ("threshold", "programmable function (ReLU, sigmoid, tanh)"),
         "wires": ("axons", "electrical wires in a chip"),
         "weights": ("stored in synapses (how many synapses connect two cells)", "stored in computer memory"),
-        "cost": ("synaptic events (accumulate per spike per synapse)", "multiply-accumulates (every weight, every pass)"),
+        "cost": ("synaptic events (accumulate per spike per synapse)", "multiply-accumulates (every non-zero weight, every pass)"),
     }
 )
 

@@ -184,7 +184,9 @@ def crosscheck(
     Parameters
     ----------
     circuit : Circuit
-    inputs : mapping name -> array (batch, size), or an array if there is one input population
+    inputs : mapping name -> array (batch, size) or GivenSpikes, or one of these if there is one input population
+        A :class:`~neurocompare.spike_input.GivenSpikes` drives its population with exactly those spikes in
+        both runs (its ``duration_ms`` and ``rate_scale_hz`` must be the backends').
     seed : int
         Seed of the input encoding, shared by both runs. Default 0.
     record_voltage : mapping population -> neuron indices, optional

@@ -22,6 +22,12 @@ sign -1: every synapse it reaches acts with the opposite sign (an excitatory syn
 inhibits). This is the "on/off channel" pair of rate coding folded into one channel; the
 artificial side sees ``W x`` with the same sign. Analog inputs are signed natively.
 
+**Given spikes instead of values.** To drive an input population with spikes you already have
+(arrays, per-neuron time lists, ``neo.SpikeTrain``s), pass a :class:`~neurocompare.spike_input.GivenSpikes`
+in place of its values; the encoding then applies to the other input populations only. Its times are put
+on the grid by ``floor(t / dt + 1e-3)`` (Brian2's ``SpikeGeneratorGroup`` rule; the encodings' own times
+are on the grid already) and two spikes of one channel in one step are rejected, as here.
+
 Seeds: the Poisson train of sample ``b`` of population ``p`` comes from its own random stream,
 derived from ``(seed, p, b)``, so a sample's spikes do not depend on the other samples of its
 batch (only on its index ``b``: appending samples leaves earlier ones unchanged, but a sample

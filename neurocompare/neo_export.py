@@ -114,11 +114,81 @@ def to_neo(result: Result, population: str | None = None) -> list:
     return out
 
 
+def _read_train(i: int, st: Any, pq: Any) -> tuple[np.ndarray, float]:
+    """Train #i's times and t_stop in ms."""
+    try:
+        times = np.asarray(st.rescale(pq.ms).magnitude, dtype=float).reshape(-1)
+        return times, float(st.t_stop.rescale(pq.ms).magnitude)
+    except (ValueError, AttributeError) as exc:
+        raise InputError(f"from_neo: train #{i} has no time units convertible to ms ({exc}).") from None
+
+
+def _annotated(trains: Iterable[Any], *, required: bool) -> tuple[dict[str, list], list | None]:
+    """Trains grouped by population as (sample, neuron, times, t_stop, sign); or (``{}``, plain list) when
+    none is annotated and ``required`` is False (a plain list of per-neuron trains)."""
+    _, pq = _import_neo()
+    trains = list(trains)
+    keys = {"population", "sample", "neuron"}
+    marked = [isinstance(getattr(st, "annotations", None), dict) and keys <= set(st.annotations) for st in trains]
+    if not required and not any(marked):
+        return {}, [(*_read_train(i, st, pq), 1.0) for i, st in enumerate(trains)]
+    groups: dict[str, list[tuple[int, int, np.ndarray, float, float]]] = {}
+    for i, (st, ok) in enumerate(zip(trains, marked)):
+        ann = getattr(st, "annotations", None)
+        if not ok:
+            raise InputError(
+                f"from_neo: train #{i} lacks the annotations population/sample/neuron that to_neo writes; "
+                f"got {sorted(ann) if isinstance(ann, dict) else ann!r}."
+            )
+        times, t_stop = _read_train(i, st, pq)
+        groups.setdefault(str(ann["population"]), []).append(
+            (int(ann["sample"]), int(ann["neuron"]), times, t_stop, float(ann.get("sign", 1.0)))
+        )
+    return groups, None
+
+
+def _common_t_stop(name: str, t_stops: Iterable[float]) -> float:
+    durations = set(t_stops)
+    if len(durations) != 1:
+        raise InputError(f"from_neo: trains of {name!r} disagree on t_stop: {sorted(durations)} ms.")
+    return durations.pop()
+
+
+def _flatten(items: list[tuple[int, int, np.ndarray, float, float]]) -> tuple[np.ndarray, ...]:
+    sample = np.concatenate([np.full(len(it[2]), it[0]) for it in items]).astype(np.int64)
+    neuron = np.concatenate([np.full(len(it[2]), it[1]) for it in items]).astype(np.int64)
+    time_ms = np.concatenate([it[2] for it in items])
+    sign = np.concatenate([np.full(len(it[2]), it[4]) for it in items])
+    return sample, neuron, time_ms, sign
+
+
+def neo_spike_arrays(trains: Iterable[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, int]:
+    """``(sample, neuron, time_ms, sign, t_stop_ms, batch_size)`` of ``neo.SpikeTrain`` objects for one population.
+
+    Trains annotated by :func:`to_neo` keep their sample, neuron and sign (they must be of one population);
+    a plain list is one sample, train ``j`` being neuron ``j``. Times are rescaled to ms.
+    """
+    groups, plain = _annotated(trains, required=False)
+    if plain is not None:
+        if not plain:
+            raise InputError("from_neo: no spike trains given; pass one neo.SpikeTrain per neuron.")
+        items = [(0, j, times, t_stop, sign) for j, (times, t_stop, sign) in enumerate(plain)]
+        name = "the trains"
+    elif len(groups) == 1:
+        name, items = next(iter(groups.items()))
+    else:
+        raise InputError(f"from_neo: the trains belong to {len(groups)} populations ({', '.join(map(repr, groups))});"
+                         " pass the trains of one population.")
+    t_stop = _common_t_stop(name, (it[3] for it in items))
+    return (*_flatten(items), t_stop, 1 + max(it[0] for it in items))
+
+
 def from_neo(trains: Iterable[Any]) -> dict[str, SpikeTrains]:
     """Rebuild :class:`~neurocompare.results.SpikeTrains` from Neo trains made by :func:`to_neo`.
 
     Times are rescaled to ms whatever unit the trains carry (``train.rescale("ms")``), so
-    trains converted to seconds by other tools come back in ms.
+    trains converted to seconds by other tools come back in ms. To drive a circuit's input with
+    Neo trains, use :meth:`neurocompare.spike_input.GivenSpikes.from_neo`.
 
     Parameters
     ----------
@@ -131,37 +201,12 @@ def from_neo(trains: Iterable[Any]) -> dict[str, SpikeTrains]:
     dict population -> SpikeTrains
         Spikes sorted by time (ties by sample, then neuron), ``duration_ms = t_stop``.
     """
-    _, pq = _import_neo()
-    groups: dict[str, list[tuple[int, int, np.ndarray, float, float]]] = {}
-    for i, st in enumerate(trains):
-        ann = getattr(st, "annotations", None)
-        if not isinstance(ann, dict) or not {"population", "sample", "neuron"} <= set(ann):
-            raise InputError(
-                f"from_neo: train #{i} lacks the annotations population/sample/neuron that to_neo writes; "
-                f"got {sorted(ann) if isinstance(ann, dict) else ann!r}."
-            )
-        try:
-            times = np.asarray(st.rescale(pq.ms).magnitude, dtype=float)
-            t_stop = float(st.t_stop.rescale(pq.ms).magnitude)
-        except (ValueError, AttributeError) as exc:
-            raise InputError(f"from_neo: train #{i} has no time units convertible to ms ({exc}).") from None
-        sign = float(ann.get("sign", 1.0))
-        groups.setdefault(str(ann["population"]), []).append(
-            (int(ann["sample"]), int(ann["neuron"]), times, t_stop, sign)
-        )
+    groups, _ = _annotated(trains, required=True)
     out: dict[str, SpikeTrains] = {}
     for name, items in groups.items():
         batch = 1 + max(it[0] for it in items)
         size = 1 + max(it[1] for it in items)
-        durations = {it[3] for it in items}
-        if len(durations) != 1:
-            raise InputError(f"from_neo: trains of {name!r} disagree on t_stop: {sorted(durations)} ms.")
-        sample = np.concatenate([np.full(len(it[2]), it[0]) for it in items]).astype(np.int64)
-        neuron = np.concatenate([np.full(len(it[2]), it[1]) for it in items]).astype(np.int64)
-        time_ms = np.concatenate([it[2] for it in items])
-        sign = np.concatenate([np.full(len(it[2]), it[4]) for it in items])
-        order = np.lexsort((neuron, sample, time_ms))
-        out[name] = SpikeTrains(
-            name, batch, size, sample[order], neuron[order], time_ms[order], durations.pop(), sign[order]
-        )
+        t_stop = _common_t_stop(name, (it[3] for it in items))
+        sample, neuron, time_ms, sign = _flatten(items)
+        out[name] = SpikeTrains(name, batch, size, sample, neuron, time_ms, t_stop, sign)
     return out

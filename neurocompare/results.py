@@ -29,6 +29,18 @@ def _frozen(a: Any, dtype: Any) -> np.ndarray:
     return arr
 
 
+def _is_sorted(time_ms: np.ndarray, sample: np.ndarray, neuron: np.ndarray) -> bool:
+    """True if the spikes are in (time, sample, neuron) order (equal triples allowed); NaN times count as unsorted."""
+    if len(time_ms) < 2:
+        return True
+    d_t = np.diff(time_ms)
+    if np.all(d_t > 0):
+        return True
+    d_s, d_n = np.diff(sample), np.diff(neuron)
+    tie = d_t == 0
+    return bool(np.all((d_t > 0) | (tie & ((d_s > 0) | ((d_s == 0) & (d_n >= 0))))))
+
+
 @dataclass(frozen=True, eq=False)
 class SpikeTrains:
     """All spikes of one population over a batch, as three aligned arrays (one entry per spike).
@@ -41,7 +53,10 @@ class SpikeTrains:
     sample, neuron : int arrays
         Which sample and which neuron emitted each spike.
     time_ms : float array
-        Spike times in ms, sorted by time (ties in neuron order).
+        Spike times in ms, sorted by time, ties by sample, then neuron (the order Brian2's
+        ``SpikeGeneratorGroup(sorted=True)`` needs). Data given in another order is sorted on
+        construction (stably, so the sign follows its spike); sorted data, what the backends and
+        encodings produce, is only checked (one pass over the spikes).
     sign : float array
         +1 for ordinary spikes; -1 for input spikes that encode a negative value.
     duration_ms : float
@@ -68,6 +83,9 @@ class SpikeTrains:
             raise ValueError(f"SpikeTrains {self.population!r}: sample index out of range.")
         if len(neuron) and (neuron.min() < 0 or neuron.max() >= self.size):
             raise ValueError(f"SpikeTrains {self.population!r}: neuron index out of range.")
+        if not _is_sorted(time_ms, sample, neuron):
+            order = np.lexsort((neuron, sample, time_ms))
+            sample, neuron, time_ms, sign = (_frozen(a[order], a.dtype) for a in (sample, neuron, time_ms, sign))
         object.__setattr__(self, "sample", sample)
         object.__setattr__(self, "neuron", neuron)
         object.__setattr__(self, "time_ms", time_ms)

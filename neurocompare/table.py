@@ -88,10 +88,12 @@ def _weights(v: Mapping[str, float]) -> tuple[str, str]:
 
 
 def _cost(v: Mapping[str, float], energy: EnergyModel) -> tuple[str, str]:
+    macs, dense = v["macs_per_sample"], v.get("macs_dense_per_sample", v["macs_per_sample"])
+    over = "" if dense == macs else f" over the non-zero weights ({fmt(dense)} counting every matrix entry)"
     return (
         f"{fmt(v['synaptic_events_per_sample'])} synaptic events/sample = {fmt(v['energy_snn_pj'])} pJ "
         f"({fmt(v['energy_snn_with_memory_pj'])} pJ with memory); model: {energy.source}",
-        f"{fmt(v['macs_per_sample'])} MACs/sample = {fmt(v['energy_ann_pj'])} pJ "
+        f"{fmt(macs)} MACs/sample{over} = {fmt(v['energy_ann_pj'])} pJ "
         f"({fmt(v['energy_ann_with_memory_pj'])} pJ with memory)",
     )
 

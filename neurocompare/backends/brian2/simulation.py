@@ -12,6 +12,7 @@ from ...circuit import Circuit
 from ...errors import SimulationError
 from ...models import neuron_to_dict
 from ...results import Result, SpikeTrains, VoltageTrace
+from ...spike_input import input_activations
 from ..base import ClockSettings
 from .runtime import brian2_context, gc_frozen, import_brian2
 
@@ -92,7 +93,7 @@ class SpikingSimulation:
         for pop in circuit.inputs:
             values = self.values[pop.name]
             trains = self.input_trains.get(pop.name)
-            acts[pop.name] = be.encoding.decode(trains, values, rate_scale_hz=be.rate_scale_hz)
+            acts[pop.name] = input_activations(be.encoding, trains, values, rate_scale_hz=be.rate_scale_hz)
             if trains is not None:
                 spikes[pop.name] = trains
         final_v: dict[str, np.ndarray] = {}

@@ -13,6 +13,7 @@ from ...circuit import Circuit, NeuronPopulation
 from ...errors import InputError, ParameterError, SimulationError
 from ...models import neuron_to_dict
 from ...results import Result, SpikeTrains, VoltageTrace
+from ...spike_input import given_trains, input_activations, trains_for_run
 from ..base import ClockSettings
 from .models import reference_step
 
@@ -172,18 +173,17 @@ class Simulation:
     # ------------------------------------------------------------------ setup
 
     def _encode_inputs(self) -> None:
+        """Input spikes (given, or from a spiking encoding) as events per time step; analog inputs have none."""
         be = self.be
-        if not be.encoding.is_spiking:
-            return
         for pop in self.circuit.inputs:
-            tr = be.encoding.encode(
-                pop.name,
-                self.values[pop.name],
-                rate_scale_hz=be.rate_scale_hz,
-                duration_ms=be.duration_ms,
-                dt_ms=be.dt_ms,
-                seed=self.seed,
-            )
+            values = self.values[pop.name]
+            clock = dict(duration_ms=be.duration_ms, dt_ms=be.dt_ms, rate_scale_hz=be.rate_scale_hz)
+            if given_trains(values) is not None:
+                tr = trains_for_run(pop.name, values, **clock)
+            elif be.encoding.is_spiking:
+                tr = be.encoding.encode(pop.name, values, seed=self.seed, **clock)
+            else:
+                continue
             self.input_trains[pop.name] = tr
             # The time bin Brian2's SpikeGeneratorGroup puts a spike in: int((t + 1e-3 dt) / dt), in seconds.
             t_s = np.asarray(tr.time_ms) * _S_PER_MS
@@ -208,8 +208,8 @@ class Simulation:
         if be.encoding.is_spiking:
             return out
         for proj in self.circuit.projections:
-            if not self.circuit.is_input(proj.pre):
-                continue
+            if not self.circuit.is_input(proj.pre) or proj.pre in self.input_trains:
+                continue  # given spikes are spikes whatever the encoding
             x = be.encoding.current_hz(self.values[proj.pre], rate_scale_hz=be.rate_scale_hz)
             # onsets at or after the end of the run never happen (kept in float: no integer overflow)
             onset = _synaptic_delay_steps(proj.delays, self.dt_s, self.n_steps)
@@ -243,11 +243,11 @@ class Simulation:
         )
 
     def _pathways(self) -> list[_Pathway]:
-        circuit, be = self.circuit, self.be
+        circuit = self.circuit
         paths = []
         max_delay: dict[str, int] = {}
         for proj in circuit.projections:
-            if circuit.is_input(proj.pre) and not be.encoding.is_spiking:
+            if circuit.is_input(proj.pre) and proj.pre not in self.input_trains:
                 continue  # analog: constant currents
             weights = proj.weights
             if not np.all(np.isfinite(weights)):
@@ -332,7 +332,8 @@ class Simulation:
         spikes: dict[str, SpikeTrains] = {}
         for pop in circuit.inputs:
             trains = self.input_trains.get(pop.name)
-            acts[pop.name] = be.encoding.decode(trains, self.values[pop.name], rate_scale_hz=be.rate_scale_hz)
+            acts[pop.name] = input_activations(be.encoding, trains, self.values[pop.name],
+                                               rate_scale_hz=be.rate_scale_hz)
             if trains is not None:
                 spikes[pop.name] = trains
         for pop in circuit.populations:

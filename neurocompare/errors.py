@@ -19,6 +19,7 @@ __all__ = [
     "ReportError",
     "NeurocompareWarning",
     "NoSpikesWarning",
+    "NotConvergedWarning",
 ]
 
 
@@ -60,3 +61,11 @@ class NeurocompareWarning(UserWarning):
 
 class NoSpikesWarning(NeurocompareWarning):
     """A quantity that needs spikes was asked of a run without any; the result is NaN."""
+
+
+class NotConvergedWarning(NeurocompareWarning):
+    """A synchronous artificial run ended off a fixed point: on a cycle, or still moving.
+
+    Its last-step values then depend on the step count (for a period-2 cycle, on its parity).
+    """
+

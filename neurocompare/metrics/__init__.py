@@ -34,7 +34,7 @@ from .registry import (
 from .amplitude import READOUTS, accuracy, charge_decoded, check_labels, normalized_rmse, output_agreement, pearson_r
 from .amplitude import readout
 from .timing import agreement_curve, decoded_at_times, first_spike_latency_ms, isi_cv
-from .timing import settle_times_ms, step_activity, time_to_agreement_ms
+from .timing import convergence, settle_times_ms, settled_fraction, step_activity, time_to_agreement_ms
 from .nonlinearity import FIT_KINDS, evaluate_fit, fit_activation, rheobase_drive
 from .wires import max_delay_ms
 from .weights import bits_needed, count_bits, count_range, memory_bytes, rounding_error

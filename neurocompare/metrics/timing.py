@@ -1,13 +1,16 @@
 """Timing: asynchronous spikes against synchronous steps.
 
 Pure functions on spike trains, and the registration of the row's metrics: first-spike latency,
-the time until the spiking answer settles on the artificial one, spike-train irregularity, how
-many neurons spike together, and the synchronous steps of the artificial network.
+the time until the spiking answer settles on the artificial one (and on how many samples it does),
+spike-train irregularity, how many neurons spike together, and the synchronous steps of the
+artificial network with where they end: at a fixed point, on a cycle, or still moving (read from
+the artificial result's ``info``, which :class:`~neurocompare.backends.ArtificialBackend` fills).
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+import math
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -18,6 +21,8 @@ from .amplitude import output_agreement, readout
 from .registry import MetricSpec, register_metric
 
 __all__ = [
+    "convergence",
+    "settled_fraction",
     "isi_cv",
     "first_spike_latency_ms",
     "decoded_at_times",
@@ -25,7 +30,7 @@ __all__ = [
     "settle_times_ms",
     "time_to_agreement_ms",
     "step_activity",
-]
+]  # settled_fraction and convergence join once neurocompare.metrics imports them (its __all__ is built from this)
 
 
 def isi_cv(trains: Sequence[SpikeTrains], *, min_spikes: int = 3) -> float:
@@ -192,6 +197,15 @@ def settle_times_ms(trains: SpikeTrains, reference: np.ndarray, times_ms: np.nda
     return out
 
 
+def _settle_array(settle_ms: np.ndarray, owner: str) -> np.ndarray:
+    """``settle_ms`` as floats, checked to hold at least one sample."""
+    settle = np.asarray(settle_ms, dtype=float)
+    if not settle.size:
+        raise InputError(f"{owner}: settle_ms is empty; pass one settle time per sample "
+                         "(settle_times_ms of a run with at least one sample).")
+    return settle
+
+
 def time_to_agreement_ms(settle_ms: np.ndarray, *, duration_ms: float) -> float:
     """Median over samples of the settle time, a sample that never settles counting as the whole run.
 
@@ -215,11 +229,66 @@ def time_to_agreement_ms(settle_ms: np.ndarray, *, duration_ms: float) -> float:
     InputError
         ``settle_ms`` is empty (no samples).
     """
-    settle = np.asarray(settle_ms, dtype=float)
-    if not settle.size:
-        raise InputError("time_to_agreement_ms: settle_ms is empty; pass one settle time per sample "
-                         "(settle_times_ms of a run with at least one sample).")
+    settle = _settle_array(settle_ms, "time_to_agreement_ms")
     return float(np.median(np.where(np.isnan(settle), duration_ms, settle)))
+
+
+def settled_fraction(settle_ms: np.ndarray) -> float:
+    """Fraction of samples whose spiking answer settles on the artificial one before the run ends.
+
+    settled = mean_s [settle_s is a time], with settle_s from :func:`settle_times_ms` (NaN: never
+    settled). A sample settles exactly when its answer at the end of the run agrees, so on the
+    full-run readout this equals the output agreement; it is the share of samples for which
+    :func:`time_to_agreement_ms` is a time rather than the run's duration standing for "never".
+
+    Parameters
+    ----------
+    settle_ms : array_like, shape (batch,)
+        NaN where a sample never settled.
+
+    Returns
+    -------
+    float
+        In [0, 1].
+
+    Raises
+    ------
+    InputError
+        ``settle_ms`` is empty (no samples).
+    """
+    return float(np.mean(~np.isnan(_settle_array(settle_ms, "settled_fraction"))))
+
+
+def convergence(info: Mapping[str, Any]) -> dict[str, float]:
+    """Where a synchronous artificial run ended, from its result's ``info``, as numbers.
+
+    ``converged`` = 1 if every sample reached a fixed point, else 0; ``converged_fraction`` = samples
+    at a fixed point / samples; ``period`` = the longest period over samples in synchronous steps (1:
+    all at a fixed point), NaN if some sample has neither a fixed point nor a cycle of up to
+    ``info["max_period"]`` steps. The test itself is
+    :func:`~neurocompare.backends.artificial.trajectory_periods` (the last cycle of the trajectory
+    repeats the one before it, to a relative tolerance ``info["convergence_tol"]``).
+
+    Parameters
+    ----------
+    info : mapping
+        ``Result.info`` of the artificial side: ``converged``, ``period`` (None: neither) and
+        ``period_counts`` (samples per period, ``"none"`` for neither).
+
+    Returns
+    -------
+    dict of str to float
+        All three NaN (no warning: not measured, as for a probe that did not run) if ``info`` has no
+        ``converged`` entry, e.g. when the other side is a spiking backend.
+    """
+    if "converged" not in info:
+        return {"converged": math.nan, "converged_fraction": math.nan, "period": math.nan}
+    counts = info.get("period_counts") or {}
+    total = sum(counts.values())
+    period = info.get("period")
+    return {"converged": float(bool(info["converged"])),
+            "converged_fraction": counts.get("1", 0) / total if total else float(bool(info["converged"])),
+            "period": math.nan if period is None else float(period)}
 
 
 def step_activity(trains: Sequence[SpikeTrains], *, n_neurons: int, n_steps: int, dt_ms: float) -> dict[str, float]:
@@ -265,6 +334,18 @@ def step_activity(trains: Sequence[SpikeTrains], *, n_neurons: int, n_steps: int
 
 
 # ------------------------------------------------------------------- registered metrics
+def _settled_at_end(d: Any) -> np.ndarray:
+    """Per sample, 0 where the answers agree at the end of the run, else NaN (never settled).
+
+    A sample settles (:func:`settle_times_ms`) exactly when its answer agrees at the last time point,
+    the end of the run, and the spiking side's activations are the decoding of the whole run: no time
+    grid is needed to tell which samples settle.
+    """
+    a = readout(d.snn[d.output], mode=d.readout, threshold=d.threshold)
+    b = readout(d.ann[d.output], mode=d.readout, threshold=d.threshold)
+    return np.where(a == b if a.ndim == 1 else np.all(a == b, axis=1), 0.0, np.nan)
+
+
 register_metric(MetricSpec(
     "first_spike_latency_ms", "timing", "ms", "median time of the output neurons' first spike (over neurons that fired)",
     lambda d: first_spike_latency_ms(d.snn.spikes[d.output]), direction="lower"))
@@ -289,3 +370,22 @@ register_metric(MetricSpec(
     "synchronous_steps", "timing", "steps",
     "synchronous update steps of the artificial network (depth, or the recurrent step count)",
     lambda d: float(d.ann_steps), direction=None))
+register_metric(MetricSpec(
+    "settled_fraction", "timing", "fraction",
+    "fraction of samples whose spiking answer settles on the artificial one before the end of the run "
+    "(the others never do: time_to_agreement_ms counts them as the full duration)",
+    lambda d: settled_fraction(_settled_at_end(d)), direction="higher"))
+register_metric(MetricSpec(
+    "artificial_converged", "timing", "1",
+    "1 if the artificial network's synchronous trajectory reached a fixed point on every sample, 0 if some "
+    "sample ended on a cycle or still moving (its last-step values are then no answer)",
+    lambda d: convergence(d.ann.info)["converged"], direction="higher"))
+register_metric(MetricSpec(
+    "artificial_converged_fraction", "timing", "fraction",
+    "fraction of samples whose synchronous artificial trajectory reached a fixed point",
+    lambda d: convergence(d.ann.info)["converged_fraction"], direction="higher"))
+register_metric(MetricSpec(
+    "artificial_period", "timing", "steps",
+    "longest period (synchronous steps) on which a sample's artificial trajectory ends: 1 at a fixed point, "
+    "2 for an alternation; NaN if some sample has no fixed point and no cycle of up to 16 steps",
+    lambda d: convergence(d.ann.info)["period"], direction=None))

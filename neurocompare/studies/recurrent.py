@@ -6,6 +6,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..backends.artificial import MAX_PERIOD, trajectory_periods
 from ..comparison import Comparison, Panel
 from ..metrics import Metric
 from .common import binned_rates, metric
@@ -21,15 +22,26 @@ def _winner(a: np.ndarray, share: float) -> np.ndarray:
     return np.where(ok, top, -1)
 
 
+def _ending(period: int) -> str:
+    """How a synchronous trajectory ends, in words, from its period (0: neither)."""
+    if period == 1:
+        return "fixed point"
+    return f"period-{period} cycle" if period else f"still moving (no cycle up to {MAX_PERIOD} steps)"
+
+
 def recurrent_dynamics(
     comparison: Comparison, delayed: Any, *, delay_ms: float, bin_ms: float = 20.0, share: float = 0.8,
     examples: Sequence[int] = (0, 1),
 ) -> tuple[dict[str, Metric], list[Panel]]:
     """Synchronous trajectories vs asynchronous spiking in a recurrent circuit, and what a delay changes.
 
-    The artificial "final state" averages the last two synchronous steps (a period-2 oscillation
-    shows as two active neurons); the spiking one decodes the second half of the run. A sample has a
-    single winner when one neuron carries >= ``share`` of the activity.
+    The artificial "final state" of a sample is the mean over the cycle its synchronous trajectory
+    ends on (:func:`~neurocompare.backends.artificial.trajectory_periods` of the output population:
+    the fixed point itself, the mean of the last two steps for a period-2 alternation, of the last p
+    for period p), so it does not depend on the parity of the step count; a sample still moving (no
+    cycle of up to 16 steps) is averaged over its last two steps and flagged. The spiking final state
+    decodes the second half of the run. A sample has a single winner when one neuron carries >=
+    ``share`` of the activity.
     """
     out = comparison.output
     traj = np.asarray(comparison.ann.trajectory[out])  # (steps + 1, batch, n)
@@ -37,9 +49,10 @@ def recurrent_dynamics(
     t, binned = binned_rates(comparison.snn.spikes[out], bin_ms, rate_scale_hz=rate_scale)
     _, binned_d = binned_rates(delayed.spikes[out], bin_ms, rate_scale_hz=rate_scale)
     half = len(t) // 2
-    ann_final = traj[-2:].mean(axis=0)
+    periods = trajectory_periods(traj)
+    ann_final = np.stack([traj[-(p if p else 2):, b].mean(axis=0) for b, p in enumerate(periods)])
     snn_final, snn_final_d = binned[half:].mean(axis=0), binned_d[half:].mean(axis=0)
-    oscillating = np.max(np.abs(traj[-1] - traj[-2]), axis=1) > 1e-6 * (1 + np.max(np.abs(traj[-1]), axis=1))
+    oscillating = periods != 1
     w_ann, w_snn, w_del = _winner(ann_final, share), _winner(snn_final, share), _winner(snn_final_d, share)
     # decision time: from when the cumulative spike-count leader is the final winner for good
     cum = np.cumsum(binned, axis=0)
@@ -50,7 +63,8 @@ def recurrent_dynamics(
     scale = max(float(np.max(ann_final)), float(np.max(snn_final)), 1e-12)
     metrics = {
         "ann_oscillating_fraction": metric(oscillating.mean(), "fraction",
-                                           "samples whose synchronous trajectory still alternates at the last step"),
+                                           "samples whose synchronous trajectory ends on no fixed point (a cycle, "
+                                           "or still moving)"),
         "ann_single_winner_fraction": metric(np.mean(w_ann >= 0), "fraction",
                                              f"samples where one artificial neuron holds >= {share:g} of the activity"),
         "snn_single_winner_fraction": metric(np.mean(w_snn >= 0), "fraction",
@@ -71,14 +85,16 @@ def recurrent_dynamics(
     x = comparison.inputs[comparison.circuit.input_names[0]]
     label = {-1: "none"}
     rows = [[str(b), " ".join(f"{v:.2g}" for v in x[b]), " ".join(f"{v:.2g}" for v in ann_final[b]),
-             "yes" if oscillating[b] else "no", " ".join(f"{v:.2g}" for v in snn_final[b]),
+             _ending(int(periods[b])), " ".join(f"{v:.2g}" for v in snn_final[b]),
              label.get(int(w_ann[b]), str(w_ann[b])), label.get(int(w_snn[b]), str(w_snn[b])),
              label.get(int(w_del[b]), str(w_del[b])),
              "-" if np.isnan(decided[b]) else f"{decided[b]:.3g}"] for b in range(len(x))]
-    panels = [Panel("outcomes", "Where they diverge: final states per input", "Artificial: mean of the last two "
-                    "synchronous steps; spiking: rates over the second half of the run (rate-scale units).", "table",
-                    columns=["sample", "input", "artificial final", "oscillates", "spiking final", "winner (art.)",
-                             "winner (spk.)", f"winner (spk., {delay_ms:g} ms delay)", "decided at (ms)"], rows=rows)]
+    panels = [Panel("outcomes", "Where they diverge: final states per input", "Artificial: mean over the cycle the "
+                    "synchronous trajectory ends on (the fixed point, or the mean of a period-p cycle's p states); "
+                    "spiking: rates over the second half of the run (rate-scale units).", "table",
+                    columns=["sample", "input", "artificial final", "artificial ends on", "spiking final",
+                             "winner (art.)", "winner (spk.)", f"winner (spk., {delay_ms:g} ms delay)",
+                             "decided at (ms)"], rows=rows)]
     for b in examples:
         series = {f"neuron {k} (artificial, per step)": traj[:, b, k] for k in range(traj.shape[2])}
         panels.append(Panel(f"trajectory_artificial_{b}", f"Synchronous trajectory, sample {b}",

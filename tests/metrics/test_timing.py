@@ -18,6 +18,7 @@ from neurocompare.metrics import (
     step_activity,
     time_to_agreement_ms,
 )
+from neurocompare.metrics.timing import convergence, settled_fraction
 
 from .conftest import trains
 
@@ -74,3 +75,20 @@ def test_step_activity_without_spikes_is_nan_with_a_warning_and_zero_fractions()
         act = step_activity([trains("a", 1, 3, [])], n_neurons=3, n_steps=10, dt_ms=1.0)
     assert math.isnan(act["neurons_per_active_step"])
     assert act["active_step_fraction"] == 0.0 and act["update_fraction"] == 0.0
+
+
+def test_settled_fraction_counts_the_samples_that_settle():
+    assert settled_fraction(np.array([10.0, np.nan, np.nan, 30.0])) == 0.5
+    assert settled_fraction(np.array([np.nan])) == 0.0
+    with pytest.raises(InputError, match="settled_fraction: settle_ms is empty"):
+        settled_fraction(np.array([]))
+
+
+def test_convergence_reads_the_artificial_info():
+    mixed = {"converged": False, "period": 2, "period_counts": {"1": 2, "2": 6}}
+    assert convergence(mixed) == {"converged": 0.0, "converged_fraction": 0.25, "period": 2.0}
+    moving = convergence({"converged": False, "period": None, "period_counts": {"1": 1, "none": 3}})
+    assert moving["converged_fraction"] == 0.25 and math.isnan(moving["period"])
+    assert convergence({"converged": True, "period": 1, "period_counts": {"1": 4}})["converged"] == 1.0
+    # a side that does not step (a spiking backend as the "artificial" one): not measured, no warning
+    assert all(math.isnan(v) for v in convergence({"backend": "spiking"}).values())

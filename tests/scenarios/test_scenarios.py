@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from neurocompare.errors import NotConvergedWarning
 from neurocompare.report import REPORT_FILES
 from neurocompare.scenarios import find_scenarios, run_scenario
 
@@ -29,7 +30,14 @@ def test_all_scenarios_are_found():
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
     root = tmp_path_factory.mktemp("scenarios")
-    return {name: (run_scenario(name, out_dir=root / name, seed=0, quick=True), root / name) for name in SCENARIOS}
+    out = {}
+    for name in SCENARIOS:
+        if name == "recurrent_loop":  # synchronous updates oscillate for near-equal inputs, by design: it says so
+            with pytest.warns(NotConvergedWarning, match="population 'wta' oscillates with period 2 on 6 of 8 samples"):
+                out[name] = (run_scenario(name, out_dir=root / name, seed=0, quick=True), root / name)
+        else:
+            out[name] = (run_scenario(name, out_dir=root / name, seed=0, quick=True), root / name)
+    return out
 
 
 @pytest.mark.slow
@@ -92,6 +100,8 @@ def test_recurrent_loop_diverges(reports):
         assert math.isfinite(c.metric(name)), name
     assert c.metric("final_state_divergence") > 0.0
     assert c.metric("ann_oscillating_fraction") > 0.0  # synchronous updates oscillate for near-equal inputs
+    assert (c.metric("artificial_converged"), c.metric("artificial_period")) == (0.0, 2.0)
+    assert c.metric("artificial_converged_fraction") == 1 - c.metric("ann_oscillating_fraction") == 0.25
     traj = np.asarray(c.ann.trajectory["wta"])
     assert traj.shape[0] == 41
 
@@ -104,7 +114,9 @@ def test_digits_runs_end_to_end_on_a_reduced_test_set(tmp_path):
     m = {k: c.metric(k) for k in ("ann_accuracy", "snn_accuracy", "synaptic_events_per_sample", "macs_per_sample")}
     assert m["ann_accuracy"] > 0.85  # 8 epochs in quick mode
     assert m["snn_accuracy"] > m["ann_accuracy"] - 0.1  # 48 images, 100 ms, 5-bit counts
-    assert m["macs_per_sample"] == 64 * 32 + 32 * 10
+    assert c.metric("macs_dense_per_sample") == 64 * 32 + 32 * 10  # every matrix entry
+    nonzero = sum(int((p.counts != 0).sum()) for p in c.circuit.projections)
+    assert m["macs_per_sample"] == nonzero < 64 * 32 + 32 * 10  # 5-bit counts round some weights to 0
     assert m["synaptic_events_per_sample"] > 0
     assert "snn_time_to_within_1pp_ms" in c.metrics  # NaN allowed on 48 images
     gap, explained = c.metric("budget_gap_pp"), c.metric("budget_explained_pp")

@@ -297,5 +297,5 @@ def _not_converged_message(circuit: Circuit, periods: Mapping[str, np.ndarray], 
 
 
 def macs_per_pass(circuit: Circuit) -> int:
-    """Multiply-accumulates of one dense pass: sum over projections of n_pre * n_post."""
-    return circuit.n_weights
+    """Multiply-accumulates of one pass over the non-zero weights (connected pairs), as the cost metrics count."""
+    return circuit.n_nonzero_weights

@@ -120,3 +120,20 @@ def test_sparse_and_dense_counts_give_the_same_spikes(sparse_circuit, tmp_path, 
     assert len(ta) > 0
     assert np.array_equal(ta.sample, tb.sample) and np.array_equal(ta.neuron, tb.neuron)
     assert np.array_equal(ta.time_ms, tb.time_ms)
+
+
+def test_the_artificial_backend_multiplies_sparse_projections_sparse_with_the_dense_result():
+    """Projections with < 1/3 of their pairs connected go through scipy.sparse (the cost of the connected
+    pairs); the activations equal the dense product's to 1e-12 (only the summation order differs)."""
+    from neurocompare import ArtificialBackend
+    from neurocompare.backends.artificial import ArtificialBackend as AB
+
+    rng = np.random.default_rng(8)
+    counts = np.where(rng.random((300, 200)) < 0.05, rng.integers(-3, 4, (300, 200)), 0)
+    circuit = Circuit("s", inputs=[InputPopulation("x", 200)], populations=[NeuronPopulation("n", 300)],
+                      projections=[Projection("x", "n", counts, unit_weight=0.1)])
+    weights = AB._weights(circuit)
+    assert not isinstance(weights["x->n"], np.ndarray), "the sparse path is taken"
+    x = rng.uniform(0, 1, (7, 200))
+    got = ArtificialBackend().run(circuit, x)["n"]
+    np.testing.assert_allclose(got, np.maximum(x @ (counts * 0.1).T, 0.0), rtol=1e-12, atol=1e-12)

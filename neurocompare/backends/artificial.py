@@ -198,18 +198,34 @@ class ArtificialBackend:
         return out
 
     @staticmethod
-    def _drive(circuit: Circuit, name: str, state: Mapping[str, np.ndarray], batch: int) -> np.ndarray:
+    def _drive(circuit: Circuit, name: str, state: Mapping[str, np.ndarray], batch: int,
+               weights: Mapping[str, Any]) -> np.ndarray:
         pop = circuit.population(name)
         z = np.broadcast_to(pop.bias, (batch, pop.size)).copy()
         with np.errstate(over="ignore", invalid="ignore"):
             for proj in circuit.projections_into(name):
-                z += state[proj.pre] @ proj.weights.T
+                w = weights[proj.name]
+                z += state[proj.pre] @ w.T if isinstance(w, np.ndarray) else (w @ state[proj.pre].T).T
         return z
+
+    @staticmethod
+    def _weights(circuit: Circuit) -> dict[str, Any]:
+        """Each projection's W = counts x unit_weight, once per run: a scipy.sparse CSR matrix where fewer than a
+        third of the pairs are connected (the product then costs what the connected pairs cost), else dense."""
+        out: dict[str, Any] = {}
+        for proj in circuit.projections:
+            if 3 * proj.n_connections < proj.counts.size:
+                out[proj.name] = (proj.sparse_counts * proj.unit_weight).tocsr()
+            else:
+                out[proj.name] = proj.weights
+        return out
 
     def _single_pass(self, circuit, values, batch, order) -> dict[str, np.ndarray]:
         acts: dict[str, np.ndarray] = dict(values)
+        weights = self._weights(circuit)
         for name in order:
-            acts[name] = self._apply(circuit, name, self._drive(circuit, name, acts, batch), "in the forward pass")
+            acts[name] = self._apply(circuit, name, self._drive(circuit, name, acts, batch, weights),
+                                     "in the forward pass")
         return {n: acts[n] for n in circuit.all_names}
 
     def _synchronous(self, circuit, values, batch, steps):
@@ -217,9 +233,10 @@ class ArtificialBackend:
         for pop in circuit.populations:
             state[pop.name] = np.zeros((batch, pop.size))
         traj = {p.name: [state[p.name]] for p in circuit.populations}
+        weights = self._weights(circuit)
         for t in range(steps):
             new = {
-                name: self._apply(circuit, name, self._drive(circuit, name, state, batch), f"at step {t + 1}")
+                name: self._apply(circuit, name, self._drive(circuit, name, state, batch, weights), f"at step {t + 1}")
                 for name in circuit.population_names
             }
             state.update(new)

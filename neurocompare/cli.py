@@ -3,14 +3,25 @@
 Thin by design: parse the arguments, call the library (one function per sub-command), print
 one line per report. Errors a user can cause (unknown scenario, bad option value, unwritable
 folder) print one line and exit 2; a sweep with failed tasks exits 1.
+
+Interrupts, one policy for every command: SIGINT (Ctrl+C, to the process group or to this process
+alone, even when the shell started it with SIGINT ignored) and SIGTERM stop the command within a
+few seconds: the library cancels what is pending and closes its worker processes (which ignore both
+signals themselves), finished reports and sweep rows stay intact, one line says what finished and
+how to resume, and the exit status is 130 (SIGINT) or 143 (SIGTERM). A second signal while stopping
+is ignored; if stopping takes longer than :data:`STOP_DEADLINE_S`, the remaining child processes are
+killed and the command exits with the same status.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, Sequence, TextIO
@@ -21,7 +32,61 @@ from .errors import BackendError, NeurocompareError, ParameterError
 if TYPE_CHECKING:  # the library is imported by each command, so --help and list stay fast
     from .scenarios import ScenarioJob
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "STOP_DEADLINE_S"]
+
+#: Seconds after a SIGINT/SIGTERM within which the command has exited, child processes included.
+STOP_DEADLINE_S = 4.5
+
+
+class _Stopped(KeyboardInterrupt):
+    """An interrupted command, with the one line saying what finished and how to resume."""
+
+
+class _Interrupts:
+    """The command line's SIGINT/SIGTERM handler: the first signal raises KeyboardInterrupt, later ones are ignored."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self.finished = threading.Event()
+        self.previous: dict[int, object] = {}
+
+    @contextlib.contextmanager
+    def installed(self):  # type: ignore[no-untyped-def]
+        """The handler for SIGINT and SIGTERM while the command runs (in a main thread); the caller's after."""
+        if threading.current_thread() is threading.main_thread():
+            self.previous = {sig: signal.signal(sig, self) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield self
+        finally:
+            self.finished.set()
+            for sig, handler in self.previous.items():
+                signal.signal(sig, handler)  # type: ignore[arg-type]
+
+    @property
+    def status(self) -> int:
+        return 128 + int(self.signum or signal.SIGINT)
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if self.signum is not None:  # stopping already: a second Ctrl+C must not break the cleanup
+            return
+        self.signum = signum
+        threading.Thread(target=self._deadline, name="neurocompare-stop-deadline", daemon=True).start()
+        raise KeyboardInterrupt
+
+    def _deadline(self) -> None:
+        """Last resort: kill the child processes still alive after STOP_DEADLINE_S and exit."""
+        if self.finished.wait(STOP_DEADLINE_S):
+            return
+        with contextlib.suppress(Exception):
+            import psutil  # a dependency of Dask distributed
+
+            for child in psutil.Process().children(recursive=True):
+                with contextlib.suppress(psutil.Error):
+                    child.kill()
+        sys.stderr.write(f"neurocompare: interrupted ({signal.Signals(self.signum or 2).name}); stopping took "
+                         f"over {STOP_DEADLINE_S:g} s: stopped hard\n")
+        sys.stderr.flush()
+        os._exit(self.status)
 
 
 def _one_line(text: str) -> str:
@@ -122,9 +187,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     jobs = [_job(name, args, texts) for name in names]
     processes = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     progress = None if args.no_progress else ProgressBar
-    for job, elapsed in run_many(jobs, processes=processes, seed=args.seed, quick=args.quick,
-                                 extra_dirs=args.scenarios or (), progress=progress):
-        print(f"{job.name}: report written to {job.out_dir / 'report.html'} ({elapsed:.1f} s)", flush=True)
+    finished: list[str] = []
+    try:
+        for job, elapsed in run_many(jobs, processes=processes, seed=args.seed, quick=args.quick,
+                                     extra_dirs=args.scenarios or (), progress=progress):
+            print(f"{job.name}: report written to {job.out_dir / 'report.html'} ({elapsed:.1f} s)", flush=True)
+            finished.append(job.name)
+    except KeyboardInterrupt:
+        done = f" ({', '.join(finished)})" if finished else ""
+        raise _Stopped(f"{len(finished)} of {len(jobs)} report(s) finished and intact{done}; run the same command "
+                       "again to run the rest") from None
     return 0
 
 
@@ -138,19 +210,24 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from .scenarios import get_scenario, load_scenario, scenario_options
-    from .sweep import RESULTS_FILE, sweep
+    from .sweep import RESULTS_FILE, SweepInterrupted, sweep
     from .options import parse_grid
 
     extra = args.scenarios or ()
     defaults = scenario_options(load_scenario(get_scenario(args.name, extra)))
     params = parse_grid(args.name, args.param or [], defaults)
     progress = None if args.no_progress else ProgressBar(f"sweep {args.name}")
-    result = sweep(args.name, params=params, seeds=args.seeds, seed=args.seed, paired_seeds=args.paired_seeds,
-                   workers=args.workers, scheduler=args.scheduler, out_dir=args.out, quick=args.quick,
-                   retry_failed=not args.keep_failed, metrics=args.metric or None, progress=progress,
-                   extra_dirs=extra)
+    try:
+        result = sweep(args.name, params=params, seeds=args.seeds, seed=args.seed, paired_seeds=args.paired_seeds,
+                       workers=args.workers, scheduler=args.scheduler, out_dir=args.out, quick=args.quick,
+                       retry_failed=not args.keep_failed, metrics=args.metric or None, progress=progress,
+                       extra_dirs=extra)
+    except SweepInterrupted as exc:
+        raise _Stopped(f"{exc.saved} of {exc.total} tasks done, saved in {exc.out_dir / RESULTS_FILE}; run the same "
+                       "command again to resume") from None
+    rerun = f", {result.rerun} re-run after their worker died" if result.rerun else ""
     print(f"{args.name} sweep: {len(result.rows)} rows ({result.ran} ran, {result.resumed} reused, "
-          f"{len(result.failed)} failed) in {result.elapsed_s:.1f} s; report {result.out_dir / 'sweep.html'}")
+          f"{len(result.failed)} failed{rerun}) in {result.elapsed_s:.1f} s; report {result.out_dir / 'sweep.html'}")
     if result.failed:
         first = result.failed[0]
         print(f"neurocompare: {len(result.failed)} task(s) failed (first: {_one_line(first['error'])}); see "
@@ -257,6 +334,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupted(exc: KeyboardInterrupt, interrupts: _Interrupts) -> int:
+    """The one line of an interrupted command; its exit status (130 for SIGINT, 143 for SIGTERM)."""
+    if "brian2" in sys.modules:  # no Brian2 warnings about the half-built objects of the interrupted run
+        from .backends.brian2.prefs import silence
+
+        silence()
+    what = str(exc) if isinstance(exc, _Stopped) else "finished reports are intact"
+    name = signal.Signals(interrupts.signum or signal.SIGINT).name
+    print(f"neurocompare: interrupted ({name}); {_one_line(what)}", file=sys.stderr, flush=True)
+    return interrupts.status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -265,14 +354,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    try:
-        return int(args.func(args))
-    except (NeurocompareError, OSError) as exc:
-        print(f"neurocompare: error: {_one_line(exc)}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("neurocompare: interrupted; finished reports are intact", file=sys.stderr)
-        return 130
+    with _Interrupts().installed() as interrupts:
+        try:
+            return int(args.func(args))
+        except (NeurocompareError, OSError) as exc:
+            print(f"neurocompare: error: {_one_line(exc)}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt as exc:
+            return _interrupted(exc, interrupts)
 
 
 if __name__ == "__main__":  # pragma: no cover

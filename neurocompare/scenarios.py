@@ -303,10 +303,11 @@ def _run_parallel(jobs: Sequence[ScenarioJob], processes: int, seed: int, quick:
     import multiprocessing
     from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 
-    from .backends.brian2.prefs import preimport
+    from .backends.brian2.prefs import pool_initializer
 
     ctx = multiprocessing.get_context("spawn")  # a fresh interpreter per worker: no inherited Brian2 state
-    with ProcessPoolExecutor(min(processes, len(jobs)), mp_context=ctx, initializer=preimport) as pool:
+    # The workers ignore SIGINT and SIGTERM (a terminal's Ctrl+C reaches them too): this process decides.
+    with ProcessPoolExecutor(min(processes, len(jobs)), mp_context=ctx, initializer=pool_initializer) as pool:
         futures = {pool.submit(_timed_run, job, seed, quick, extra): job for job in jobs}
         pending = set(futures)
         try:
@@ -314,7 +315,19 @@ def _run_parallel(jobs: Sequence[ScenarioJob], processes: int, seed: int, quick:
                 done, pending = wait(pending, return_when=FIRST_EXCEPTION)
                 for fut in done:
                     yield futures[fut], fut.result()  # re-raises the scenario's error here
-        except BaseException:
+        except BaseException as exc:
+            if not isinstance(exc, Exception):  # Ctrl+C, SIGTERM, closed: the scenarios still running are abandoned
+                _kill_workers(pool)  # the pool breaks and fails the pending futures (cancelling them too breaks it)
+                raise
             for fut in pending:
                 fut.cancel()
             raise
+
+
+def _kill_workers(pool: Any) -> None:
+    """Kill a ProcessPoolExecutor's processes (they ignore SIGINT/SIGTERM and would finish their scenario)."""
+    # ProcessPoolExecutor has no public way to stop a running call; _processes is its pid -> process map.
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.kill()
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.join(timeout=2)

@@ -25,7 +25,8 @@ One module per concern:
 - :mod:`.store`: the durable ``results.csv``, ``sweep.json`` and the folder lock;
 - :mod:`.result`: :class:`SweepResult` and :func:`load_sweep`;
 - :mod:`.report`: ``sweep.html``, ``sweep.md``, ``summary.csv`` and ``figures/``;
-- :mod:`.runner`: :func:`sweep`, which ties them together (resume, retries, lost tasks).
+- :mod:`.runner`: :func:`sweep`, which ties them together (resume, retries, lost tasks, interrupts:
+  :class:`SweepInterrupted`).
 
 From a script, call :func:`sweep` under ``if __name__ == "__main__":`` (worker processes are
 started with ``spawn`` and import the main module).
@@ -35,11 +36,12 @@ from .engine import run_task
 from ..options import canonical_json, parse_values
 from .plan import SweepTask, plan_sweep, task_seed
 from .result import HEADLINE_METRICS, SweepResult, load_sweep
-from .runner import sweep
+from .runner import SweepInterrupted, sweep
 from .store import MANIFEST_FILE, RESULTS_FILE
 
 __all__ = [
     "sweep",
+    "SweepInterrupted",
     "SweepResult",
     "SweepTask",
     "plan_sweep",

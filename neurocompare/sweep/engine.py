@@ -19,6 +19,14 @@ given it. Dask's own log messages below ERROR are hidden unless neurocompare log
 
 An engine yields one :class:`Outcome` per task: its row, or ``lost`` when the engine itself failed
 (a lost connection, a cancelled future: no result of the task, run it again later).
+
+Interrupts (Ctrl+C, SIGTERM, or the caller closing the iterator): the serial engine lets the
+``KeyboardInterrupt`` through (the task in hand is not recorded); the Dask engine cancels the futures
+not finished, stops the embedded cluster's workers within about a second (they ignore SIGINT and
+SIGTERM themselves, see :mod:`.worker`) and leaves an existing cluster running. A worker that dies
+while running a task (killed, out of memory) costs only that attempt: Dask runs the task again on
+another worker, up to 3 times (``distributed.scheduler.allowed-failures``); a task whose 4th worker
+dies is recorded as failed (``KilledWorker``).
 """
 
 from __future__ import annotations
@@ -43,7 +51,8 @@ __all__ = ["run_task", "task_row", "Outcome", "open_engine", "default_workers"]
 
 log = logging.getLogger(__name__)
 
-#: The name of the worker plugin (:mod:`.worker`) in each Dask worker.
+#: Seconds the embedded cluster's workers get to leave after an interrupt before they are killed.
+INTERRUPT_GRACE_S = 0.5
 
 
 @contextlib.contextmanager
@@ -130,10 +139,10 @@ def default_workers() -> int:
 class Outcome:
     """A finished task (row) or one the engine could not run (``lost``: not recorded, run again later)."""
 
-    __slots__ = ("task_id", "row", "lost")
+    __slots__ = ("task_id", "row", "lost", "reruns")
 
-    def __init__(self, task_id: str, row: dict[str, Any] | None, lost: str = "") -> None:
-        self.task_id, self.row, self.lost = task_id, row, lost
+    def __init__(self, task_id: str, row: dict[str, Any] | None, lost: str = "", reruns: int = 0) -> None:
+        self.task_id, self.row, self.lost, self.reruns = task_id, row, lost, reruns
 
 
 def _serial_engine(specs: Sequence[dict[str, Any]], cache_root: Path, info: dict[str, Any]) -> Iterator[Outcome]:
@@ -182,6 +191,7 @@ def _dask_engine(
     distributed = _import_distributed()
     from .worker import PLUGIN_NAME, WorkerSetup, worker_info  # imports distributed
 
+    cluster = None
     with _engine_logs(), contextlib.ExitStack() as opened:  # closes the client, then the cluster
         if scheduler is None:
             # Worker processes on this machine; the scheduler's HTTP server on a free local port, so
@@ -210,7 +220,8 @@ def _dask_engine(
                                    "scheduler', then 'dask worker ADDRESS --nthreads 1') or drop --scheduler to run "
                                    "on this machine.") from None
         opened.callback(_quietly_close, client)
-        client.register_plugin(WorkerSetup(str(cache_root) if cache_root is not None else None), name=PLUGIN_NAME)
+        client.register_plugin(WorkerSetup(str(cache_root) if cache_root is not None else None,
+                                           embedded=scheduler is None), name=PLUGIN_NAME)
         info.update({str(k): v for k, v in client.run(worker_info).items()})
         bad = [v.get("name") for v in info.values() if not v.get("main_thread")]
         if bad:
@@ -218,21 +229,66 @@ def _dask_engine(
         token = uuid.uuid4().hex[:8]
         futures = {client.submit(run_task, spec, key=f"neurocompare-{spec['task_id']}-{token}", pure=False):
                    spec["task_id"] for spec in specs}
-        # as_completed must wait in this client's event loop: by default it takes the loop of the
-        # process's *default* client, and a second client in the process (a notebook's, a test's)
-        # then breaks result() with "Event ... bound to a different event loop".
-        for future in distributed.as_completed(futures, loop=client.loop):
-            task_id = futures.pop(future)
-            try:
-                row = future.result()
-            except distributed.KilledWorker as exc:  # the task itself killed its workers too often
-                yield Outcome(task_id, task_row(task_id, error=one_line(f"{type(exc).__name__}: {exc}")))
-            except Exception as exc:  # the engine's trouble, not the task's: not recorded, run it again later
-                log.debug("task %s: engine error", task_id, exc_info=True)
-                yield Outcome(task_id, None, lost=one_line(f"{type(exc).__name__}: {exc}"))
-            else:
-                yield Outcome(task_id, row)
-            future.release()
+        try:
+            yield from _outcomes(distributed, client, futures)
+        except BaseException:  # Ctrl+C, SIGTERM, the caller closing the iterator: stop now, record nothing more
+            _abandon(client, futures, cluster if scheduler is None else None)
+            raise
+
+
+def _outcomes(distributed: Any, client: Any, futures: dict[Any, str]) -> Iterator[Outcome]:
+    """The outcome of each future as it finishes (removed from ``futures``)."""
+    # as_completed must wait in this client's event loop: by default it takes the loop of the
+    # process's *default* client, and a second client in the process (a notebook's, a test's)
+    # then breaks result() with "Event ... bound to a different event loop".
+    for future in distributed.as_completed(list(futures), loop=client.loop):
+        task_id = futures.pop(future)
+        try:
+            row = future.result()
+        except distributed.KilledWorker as exc:  # the task itself killed its workers too often
+            yield Outcome(task_id, task_row(task_id, error=one_line(f"{type(exc).__name__}: {exc}")))
+        except Exception as exc:  # the engine's trouble, not the task's: not recorded, run it again later
+            log.debug("task %s: engine error", task_id, exc_info=True)
+            yield Outcome(task_id, None, lost=one_line(f"{type(exc).__name__}: {exc}"))
+        else:
+            yield Outcome(task_id, row, reruns=_reruns(client, future.key))
+        future.release()
+
+
+def _worker_deaths(dask_scheduler: Any, key: str) -> int:
+    """Run on the scheduler: how many workers died while running task ``key``."""
+    task = dask_scheduler.tasks.get(key)
+    return int(getattr(task, "suspicious", 0) or 0)
+
+
+def _reruns(client: Any, key: str) -> int:
+    """Times a finished task was run again because its worker died (0 if the scheduler cannot say)."""
+    try:
+        return int(client.run_on_scheduler(_worker_deaths, key=key))
+    except Exception:  # an old or foreign scheduler: the count is informative only
+        return 0
+
+
+def _abandon(client: Any, futures: Mapping[Any, str], cluster: Any | None) -> None:
+    """Interrupted: cancel the futures not finished; on the embedded cluster, stop its workers at once.
+
+    An existing cluster keeps running (its workers finish the task in hand and drop the result).
+    The embedded cluster's worker processes get :data:`INTERRUPT_GRACE_S` to leave, then SIGKILL
+    (Dask's default, 4 s, is most of the 5 s a Ctrl+C may take).
+    """
+    with contextlib.suppress(Exception):
+        client.cancel(list(futures), force=True)
+    if cluster is None:
+        return
+
+    async def close_workers() -> None:
+        import asyncio
+
+        await asyncio.gather(*(w.close(timeout=INTERRUPT_GRACE_S, reason="neurocompare-interrupted")
+                               for w in list(cluster.workers.values())), return_exceptions=True)
+
+    with contextlib.suppress(Exception):
+        cluster.sync(close_workers)
 
 
 def _quietly_close(thing: Any) -> None:

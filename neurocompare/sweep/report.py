@@ -155,7 +155,8 @@ def _describe(result: SweepResult, manifest: Mapping[str, Any], command: str) ->
         f"scenario: {result.scenario} ({manifest.get('question', '')})",
         f"grid: {grid}; {result.seeds} seed(s) each: {n} tasks",
         f"rows: {len(result.rows)} ({len(result.failed)} failed, {len(result.missing)} missing); this run ran "
-        f"{result.ran} and reused {result.resumed} in {result.elapsed_s:.1f} s on {result.engine or 'n/a'}",
+        f"{result.ran} and reused {result.resumed} in {result.elapsed_s:.1f} s on {result.engine or 'n/a'}"
+        f"{f'; {result.rerun} re-run after their worker died' if result.rerun else ''}",
         f"seeds: sweep seed {result.seed}, {'paired' if result.paired_seeds else 'independent'} per parameter "
         f"combination; {manifest.get('seed_derivation', '')}",
         f"quick: {result.quick}; code-generation targets: "

@@ -47,6 +47,8 @@ class SweepResult:
         Task ids of the grid without a row (the sweep was interrupted or lost its engine).
     ran, resumed : int
         Tasks run by this call, and rows reused from an earlier run.
+    rerun : int
+        Tasks of this call whose worker died while running them, run again (up to 3 times) on Dask.
     elapsed_s : float
     engine : str
         ``serial``, ``local:K`` or the scheduler address.
@@ -69,6 +71,7 @@ class SweepResult:
     resumed: int = 0
     elapsed_s: float = 0.0
     engine: str = ""
+    rerun: int = 0
     workers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
@@ -162,6 +165,7 @@ def build_result(
     elapsed_s: float = 0.0,
     engine: str = "",
     workers: Mapping[str, Any] | None = None,
+    rerun: int = 0,
 ) -> SweepResult:
     """The :class:`SweepResult` of ``tasks`` from the raw CSV ``rows`` (by task id) and the sweep's ``manifest``."""
     metric_info = manifest.get("metrics", {})
@@ -173,6 +177,7 @@ def build_result(
         rows=typed, metrics=MappingProxyType({k: MappingProxyType(dict(v)) for k, v in metric_info.items()}),
         headline=_pick_headline(manifest["scenario"], metric_info, headline), missing=missing, ran=ran,
         resumed=resumed, elapsed_s=elapsed_s, engine=engine, workers=MappingProxyType(dict(workers or {})),
+        rerun=rerun,
     )
 
 

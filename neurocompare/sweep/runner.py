@@ -3,19 +3,30 @@
 Running the same sweep into the same folder again resumes it: tasks with an ``ok`` row are not
 run again. Failed tasks are retried by default (a failure may be transient: a worker out of
 memory, a full disk); the new row replaces the ``error`` row, so a task never has two rows;
-``retry_failed=False`` keeps them. A failing task (an exception in the scenario, or a worker that
-died three times running it: Dask's ``allowed-failures``) is recorded with its message and does
-not stop the others. Trouble of the engine itself (a lost connection, a cancelled future) is no
+``retry_failed=False`` keeps them. A task whose worker dies while running it (killed, out of
+memory) is run again on Dask, up to 3 times (Dask's ``allowed-failures``), and counted in
+:attr:`SweepResult.rerun`. A failing task (an exception in the scenario, or a 4th worker dying
+while running it) is recorded with its message and does not stop the others. Trouble of the engine itself (a lost connection, a cancelled future) is no
 result of the task and is not recorded: the sweep finishes the other tasks, then raises
 ``BackendError`` (run it again to resume). Resuming needs the same scenario, ``quick``, sweep seed
 and seed pairing; the grid may grow (new values run, finished ones are reused).
+
+Interrupts: Ctrl+C (SIGINT) raises :class:`SweepInterrupted`, a ``KeyboardInterrupt``, within a
+few seconds: the tasks not finished are cancelled and never recorded (neither failed nor done),
+the embedded cluster is closed, the rows so far stay saved, and running the sweep again resumes
+with no duplicate and no lost row. While :func:`sweep` runs in a main thread whose SIGTERM has its
+default action (a plain script), SIGTERM does the same (``SweepInterrupted.signum`` tells which);
+a SIGTERM handler of the caller's (the command line's) is left alone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import numbers
 import os
+import signal
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,12 +41,46 @@ from .report import write_sweep_report
 from .result import SweepResult, build_result
 from .store import RESULTS_FILE, ResultsFile, csv_row, folder_lock, open_folder, to_float, write_manifest
 
-__all__ = ["sweep"]
+__all__ = ["sweep", "SweepInterrupted"]
 
 log = logging.getLogger(__name__)
 
 _CACHE_FOLDER = ".brian2-cache"
 Progress = Callable[[str, float, float], None]
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """A sweep stopped by Ctrl+C or SIGTERM; the rows so far are saved and running it again resumes.
+
+    Attributes: ``saved`` (rows in the folder), ``total`` (tasks of the grid), ``out_dir``,
+    ``signum`` (``signal.SIGINT`` or ``signal.SIGTERM``).
+    """
+
+    def __init__(self, saved: int, total: int, out_dir: Path, signum: int = signal.SIGINT) -> None:
+        super().__init__(f"sweep interrupted: {saved} of {total} rows saved in {str(out_dir / RESULTS_FILE)!r}; "
+                         "run the same sweep again to resume")
+        self.saved, self.total, self.out_dir, self.signum = saved, total, out_dir, signum
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM while :func:`sweep` runs in a plain script."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise _Terminated()
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises a KeyboardInterrupt while the sweep runs, when it would otherwise kill the process outright."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _check_engine(scenario: str, workers: int | None, scheduler: str | None) -> tuple[int | None, str]:
@@ -88,9 +133,9 @@ class _Job:
 
 
 def _run_tasks(job: _Job, todo: Sequence[SweepTask], *, results: ResultsFile, manifest: dict[str, Any],
-               progress: Progress | None, start: float) -> tuple[int, list[str], dict[str, Any]]:
-    """Run ``todo`` on the engine and append each row as it comes; (rows recorded, lost tasks, worker info)."""
-    done, lost, total, workers_info = 0, [], len(todo), {}
+               progress: Progress | None, start: float) -> tuple[int, list[str], dict[str, Any], int]:
+    """Run ``todo`` on the engine, append each row as it comes; (rows recorded, lost tasks, worker info, re-run)."""
+    done, lost, total, workers_info, rerun = 0, [], len(todo), {}, 0
     tasks = {t.task_id: t for t in todo}
     specs = [t.spec(job.scenario, job.quick, job.dirs) for t in todo]
     outcomes: Iterator[Outcome] = open_engine(specs, cache_root=job.out.resolve() / _CACHE_FOLDER,
@@ -103,6 +148,7 @@ def _run_tasks(job: _Job, todo: Sequence[SweepTask], *, results: ResultsFile, ma
                 lost.append(outcome.lost)
                 continue
             task = tasks[outcome.task_id]
+            rerun += outcome.reruns > 0
             row, new_metrics = csv_row(task, outcome.row, job.grid, manifest["metrics"])
             if new_metrics:
                 write_manifest(job.out, manifest)
@@ -116,7 +162,7 @@ def _run_tasks(job: _Job, todo: Sequence[SweepTask], *, results: ResultsFile, ma
         if hasattr(outcomes, "close"):
             outcomes.close()  # shuts the engine down (cluster, client) also when interrupted
         results.close()
-    return done, lost, workers_info
+    return done, lost, workers_info, rerun
 
 
 def _run_in_folder(job: _Job, *, retry_failed: bool, headline: Sequence[str] | str | None, report: bool,
@@ -129,11 +175,18 @@ def _run_in_folder(job: _Job, *, retry_failed: bool, headline: Sequence[str] | s
             or (retry_failed and results.rows[t.task_id]["status"] != "ok")]
     log.info("sweep %s: %d tasks (%d already done) on %s, output %s", job.scenario, len(job.tasks),
              len(job.tasks) - len(todo), job.engine, job.out)
-    done, lost, workers_info = _run_tasks(job, todo, results=results, manifest=manifest, progress=progress,
-                                          start=start)
+    try:
+        done, lost, workers_info, rerun = _run_tasks(job, todo, results=results, manifest=manifest, progress=progress,
+                                              start=start)
+    except KeyboardInterrupt as exc:
+        if isinstance(exc, SweepInterrupted):
+            raise
+        signum = signal.SIGTERM if isinstance(exc, _Terminated) else getattr(exc, "signum", signal.SIGINT)
+        ok = sum(1 for r in results.rows.values() if r["status"] == "ok")
+        raise SweepInterrupted(ok, len(job.tasks), job.out, signum) from None
     result = build_result(job.out, manifest, job.tasks, job.grid, results.rows, seeds=job.seeds, headline=headline,
                           ran=done, resumed=len(job.tasks) - len(todo), elapsed_s=time.perf_counter() - start,
-                          engine=job.engine, workers=workers_info)
+                          engine=job.engine, workers=workers_info, rerun=rerun)
     if report:
         write_sweep_report(result, manifest, command=command or process_command())
     return result, lost
@@ -176,8 +229,8 @@ def sweep(
     retry_failed : bool
         Run tasks again whose earlier rows are errors (default); False keeps those rows.
     metrics : sequence of str, optional
-        Headline metrics to plot (default: the first 4 of
-        :data:`~neurocompare.sweep.result.HEADLINE_METRICS` the scenario reports, else its first 3 metrics).
+        Headline metrics to plot (default: the first 4 of :data:`~neurocompare.sweep.result.HEADLINE_METRICS`
+        the scenario reports, else its first 3 metrics).
     report : bool
         Write the report (``sweep.html``, ``sweep.md``, ``summary.csv``, ``figures/``).
     progress : callable, optional
@@ -202,7 +255,8 @@ def sweep(
     BackendError
         No Dask, an unreachable scheduler, workers without Brian2 in their main thread, or tasks
         the engine lost (rows so far are saved: run again to resume).
-    """
+    SweepInterrupted
+        (a ``KeyboardInterrupt``) Ctrl+C or SIGTERM: rows so far saved, run again to resume."""
     start = time.perf_counter()
     n_workers, engine = _check_engine(scenario, workers, scheduler)
     info = _scenarios.get_scenario(scenario, extra_dirs)
@@ -211,11 +265,10 @@ def sweep(
     job = _Job(scenario, quick, grid, tasks, seeds, _output_folder(scenario, out_dir), _worker_dirs(info, extra_dirs),
                {"scenario": scenario, "quick": bool(quick), "seed": int(seed), "paired_seeds": bool(paired_seeds)},
                info.question, {"workers": n_workers, "scheduler": scheduler}, engine)
-    with folder_lock(job.out):
-        result, lost = _run_in_folder(job, retry_failed=retry_failed, headline=metrics, report=report,
-                                      progress=progress, command=command, start=start)
+    with _sigterm_as_interrupt(), folder_lock(job.out):
+        result, lost = _run_in_folder(job, retry_failed=retry_failed, headline=metrics, report=report, progress=progress,
+                                      command=command, start=start)
     if lost:
-        raise BackendError(f"The Dask engine lost {len(lost)} task(s) ({lost[0]}); {len(result.rows)} of "
-                           f"{len(tasks)} rows are saved in {str(job.out / RESULTS_FILE)!r}: run the sweep again to "
-                           "resume.")
+        raise BackendError(f"The Dask engine lost {len(lost)} task(s) ({lost[0]}); {len(result.rows)} of {len(tasks)} "
+                           f"rows are saved in {str(job.out / RESULTS_FILE)!r}: run the sweep again to resume.")
     return result

@@ -1,5 +1,9 @@
 """The Dask worker plugin of a sweep: Brian2 set up in each worker's main thread, one task at a time.
 
+Workers ignore SIGINT (a terminal's Ctrl+C reaches every process of its group: the sweep's process
+decides, cancels and closes), and on the embedded cluster SIGTERM too (the sweep's process stops them;
+they exit by themselves when it dies). Workers of an existing cluster keep SIGTERM: their owner's.
+
 Imported by :mod:`.engine` only when a sweep runs on Dask (importing ``distributed`` takes a while),
 and by each worker when it receives the plugin.
 """
@@ -15,7 +19,7 @@ from typing import Any
 
 from distributed import WorkerPlugin
 
-from ..backends.brian2.prefs import configure_worker
+from ..backends.brian2.prefs import configure_worker, ignore_interrupts
 from ..errors import BackendError
 
 #: The name the worker plugin is registered under (one per cluster).
@@ -34,8 +38,9 @@ class WorkerSetup(WorkerPlugin):  # type: ignore[misc, valid-type]
 
     name = PLUGIN_NAME
 
-    def __init__(self, cache_root: str | None) -> None:
+    def __init__(self, cache_root: str | None, *, embedded: bool = False) -> None:
         self.cache_root = cache_root
+        self.embedded = embedded
         self.info: dict[str, Any] = {}
 
     def setup(self, worker: Any) -> None:
@@ -49,6 +54,7 @@ class WorkerSetup(WorkerPlugin):  # type: ignore[misc, valid-type]
         else:  # the worker's own scratch folder, which Dask removes when the worker closes
             folder = Path(getattr(worker, "local_directory", None) or tempfile.mkdtemp()) / "neurocompare-brian2"
         version, _ = configure_worker(folder)  # for the worker's lifetime: no undo
+        ignore_interrupts(sigterm=self.embedded)
         self.lock = threading.Lock()
         self.info = {"name": str(worker.name), "pid": os.getpid(), "main_thread": main,
                      "thread": threading.current_thread().name, "brian2": version, "cache_dir": str(folder)}

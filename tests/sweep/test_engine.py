@@ -66,6 +66,7 @@ def test_killed_worker_costs_only_its_tasks_and_rows_are_recorded_once(tmp_path,
     ids = [r["task_id"] for r in rows]
     assert len(ids) == 6 and set(ids) == {r["task_id"] for r in res.rows}  # every task exactly once
     assert [r["error"] for r in rows if r["status"] != "ok"] == []
+    assert res.rerun == len(killed["tasks"])  # counted in the summary
     for task in killed["tasks"]:  # the killed worker's tasks ran again elsewhere, recorded once
         (row,) = [r for r in rows if r["task_id"] == task]
         assert row["worker"].split(":")[1] != str(killed["pid"])

@@ -4,13 +4,21 @@ The rest of neurocompare never imports or configures Brian2: it calls these.
 
 - :func:`preimport`: import Brian2 now, in this (main) thread. Brian2 installs a signal handler on
   import, which only works in a process's main thread; worker processes call this first.
-- :func:`configure_worker`: :func:`preimport`, a private Cython cache folder, and Ctrl+C no longer
-  stopping a running simulation early (the truncated run would be reported as a complete one).
+- :func:`configure_worker`: :func:`preimport` and a private Cython cache folder. Ctrl+C during a run
+  stops Brian2 at the end of the current time step and the simulation raises ``KeyboardInterrupt``
+  (a truncated run is never reported as a complete one).
+- :func:`ignore_interrupts`: SIGINT (and SIGTERM) ignored in a worker process: a terminal's Ctrl+C
+  reaches the whole process group, and the process that started the workers stops them.
+- :func:`pool_initializer`: both, for the processes of ``neurocompare run --all``.
+- :func:`silence`: no more Brian2 log messages (after an interrupt: the half-built objects'
+  "never included in a network" warnings).
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Callable
@@ -18,7 +26,7 @@ from typing import Callable
 from ...errors import BackendError
 from .backend import import_brian2
 
-__all__ = ["preimport", "configure_worker", "is_imported"]
+__all__ = ["preimport", "configure_worker", "is_imported", "ignore_interrupts", "pool_initializer", "silence"]
 
 
 def is_imported() -> bool:
@@ -44,7 +52,7 @@ def preimport() -> str:
 
 
 def configure_worker(cache_dir: str | os.PathLike) -> tuple[str, Callable[[], None]]:
-    """Set Brian2 up for a worker: imported here, ``cache_dir`` as its Cython cache, Ctrl+C not stopping runs.
+    """Set Brian2 up for a worker: imported here, ``cache_dir`` as its Cython cache.
 
     Parameters
     ----------
@@ -56,18 +64,40 @@ def configure_worker(cache_dir: str | os.PathLike) -> tuple[str, Callable[[], No
     version : str
         Brian2's version.
     undo : callable
-        Restores the two preferences (a serial sweep in a user's process calls it when done).
+        Restores the preference (a serial sweep in a user's process calls it when done).
     """
     version = preimport()
     b2 = import_brian2()
     folder = Path(cache_dir)
     folder.mkdir(parents=True, exist_ok=True)
     cython = b2.prefs.codegen.runtime.cython
-    old = (cython.cache_dir, b2.prefs.core.stop_on_keyboard_interrupt)
+    old = cython.cache_dir
     cython.cache_dir = str(folder)
-    b2.prefs.core.stop_on_keyboard_interrupt = False
 
     def undo() -> None:
-        cython.cache_dir, b2.prefs.core.stop_on_keyboard_interrupt = old
+        cython.cache_dir = old
 
     return version, undo
+
+
+def ignore_interrupts(*, sigterm: bool = True) -> None:
+    """Ignore SIGINT (and SIGTERM unless ``sigterm=False``) in this worker process, Brian2's handler included.
+
+    Its parent stops it (Dask's nanny: a stop message, then SIGKILL; ``run --all``: SIGKILL), and it
+    exits by itself when the parent dies. Call it in the worker's main thread, after :func:`preimport`.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sigterm:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def pool_initializer() -> None:
+    """Initializer of the processes of ``neurocompare run --all``: :func:`preimport`, then :func:`ignore_interrupts`."""
+    preimport()
+    ignore_interrupts()
+
+
+def silence() -> None:
+    """Brian2 logs nothing more in this process (called after an interrupt, before the process exits)."""
+    if is_imported():
+        logging.getLogger("brian2").setLevel(logging.CRITICAL + 1)

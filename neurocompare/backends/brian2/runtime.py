@@ -1,9 +1,22 @@
-"""Brian2 itself: importing it, its code-generation target for one run, and whether cython works here."""
+"""Brian2 itself: importing it, its code-generation target for one run, and whether cython works here.
+
+Brian2 installs a SIGINT handler on import (``brian2._InterruptHandler``) that saves the handler it
+replaces and, unless it stops a running simulation, *calls* it. When SIGINT's handler at that moment
+is not a Python function (``signal.SIG_IGN`` in a process started with Ctrl+C ignored, e.g. a
+background job of a shell script and every process it spawns; ``signal.SIG_DFL``; ``None``), Ctrl+C
+then ends in ``TypeError: 'Handlers' object is not callable``. :func:`import_brian2` imports Brian2
+while a callable equivalent is installed (and puts ``SIG_IGN`` back afterwards), and mends the saved
+handler of a Brian2 imported earlier by someone else.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import logging
+import signal
+import sys
+import threading
 import warnings
 from typing import Any, Iterator
 
@@ -12,8 +25,43 @@ from ...errors import BackendError
 __all__ = ["import_brian2", "brian2_context", "gc_frozen", "cython_available"]
 
 
+def _ignore_sigint(signum: int, frame: Any) -> None:
+    """A callable ``SIG_IGN`` for Brian2 to chain to."""
+
+
+def _callable_handler(handler: Any) -> Any:
+    """``handler`` as Brian2 can call it: ``SIG_IGN`` -> do nothing, ``SIG_DFL``/``None`` -> KeyboardInterrupt."""
+    if callable(handler):
+        return handler
+    return _ignore_sigint if handler == signal.SIG_IGN else signal.default_int_handler
+
+
+class _DropStopRequest(logging.Filter):
+    """Hides Brian2's "Simulation stop requested" warning: neurocompare reports the interrupt itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Simulation stop requested" not in record.getMessage()
+
+
+def _import_with_callable_sigint() -> Any:
+    """``import brian2`` with a callable SIGINT handler in place for Brian2 to save; SIG_IGN put back after."""
+    if "brian2" in sys.modules or threading.current_thread() is not threading.main_thread():
+        import brian2  # not main thread: Brian2's signal.signal() raises ValueError, as before
+
+        return brian2
+    before = signal.getsignal(signal.SIGINT)
+    if not callable(before):
+        signal.signal(signal.SIGINT, _callable_handler(before))
+    try:
+        import brian2
+    finally:
+        if before == signal.SIG_IGN:  # a process that ignores Ctrl+C keeps ignoring it
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return brian2
+
+
 def import_brian2() -> Any:
-    """Import Brian2, hiding the deprecation warnings newer pyparsing raises inside it."""
+    """Import Brian2 (with a SIGINT handler it can chain to), hiding newer pyparsing's deprecation warnings."""
     try:
         from pyparsing.warnings import PyparsingDeprecationWarning as _PDW  # pyparsing >= 3.3
     except ImportError:  # pragma: no cover - older pyparsing
@@ -21,11 +69,17 @@ def import_brian2() -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", _PDW)
         try:
-            import brian2
+            brian2 = _import_with_callable_sigint()
         except ImportError as exc:  # pragma: no cover - brian2 is a core dependency
             raise BackendError(
                 f"The spiking backend needs Brian2 2.9 ('pip install \"brian2>=2.9,<2.10\"'): {exc}"
             ) from exc
+    handler = getattr(brian2, "_int_handler", None)  # imported earlier by someone else: mend what it saved
+    if handler is not None and not callable(getattr(handler, "previous_handler", None)):
+        handler.previous_handler = _callable_handler(handler.previous_handler)
+    logger = logging.getLogger("brian2")
+    if not any(isinstance(f, _DropStopRequest) for f in logger.filters):
+        logger.addFilter(_DropStopRequest())
     return brian2
 
 

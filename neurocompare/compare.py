@@ -269,8 +269,7 @@ def compare(
         raise ParameterError(f"compare: circuit must be a Circuit; got {type(circuit).__name__}.")
     spiking = resolve_backend(spiking, "spiking", "spiking")
     artificial = resolve_backend(artificial, "artificial", "artificial")
-    probe_names = check_probes(probes)
-    values, batch = normalize_inputs(circuit, inputs)
+    probe_names, (values, batch) = check_probes(probes), normalize_inputs(circuit, inputs)
     output, readout, labels = _check_readout(circuit, output, readout, threshold, labels, batch)
     ann = artificial.run(circuit, values, seed=seed)
     recorded = {output: list(range(min(voltage_neurons, circuit.population(output).size)))}
@@ -286,8 +285,7 @@ def compare(
                              energy_model)
     curves = _curves(timing, context, data, probe_results)
     table = build_table(circuit, metrics, parameters, ann=ann, snn=snn, output=output, energy_model=energy_model)
-    return Comparison(
-        name=name or circuit.name, circuit=circuit, inputs=MappingProxyType(values), ann=ann, snn=snn, output=output,
-        readout=readout, threshold=float(threshold), seed=int(snn.info["seed"]), metrics=MappingProxyType(metrics),
-        table=table, curves=MappingProxyType(curves), parameters=MappingProxyType(parameters),
-    )
+    return Comparison(name=name or circuit.name, circuit=circuit, inputs=MappingProxyType(values), ann=ann, snn=snn,
+                      output=output, readout=readout, threshold=float(threshold), seed=int(snn.info["seed"]),
+                      metrics=MappingProxyType(metrics), table=table, curves=MappingProxyType(curves),
+                      parameters=MappingProxyType(parameters))

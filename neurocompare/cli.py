@@ -347,7 +347,7 @@ def _interrupted(exc: KeyboardInterrupt, interrupts: _Interrupts) -> int:
     return interrupts.status
 
 
-def _warning_line(message, category, filename, lineno, line=None) -> str:
+def warning_line(message, category, filename, lineno, line=None) -> str:
     """``neurocompare: warning (NotConvergedWarning): ...`` on one line, for warnings shown on the terminal."""
     return f"neurocompare: warning ({category.__name__}): {_one_line(str(message))}\n"
 
@@ -360,7 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    warnings.formatwarning = _warning_line  # a library warning is one line here, not a source excerpt
+    warnings.formatwarning = warning_line  # a library warning is one line here, not a source excerpt
     with _Interrupts().installed() as interrupts:
         try:
             return int(args.func(args))

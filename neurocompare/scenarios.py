@@ -29,6 +29,7 @@ import os
 import re
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -298,6 +299,12 @@ def run_many(
     yield from _run_parallel(jobs, processes, seed, quick, extra)
 
 
+def _worker_init(initializer: Callable[[], None], formatwarning: Callable[..., str]) -> None:
+    """A scenario worker process: the backend's initializer, and warnings shown as the parent shows them."""
+    initializer()
+    warnings.formatwarning = formatwarning
+
+
 def _run_parallel(jobs: Sequence[ScenarioJob], processes: int, seed: int, quick: bool,
                   extra: Sequence[str]) -> Iterator[tuple[ScenarioJob, float]]:
     import multiprocessing
@@ -307,7 +314,8 @@ def _run_parallel(jobs: Sequence[ScenarioJob], processes: int, seed: int, quick:
 
     ctx = multiprocessing.get_context("spawn")  # a fresh interpreter per worker: no inherited Brian2 state
     # The workers ignore SIGINT and SIGTERM (a terminal's Ctrl+C reaches them too): this process decides.
-    with ProcessPoolExecutor(min(processes, len(jobs)), mp_context=ctx, initializer=pool_initializer) as pool:
+    with ProcessPoolExecutor(min(processes, len(jobs)), mp_context=ctx, initializer=_worker_init,
+                             initargs=(pool_initializer, warnings.formatwarning)) as pool:
         futures = {pool.submit(_timed_run, job, seed, quick, extra): job for job in jobs}
         pending = set(futures)
         try:

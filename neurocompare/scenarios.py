@@ -63,6 +63,13 @@ class ScenarioInfo:
 
 def _dirs(extra: Sequence[str | os.PathLike] = ()) -> list[Path]:
     dirs = [Path(d) for d in extra]
+    for d in dirs:  # folders the caller names must be folders (the default places may be missing)
+        if not d.is_dir():
+            what = "is a file" if d.is_file() else "does not exist"
+            hint = (f"; to use the scenario in it, pass its folder: --scenarios {str(d.parent) or '.'}"
+                    if d.suffix == ".py" else "")
+            raise ParameterError(f"Scenario folder {str(d)!r} {what}: --scenarios takes a folder of scenario "
+                                 f"scripts{hint}.")
     env = os.environ.get("NEUROCOMPARE_SCENARIOS")
     if env:
         dirs += [Path(d) for d in env.split(os.pathsep) if d]
@@ -109,7 +116,19 @@ def get_scenario(name: str, extra_dirs: Sequence[str | os.PathLike] = ()) -> Sce
     try:
         return scenarios[name]
     except KeyError:
-        raise UnknownNameError(f"Unknown scenario {name!r}; valid: {', '.join(scenarios)}.") from None
+        raise UnknownNameError(f"Unknown scenario {name!r}; valid: {', '.join(scenarios)}.{_path_hint(name)}") from None
+
+
+def _path_hint(name: str) -> str:
+    """What to do when a scenario "name" is really a file path (a scenario script or a circuit file)."""
+    path = Path(name)
+    if path.suffix == ".py":
+        return (f" {name!r} looks like a scenario script: run it with `python {name}`, or pass its folder with "
+                f"--scenarios {str(path.parent) or '.'} and its name {path.stem!r}.")
+    if path.suffix == ".json" or path.is_file():
+        return (f" {name!r} looks like a file: a scenario is a script (see the README, 'A scenario'); a circuit "
+                "file is loaded in one with Circuit.load(path).")
+    return ""
 
 
 def load_scenario(info: ScenarioInfo) -> ModuleType:

@@ -68,6 +68,12 @@ def test_run_all_writes_one_report_per_scenario(jobs, tmp_path, monkeypatch, cap
     "args, message",
     [
         (["run", "nope"], "Unknown scenario 'nope'; valid:"),
+        (["run", "myscen/wta5.py"], "looks like a scenario script: run it with `python myscen/wta5.py`, or pass its "
+                                    "folder with --scenarios myscen and its name 'wta5'."),
+        (["run", "wta5.json"], "'wta5.json' looks like a file: a scenario is a script"),
+        (["run", "demo", "--scenarios", "/nonexistent/scenarios"],
+         "Scenario folder '/nonexistent/scenarios' does not exist: --scenarios takes a folder of scenario scripts."),
+        (["list", "--scenarios", "/nonexistent/s.py"], "--scenarios takes a folder of scenario scripts"),
         (["run", "demo", "--set", "duration_ms=abc"],
          "Scenario 'demo': option 'duration_ms' takes float values (default 200.0); got 'abc'."),
         (["run", "demo", "--set", "colour=red"], "unknown option 'colour'"),
@@ -140,3 +146,13 @@ def test_sweep_usage_errors_are_one_line_and_exit_2(args, message, capsys):
         main(["sweep", "demo", *args])
     err = capsys.readouterr().err.strip()
     assert exc.value.code == 2 and len(err.splitlines()) == 1 and message in err
+
+
+def test_scenarios_given_a_file_is_an_error_naming_its_folder(tmp_path, capsys):
+    """Before: a file given to --scenarios was ignored without a word."""
+    script = tmp_path / "mine.py"
+    script.write_text('"""A question?"""\n')
+    assert main(["list", "--scenarios", str(script)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (f"neurocompare: error: Scenario folder {str(script)!r} is a file: --scenarios takes a folder of "
+                   f"scenario scripts; to use the scenario in it, pass its folder: --scenarios {tmp_path}.")

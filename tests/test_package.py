@@ -35,7 +35,7 @@ def _readme_python_blocks() -> list[str]:
 
 
 def test_readme_api_example_runs(tmp_path, monkeypatch):
-    blocks = [b for b in _readme_python_blocks() if not b.startswith("# how-to")]
+    blocks = [b for b in _readme_python_blocks() if not b.startswith(("# how-to", '"""'))]
     assert blocks, "the README has a python example"
     monkeypatch.chdir(tmp_path)
     namespace = {"__name__": "readme"}  # blocks run in order, like a notebook
@@ -70,3 +70,18 @@ print(json.dumps([res.spike_counts("n")[0].tolist(), open("q.json").read().count
     (silent, driven), tags = json.loads(out.stdout)
     # no drive: silent; 20/s, above the rheobase a v_c^2 / (4 tau_m) = 6.25/s: fires; the file names the model
     assert silent == 0 and driven > 0 and tags == 1, out.stdout
+
+
+def test_readme_scenario_example_runs_as_written(tmp_path):
+    """The README's scenario script, saved as mine/wta3.py, runs through the CLI with --quick and --set."""
+    block = next(b for b in _readme_python_blocks() if b.startswith('"""Does a three-neuron winner-take-all'))
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "wta3.py").write_text(block)
+    cmd = [sys.executable, "-m", "neurocompare", "run", "wta3", "--scenarios", "mine", "--quick", "--set",
+           "rate_scale_hz=200", "--out", "out"]
+    proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "out" / "metrics.json").read_text())
+    assert doc["parameters"]["duration_ms"] == 100.0 and doc["parameters"]["rate_scale_hz"] == 200.0
+    assert doc["metrics"]["spikes_per_neuron.wta"]["value"] > 0
+

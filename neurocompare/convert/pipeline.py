@@ -23,6 +23,7 @@ from .assembly import check_conversion_neuron, check_output_activation, to_circu
 from .checking import FunctionCheck, check
 from .layers import float_layers
 from .normalisation import DEFAULT_PERCENTILE, check_percentile, normalise
+from .sklearn import is_sklearn_mlp, layers_from_sklearn
 from .quantisation import LayerRounding, quantise, quantise_options
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -116,8 +117,8 @@ class Conversion:
 
 
 def convert(
-    weights: Sequence[Any],
-    biases: Sequence[Any],
+    weights: Sequence[Any] | Any,
+    biases: Sequence[Any] | None = None,
     *,
     norm_data: Any = None,
     percentile: float | None = DEFAULT_PERCENTILE,
@@ -145,8 +146,9 @@ def convert(
 
     Parameters
     ----------
-    weights : sequence of arrays (out, in)
-        ``W_l`` in the circuit's (post, pre) orientation, input layer first.
+    weights : sequence of arrays (out, in), or a fitted scikit-learn MLPClassifier / MLPRegressor
+        ``W_l`` in the circuit's (post, pre) orientation, input layer first. A fitted ReLU MLP gives its
+        own weights and biases (:mod:`neurocompare.convert.sklearn`); ``biases`` is then omitted.
     biases : sequence of arrays (out,)
     norm_data, percentile, ignore_zeros, bits, unit_weight, rounding, seed, neuron, output_activation, \
 check_data, check_labels, names, circuit_name
@@ -163,6 +165,13 @@ check_data, check_labels, names, circuit_name
     Rueckauer et al. 2017). See :mod:`neurocompare.convert`.
     """
     owner = "convert"
+    if is_sklearn_mlp(weights):
+        if biases is not None:
+            raise ParameterError(f"{owner}: a scikit-learn model brings its own biases; do not pass biases too.")
+        weights, biases = layers_from_sklearn(weights, owner=owner)
+    elif biases is None:
+        raise ParameterError(f"{owner}: give the weights and the biases of every layer (or a fitted scikit-learn "
+                             "MLPClassifier / MLPRegressor alone).")
     ws, bs, pop_names = float_layers(weights, biases, names=names, owner=owner)
     percentile = check_percentile(owner, percentile)
     bits, _, rounding, seed = quantise_options(owner, n_layers=len(ws), bits=bits, unit_weight=unit_weight,

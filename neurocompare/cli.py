@@ -201,6 +201,39 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The spiking options ``compare --spiking`` takes, with their defaults (SpikingBackend's).
+SPIKING_OPTIONS = {"duration_ms": 100.0, "dt_ms": 0.1, "encoding": "poisson", "rate_scale_hz": 200.0,
+                   "target": "auto", "synapse_mode": "multi", "input_mode": "auto"}
+#: The worked example of ``neurocompare compare --help`` (tests run it as written).
+COMPARE_EXAMPLE = """example (XOR, a built-in circuit, saved as a file with its four input rows and labels):
+  python -c "import numpy as np; from neurocompare.demo import xor_circuit, XOR_INPUTS; \\
+      xor_circuit().save('xor.json'); np.save('xor_x.npy', XOR_INPUTS); np.save('xor_y.npy', [0, 1, 1, 0])"
+  neurocompare compare xor.json --inputs xor_x.npy --labels xor_y.npy \\
+      --spiking encoding=regular --spiking rate_scale_hz=100 --spiking duration_ms=200 --out xor-report
+"""
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .circuit import Circuit
+    from .compare import compare
+    from .input_files import load_inputs, load_labels
+    from .options import parse_assignments, typed_options
+    from .report import write_report
+
+    start = time.perf_counter()
+    circuit = Circuit.load(args.circuit)
+    inputs = load_inputs(args.inputs, circuit) if args.inputs else None
+    labels = load_labels(args.labels) if args.labels else None
+    spiking = typed_options("", parse_assignments(args.spiking or [], flag="--spiking"), SPIKING_OPTIONS,
+                            owner="--spiking")
+    comparison = compare(circuit, inputs, spiking=spiking, probes=("fi", "delays"), seed=args.seed, labels=labels,
+                         readout=args.readout, threshold=args.threshold)
+    out = Path(args.out) if args.out else Path("neurocompare-output") / circuit.name
+    write_report(comparison, out)
+    print(f"{circuit.name}: report written to {out / 'report.html'} ({time.perf_counter() - start:.1f} s)")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import render_report
 
@@ -298,6 +331,30 @@ def build_parser() -> argparse.ArgumentParser:
                    help="log training runs to an MLflow tracking store (default URI: sqlite:///mlflow.db in the "
                         "current folder); needs the 'mlflow' extra")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "compare", help="compare your own circuit file on your own inputs and write the report",
+        description="Run a neurocompare circuit file (JSON, Circuit.save) through the Brian2 spiking backend and "
+                    "the artificial backend on the inputs in FILE, with the f-I and delay probes, and write the "
+                    "full report (metrics.json, table.md/.csv, figures/, report.html) as a scenario does. "
+                    "Inputs: .npz (one array per input population, named by it), .npy (one array, for a circuit "
+                    "with one input population), or .csv (a header of population[index] columns, one row per "
+                    "sample). Labels (.npy or one-column .csv): a class per sample (argmax read-out) or the "
+                    "expected 0/1 output (threshold read-out); both sides' accuracy is then reported.",
+        epilog=COMPARE_EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("circuit", metavar="CIRCUIT", help="a circuit file written by Circuit.save (JSON)")
+    p.add_argument("--inputs", metavar="FILE", help="input values: .npz, .npy or .csv (omit for a circuit without "
+                                                   "input populations)")
+    p.add_argument("--labels", metavar="FILE", help="labels: .npy or a one-column .csv")
+    p.add_argument("--spiking", action="append", metavar="OPTION=VALUE",
+                   help="a spiking backend option (repeatable): " + ", ".join(SPIKING_OPTIONS))
+    p.add_argument("--readout", choices=("argmax", "threshold"),
+                   help="how an answer is read (default: threshold for one output neuron, else argmax)")
+    p.add_argument("--threshold", type=float, default=0.5, help="threshold of the threshold read-out (default 0.5)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default neurocompare-output/CIRCUIT_NAME)")
+    p.add_argument("--seed", type=_seed, default=0, help="seed of the spiking input encoding (default 0)")
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("report", help="re-render a report from its saved results (no simulation)",
                        description="Re-render DIR/report.html, report.md, figures and tables from DIR/results.")

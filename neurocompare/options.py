@@ -47,11 +47,12 @@ def describe_options(known: Mapping[str, Any]) -> str:
     return ", ".join(f"{k} (default {v!r})" for k, v in known.items()) or "none"
 
 
-def unknown_options_error(scenario: str, names: Iterable[str], known: Mapping[str, Any]) -> ParameterError:
-    """The error for option names ``scenario`` does not document, listing the valid ones."""
+def unknown_options_error(scenario: str, names: Iterable[str], known: Mapping[str, Any], *,
+                          owner: str | None = None) -> ParameterError:
+    """The error for option names ``scenario`` (or ``owner``, said as is) does not document, listing the valid ones."""
     names = sorted(names)
     which = f"option {names[0]!r}" if len(names) == 1 else f"options {', '.join(map(repr, names))}"
-    return ParameterError(f"Scenario {scenario!r}: unknown {which}; valid: {describe_options(known)}.")
+    return ParameterError(f"{owner or f'Scenario {scenario!r}'}: unknown {which}; valid: {describe_options(known)}.")
 
 
 def _from_text(text: str, default: Any) -> Any:
@@ -100,7 +101,7 @@ def _from_value(value: Any, default: Any, convert: Any) -> Any:
     return value
 
 
-def convert_value(scenario: str, name: str, value: Any, default: Any) -> Any:
+def convert_value(scenario: str, name: str, value: Any, default: Any, *, owner: str | None = None) -> Any:
     """``value`` for option ``name`` as the type of its default.
 
     Parameters
@@ -134,8 +135,8 @@ def convert_value(scenario: str, name: str, value: Any, default: Any) -> Any:
     try:
         return convert(value, default)
     except (ValueError, TypeError, OverflowError):
-        raise ParameterError(f"Scenario {scenario!r}: option {name!r} takes {type(default).__name__} values "
-                             f"(default {default!r}); got {value!r}.") from None
+        raise ParameterError(f"{owner or f'Scenario {scenario!r}'}: option {name!r} takes {type(default).__name__} "
+                             f"values (default {default!r}); got {value!r}.") from None
 
 
 def parse_assignments(pairs: Sequence[str], *, flag: str = "--set") -> dict[str, str]:
@@ -149,12 +150,16 @@ def parse_assignments(pairs: Sequence[str], *, flag: str = "--set") -> dict[str,
     return out
 
 
-def typed_options(scenario: str, values: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
-    """``values`` (text or Python values) checked against ``defaults`` and converted to their types."""
+def typed_options(scenario: str, values: Mapping[str, Any], defaults: Mapping[str, Any], *,
+                  owner: str | None = None) -> dict[str, Any]:
+    """``values`` (text or Python values) checked against ``defaults`` and converted to their types.
+
+    Errors begin with ``Scenario '{scenario}'``, or with ``owner`` when given (e.g. ``"--spiking"``).
+    """
     unknown = [k for k in values if k not in defaults]
     if unknown:
-        raise unknown_options_error(scenario, unknown, defaults)
-    return {k: convert_value(scenario, k, v, defaults[k]) for k, v in values.items()}
+        raise unknown_options_error(scenario, unknown, defaults, owner=owner)
+    return {k: convert_value(scenario, k, v, defaults[k], owner=owner) for k, v in values.items()}
 
 
 def parse_values(scenario: str, name: str, text: str, default: Any) -> list[str]:

@@ -25,7 +25,7 @@ import threading
 import time
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, Sequence, TextIO
 
 from . import __version__
 from .errors import BackendError, NeurocompareError, ParameterError
@@ -311,6 +311,18 @@ def build_parser() -> argparse.ArgumentParser:
                        description="List the scenarios with the question each answers.")
     p.set_defaults(func=cmd_list)
 
+    _add_run(sub, common)
+    _add_compare(sub)
+    p = sub.add_parser("report", help="re-render a report from its saved results (no simulation)",
+                       description="Re-render DIR/report.html, report.md, figures and tables from DIR/results.")
+    p.add_argument("dir", metavar="DIR", help="a report folder written by 'neurocompare run'")
+    p.set_defaults(func=cmd_report)
+
+    _add_sweep(sub, common)
+    return parser
+
+
+def _add_run(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "run", parents=[common], help="run scenarios and write their reports",
         description="Run a scenario (or --all) and write its report: metrics.json, table.md/.csv, figures/, "
@@ -332,6 +344,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "current folder); needs the 'mlflow' extra")
     p.set_defaults(func=cmd_run)
 
+
+
+def _add_compare(sub: Any) -> None:
     p = sub.add_parser(
         "compare", help="compare your own circuit file on your own inputs and write the report",
         description="Run a neurocompare circuit file (JSON, Circuit.save) through the Brian2 spiking backend and "
@@ -356,11 +371,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, default=0, help="seed of the spiking input encoding (default 0)")
     p.set_defaults(func=cmd_compare)
 
-    p = sub.add_parser("report", help="re-render a report from its saved results (no simulation)",
-                       description="Re-render DIR/report.html, report.md, figures and tables from DIR/results.")
-    p.add_argument("dir", metavar="DIR", help="a report folder written by 'neurocompare run'")
-    p.set_defaults(func=cmd_report)
 
+
+def _add_sweep(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "sweep", parents=[common], help="run a scenario over a grid of options x seeds, in parallel, resumable",
         description="Run a scenario's comparison for every combination of --param values and seeds 0..N-1, on an "
@@ -389,7 +402,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-failed", action="store_true", help="do not retry tasks that failed in an earlier run")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_sweep)
-    return parser
 
 
 def _interrupted(exc: KeyboardInterrupt, interrupts: _Interrupts) -> int:

@@ -116,6 +116,18 @@ class Conversion:
         return "\n".join(lines)
 
 
+def _layers(weights: Any, biases: Any, owner: str) -> tuple[Any, Any]:
+    """(weights, biases) as given, or read from a fitted scikit-learn MLP given alone."""
+    if is_sklearn_mlp(weights):
+        if biases is not None:
+            raise ParameterError(f"{owner}: a scikit-learn model brings its own biases; do not pass biases too.")
+        return layers_from_sklearn(weights, owner=owner)
+    if biases is None:
+        raise ParameterError(f"{owner}: give the weights and the biases of every layer (or a fitted scikit-learn "
+                             "MLPClassifier / MLPRegressor alone).")
+    return weights, biases
+
+
 def convert(
     weights: Sequence[Any] | Any,
     biases: Sequence[Any] | None = None,
@@ -165,14 +177,7 @@ check_data, check_labels, names, circuit_name
     Rueckauer et al. 2017). See :mod:`neurocompare.convert`.
     """
     owner = "convert"
-    if is_sklearn_mlp(weights):
-        if biases is not None:
-            raise ParameterError(f"{owner}: a scikit-learn model brings its own biases; do not pass biases too.")
-        weights, biases = layers_from_sklearn(weights, owner=owner)
-    elif biases is None:
-        raise ParameterError(f"{owner}: give the weights and the biases of every layer (or a fitted scikit-learn "
-                             "MLPClassifier / MLPRegressor alone).")
-    ws, bs, pop_names = float_layers(weights, biases, names=names, owner=owner)
+    ws, bs, pop_names = float_layers(*_layers(weights, biases, owner), names=names, owner=owner)
     percentile = check_percentile(owner, percentile)
     bits, _, rounding, seed = quantise_options(owner, n_layers=len(ws), bits=bits, unit_weight=unit_weight,
                                                rounding=rounding, seed=seed)

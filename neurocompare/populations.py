@@ -27,7 +27,7 @@ from typing import Any, Callable
 import numpy as np
 import scipy.sparse
 
-from ._validation import first_index, fmt_index, fmt_number
+from ._validation import first_index, fmt_index, fmt_number, frozen
 from .activations import BUILTIN_ACTIVATIONS
 from .errors import CircuitError, ParameterError
 from .models import NeuronModel, check_neuron
@@ -61,12 +61,6 @@ def _check_size(owner: str, size: Any) -> int:
     if size > _MAX_SIZE:
         raise CircuitError(f"{owner}: size {size!r} exceeds the supported maximum of {_MAX_SIZE} neurons.")
     return int(size)
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a = np.array(a, copy=True)
-    a.setflags(write=False)
-    return a
 
 
 def _real_array(owner: str, what: str, value: Any) -> np.ndarray:
@@ -129,7 +123,7 @@ def _sparse_count_matrix(owner: str, counts: Any) -> np.ndarray:
     _check_count_values(owner, coo.data, lambda pos: (int(rows[pos[0]]), int(cols[pos[0]])))
     dense = np.zeros(coo.shape, dtype=np.int64)
     dense[rows, cols] = coo.data.astype(np.int64)
-    return _readonly(dense)
+    return frozen(dense, None)
 
 
 def _count_matrix(owner: str, counts: Any) -> np.ndarray:
@@ -142,7 +136,7 @@ def _count_matrix(owner: str, counts: Any) -> np.ndarray:
             f"{owner}: synapse counts must be a 2-D matrix (post size, pre size); got shape {counts.shape}."
         )
     _check_count_values(owner, counts, lambda pos: pos)
-    return _readonly(counts.astype(np.int64))
+    return frozen(counts.astype(np.int64), None)
 
 
 @dataclass(frozen=True, eq=False)
@@ -202,7 +196,7 @@ class NeuronPopulation:
         if not np.all(np.isfinite(bias)):
             bad = first_index(~np.isfinite(bias))
             raise CircuitError(f"{owner}: bias must be finite; got {fmt_number(bias[bad])} at {fmt_index(bad)}.")
-        object.__setattr__(self, "bias", _readonly(bias))
+        object.__setattr__(self, "bias", frozen(bias, None))
         act = self.activation
         if isinstance(act, str):
             if act not in BUILTIN_ACTIVATIONS:
@@ -293,7 +287,7 @@ class Projection:
             raise CircuitError(
                 f"{owner}: delay_ms must be finite and >= 0; got {fmt_number(delay[bad])} at {fmt_index(bad)}."
             )
-        object.__setattr__(self, "delay_ms", float(delay) if delay.ndim == 0 else _readonly(delay))
+        object.__setattr__(self, "delay_ms", float(delay) if delay.ndim == 0 else frozen(delay, None))
 
     @property
     def name(self) -> str:
@@ -324,7 +318,7 @@ class Projection:
     def nonzero(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The connected pairs in row-major order: read-only ``(post indices k, pre indices j, counts n)``."""
         k, j = np.nonzero(self.counts)
-        return _readonly(k.astype(np.int64)), _readonly(j.astype(np.int64)), _readonly(self.counts[k, j])
+        return frozen(k.astype(np.int64), None), frozen(j.astype(np.int64), None), frozen(self.counts[k, j], None)
 
     @property
     def sparse_counts(self) -> scipy.sparse.csr_array:

@@ -20,7 +20,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from .circuit import Circuit, NeuronPopulation, Projection
+from .circuit import Circuit, NeuronPopulation
 from .errors import ParameterError, UnknownNameError
 from .metrics import FIT_KINDS, fit_activation, rheobase_drive
 from .results import Result
@@ -135,7 +135,7 @@ def fi_probe(context: ProbeContext) -> ProbeResult:
 # ---------------------------------------------------------------------------- delays
 def _with_delays(circuit: Circuit, delay_ms: float) -> Circuit:
     """The circuit with every delay set to ``delay_ms``."""
-    projs = [Projection(p.pre, p.post, p.counts, p.unit_weight, delay_ms=delay_ms) for p in circuit.projections]
+    projs = [replace(p, delay_ms=delay_ms) for p in circuit.projections]
     return replace(circuit, projections=tuple(projs))
 
 

@@ -26,6 +26,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from ..circuit import Circuit
+from ..circuit_io import stores_sparse
 from ..inputs import normalize_inputs
 from ..errors import InputError, NotConvergedWarning, ParameterError, SimulationError
 from ..results import Result
@@ -160,7 +161,7 @@ class ArtificialBackend:
             "mode": mode,
             "steps": steps,
             "seed": seed,
-            "macs_per_sample": macs_per_pass(circuit) * steps,
+            "macs_per_sample": circuit.n_nonzero_weights * steps,
             "wall_time_s": wall,
         }
         periods = _population_periods(circuit, trajectory, order, steps=steps, single_pass=mode == "topological pass")
@@ -214,7 +215,7 @@ class ArtificialBackend:
         third of the pairs are connected (the product then costs what the connected pairs cost), else dense."""
         out: dict[str, Any] = {}
         for proj in circuit.projections:
-            if 3 * proj.n_connections < proj.counts.size:
+            if stores_sparse(proj):  # the file format's rule: fewer than a third of the pairs connected
                 out[proj.name] = (proj.sparse_counts * proj.unit_weight).tocsr()
             else:
                 out[proj.name] = proj.weights
@@ -312,7 +313,3 @@ def _not_converged_message(circuit: Circuit, periods: Mapping[str, np.ndarray], 
             f"{'; '.join(parts)}. Its last-step values depend on the step count (for period 2, on its parity) "
             f"and are no answer; more steps help only a trajectory that is still moving.")
 
-
-def macs_per_pass(circuit: Circuit) -> int:
-    """Multiply-accumulates of one pass over the non-zero weights (connected pairs), as the cost metrics count."""
-    return circuit.n_nonzero_weights

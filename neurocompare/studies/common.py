@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..backends.brian2 import SpikingBackend
-from ..circuit import Circuit, Projection
+from ..circuit import Circuit
 from ..errors import ParameterError
 from ..metrics import Metric
 from ..results import Result
@@ -34,10 +34,7 @@ def with_activation(circuit: Circuit, activation: Any) -> Circuit:
 
 def with_delays(circuit: Circuit, delays: Mapping[str, Any]) -> Circuit:
     """The circuit with the delays of the named projections ("pre->post") replaced."""
-    projs = [
-        Projection(p.pre, p.post, p.counts, p.unit_weight, delay_ms=delays.get(p.name, p.delay_ms))
-        for p in circuit.projections
-    ]
+    projs = [replace(p, delay_ms=delays.get(p.name, p.delay_ms)) for p in circuit.projections]
     return replace(circuit, projections=tuple(projs))
 
 

@@ -181,7 +181,7 @@ def _run_in_folder(job: _Job, *, retry_failed: bool, headline: Sequence[str] | s
     except KeyboardInterrupt as exc:
         if isinstance(exc, SweepInterrupted):
             raise
-        signum = signal.SIGTERM if isinstance(exc, _Terminated) else getattr(exc, "signum", signal.SIGINT)
+        signum = signal.SIGTERM if isinstance(exc, _Terminated) else signal.SIGINT
         ok = sum(1 for r in results.rows.values() if r["status"] == "ok")
         raise SweepInterrupted(ok, len(job.tasks), job.out, signum) from None
     result = build_result(job.out, manifest, job.tasks, job.grid, results.rows, seeds=job.seeds, headline=headline,

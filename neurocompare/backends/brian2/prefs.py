@@ -67,7 +67,7 @@ def configure_worker(cache_dir: str | os.PathLike) -> tuple[str, Callable[[], No
         Restores the preference (a serial sweep in a user's process calls it when done).
     """
     version = preimport()
-    b2 = import_brian2()
+    b2 = sys.modules["brian2"]  # imported (and set up) by preimport()
     folder = Path(cache_dir)
     folder.mkdir(parents=True, exist_ok=True)
     cython = b2.prefs.codegen.runtime.cython

@@ -60,14 +60,21 @@ def _import_with_callable_sigint() -> Any:
     return brian2
 
 
-def import_brian2() -> Any:
-    """Import Brian2 (with a SIGINT handler it can chain to), hiding newer pyparsing's deprecation warnings."""
+@contextlib.contextmanager
+def _quiet_pyparsing() -> Iterator[None]:
+    """Hide the deprecation warnings newer pyparsing raises inside Brian2 (not ours to fix)."""
     try:
         from pyparsing.warnings import PyparsingDeprecationWarning as _PDW  # pyparsing >= 3.3
     except ImportError:  # pragma: no cover - older pyparsing
         _PDW = DeprecationWarning
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", _PDW)
+        yield
+
+
+def import_brian2() -> Any:
+    """Import Brian2 (with a SIGINT handler it can chain to), hiding newer pyparsing's deprecation warnings."""
+    with _quiet_pyparsing():
         try:
             brian2 = _import_with_callable_sigint()
         except ImportError as exc:  # pragma: no cover - brian2 is a core dependency
@@ -86,15 +93,10 @@ def import_brian2() -> Any:
 @contextlib.contextmanager
 def brian2_context(b2: Any, target: str) -> Iterator[None]:
     """Set Brian2's code-generation target for one build/run and restore it afterwards."""
-    try:
-        from pyparsing.warnings import PyparsingDeprecationWarning as _PDW
-    except ImportError:  # pragma: no cover
-        _PDW = DeprecationWarning
     old_target = b2.prefs.codegen.target
     b2.prefs.codegen.target = target
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", _PDW)
+        with _quiet_pyparsing():
             yield
     finally:
         b2.prefs.codegen.target = old_target

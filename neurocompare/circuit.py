@@ -18,7 +18,9 @@ so the artificial neuron computes ``y_k = f(sum_j W_kj x_j + b_k)`` with the ver
 spiking neuron receives as ``|counts|`` synapses of ``unit_weight`` each.
 
 Circuits are saved as JSON (never pickle) with an exact round trip: ``circuit.save(path)``,
-``Circuit.load(path)`` (the file format lives in :mod:`neurocompare.circuit_io`).
+``Circuit.load(path)`` (the file format lives in :mod:`neurocompare.circuit_io`). NIR graphs (the
+neuromorphic exchange format) are read and written by ``Circuit.from_nir`` and ``circuit.to_nir()``
+(:mod:`neurocompare.nir`).
 """
 
 
@@ -247,6 +249,29 @@ class Circuit:
     def load(cls, path: str | os.PathLike) -> "Circuit":
         """Read a circuit file written by :meth:`save` (or a version-1 file of an older neurocompare)."""
         return circuit_io.load_circuit(path, factory=cls)
+
+    @classmethod
+    def from_nir(cls, source: Any, **options: Any) -> Any:
+        """A circuit from a NIR graph or file, with its conversion report: ``circuit, report = Circuit.from_nir(...)``.
+
+        Needs the ``nir`` extra. ``options``: ``convention`` ("snntorch", "norse", "rockpool", "continuous";
+        required unless neurocompare wrote the file), ``dt_s``, ``unit_weight`` or ``bits``,
+        ``rate_scale_hz``, ``activation``, ``name``. Returns a :class:`neurocompare.nir.NirImport`; see
+        :func:`neurocompare.nir.importer.from_nir`.
+        """
+        from .nir.importer import from_nir
+
+        return from_nir(source, factory=cls, **options)
+
+    def to_nir(self, **options: Any) -> Any:
+        """The spiking side as a NIR graph with its conversion report: ``graph, report = circuit.to_nir()``.
+
+        Needs the ``nir`` extra. ``options``: ``rate_scale_hz``, ``neuron`` (see
+        :func:`neurocompare.nir.exporter.to_nir`). ``circuit.to_nir().write(path)`` saves it.
+        """
+        from .nir.exporter import to_nir
+
+        return to_nir(self, **options)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Circuit):

@@ -213,23 +213,59 @@ COMPARE_EXAMPLE = """example (XOR, a built-in circuit, saved as a file with its 
 """
 
 
-def cmd_compare(args: argparse.Namespace) -> int:
+def _is_nir(path: str) -> bool:
+    """A NIR file: suffix .nir/.h5/.hdf5, or HDF5's signature in the first bytes."""
+    if Path(path).suffix.lower() in (".nir", ".h5", ".hdf5"):
+        return True
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(8) == b"\x89HDF\r\n\x1a\n"
+    except OSError:
+        return False
+
+
+def _load_compared_circuit(args: argparse.Namespace, spiking: dict[str, Any]) -> tuple[Any, Any]:
+    """The circuit of ``compare`` and, for a NIR file, its import (None for a circuit file)."""
     from .circuit import Circuit
+
+    nir_flags = [f for f, v in (("--convention", args.convention), ("--bits", args.bits),
+                                ("--unit-weight", args.unit_weight)) if v is not None]
+    if not _is_nir(args.circuit):
+        if nir_flags:
+            raise ParameterError(f"{nir_flags[0]} is for NIR files; {args.circuit!r} is a neurocompare circuit file.")
+        return Circuit.load(args.circuit), None
+    imported = Circuit.from_nir(args.circuit, convention=args.convention, bits=args.bits, unit_weight=args.unit_weight,
+                                rate_scale_hz=spiking.get("rate_scale_hz", SPIKING_OPTIONS["rate_scale_hz"]))
+    if imported.dt_ms is not None and "dt_ms" not in spiking:
+        spiking["dt_ms"] = imported.dt_ms
+    print(imported.report.summary() + (f"; running at the exporter's dt {imported.dt_ms:g} ms"
+                                       if imported.dt_ms is not None else ""))
+    return imported.circuit, imported
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
     from .compare import compare
     from .input_files import load_inputs, load_labels
     from .options import parse_assignments, typed_options
     from .report import write_report
 
     start = time.perf_counter()
-    circuit = Circuit.load(args.circuit)
-    inputs = load_inputs(args.inputs, circuit) if args.inputs else None
-    labels = load_labels(args.labels) if args.labels else None
     spiking = typed_options("", parse_assignments(args.spiking or [], flag="--spiking"), SPIKING_OPTIONS,
                             owner="--spiking")
+    circuit, imported = _load_compared_circuit(args, spiking)
+    rate = spiking.get("rate_scale_hz", SPIKING_OPTIONS["rate_scale_hz"])
+    inputs = load_inputs(args.inputs, circuit, rate_scale_hz=rate) if args.inputs else None
+    given = [v.given for v in (inputs or {}).values() if getattr(v, "given", None) is not None]
+    if given and "duration_ms" not in spiking:
+        spiking["duration_ms"] = given[0].duration_ms
+    labels = load_labels(args.labels) if args.labels else None
+    output = imported.outputs[-1] if imported is not None and imported.outputs else None
     comparison = compare(circuit, inputs, spiking=spiking, probes=("fi", "delays"), seed=args.seed, labels=labels,
-                         readout=args.readout, threshold=args.threshold)
+                         readout=args.readout, threshold=args.threshold, output=output)
     out = Path(args.out) if args.out else Path("neurocompare-output") / circuit.name
     write_report(comparison, out)
+    if imported is not None:
+        (out / "nir_conversion.md").write_text(imported.report.to_markdown(), encoding="utf-8")
     print(f"{circuit.name}: report written to {out / 'report.html'} ({time.perf_counter() - start:.1f} s)")
     return 0
 
@@ -358,9 +394,19 @@ def _add_compare(sub: Any) -> None:
                     "expected 0/1 output (threshold read-out); both sides' accuracy is then reported.",
         epilog=COMPARE_EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("circuit", metavar="CIRCUIT", help="a circuit file written by Circuit.save (JSON)")
-    p.add_argument("--inputs", metavar="FILE", help="input values: .npz, .npy or .csv (omit for a circuit without "
-                                                   "input populations)")
+    p.add_argument("circuit", metavar="CIRCUIT", help="a circuit file written by Circuit.save (JSON), or a NIR graph "
+                                                     "(.nir/.h5 HDF5 file; extra 'nir')")
+    p.add_argument("--convention", choices=("snntorch", "norse", "rockpool", "continuous", "neurocompare"),
+                   help="NIR files only: what the exporter meant by its numbers (time step, spike shape, reset); "
+                        "required unless neurocompare wrote the file. The spiking side then runs at the "
+                        "convention's dt unless --spiking dt_ms is given")
+    p.add_argument("--bits", type=_count(1, "--bits"), help="NIR files only: round float weights to synapse counts "
+                                                            "with |count| <= 2**bits - 1 (default: exact if the weights "
+                                                            "are multiples of one unit, else 8)")
+    p.add_argument("--unit-weight", type=float, help="NIR files only: the weight of one synapse")
+    p.add_argument("--inputs", metavar="FILE", help="input values: .npz, .npy or .csv, or input spikes in a NIR data "
+                                                   "file (.h5, nir.write_data; the run then lasts its t_max); omit "
+                                                   "for a circuit without input populations")
     p.add_argument("--labels", metavar="FILE", help="labels: .npy or a one-column .csv")
     p.add_argument("--spiking", action="append", metavar="OPTION=VALUE",
                    help="a spiking backend option (repeatable): " + ", ".join(SPIKING_OPTIONS))

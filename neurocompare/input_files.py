@@ -5,7 +5,9 @@ Formats (the file's suffix decides):
 - ``.npz``: one array per input population, named by the population, each ``(batch, size)``;
 - ``.npy``: one ``(batch, size)`` array, for a circuit with exactly one input population;
 - ``.csv``: a header of ``population[index]`` columns (every neuron of every input population, any
-  order), then one row per sample.
+  order), then one row per sample;
+- ``.h5``, ``.hdf5``, ``.nir``: spikes in a NIR data file (``nir.write_data``; extra ``nir``): one node per
+  input population, named by it, holding ``EventData`` (times in seconds) that drive it as given spikes.
 
 Labels: ``.npy`` (an array with one entry per sample, or ``(batch, outputs)`` of 0/1 for a threshold
 read-out) or ``.csv`` (one column; a header line is allowed). Nothing is executed: ``.npy``/``.npz`` are
@@ -31,7 +33,9 @@ from .inputs import normalize_inputs
 __all__ = ["load_inputs", "load_labels", "INPUT_SUFFIXES"]
 
 #: The input file formats understood.
-INPUT_SUFFIXES = (".npz", ".npy", ".csv")
+INPUT_SUFFIXES = (".npz", ".npy", ".csv", ".h5", ".hdf5", ".nir")
+#: Of those, NIR data files (spike events).
+NIR_DATA_SUFFIXES = (".h5", ".hdf5", ".nir")
 _COLUMN = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\[(\d+)\]\s*$")
 
 
@@ -97,10 +101,19 @@ def _from_csv(path: Path, circuit: Circuit, where: str) -> dict[str, np.ndarray]
     return out
 
 
-def load_inputs(path: str | os.PathLike, circuit: Circuit) -> dict[str, np.ndarray]:
-    """The input values in ``path`` for ``circuit``, checked against it: ``{population: (batch, size) array}``."""
+def load_inputs(path: str | os.PathLike, circuit: Circuit, *, rate_scale_hz: float = 200.0) -> dict[str, np.ndarray]:
+    """The input values in ``path`` for ``circuit``, checked against it: ``{population: (batch, size) array}``.
+
+    From a NIR data file the values are given spikes (:class:`~neurocompare.spike_input.GivenSpikes`), stated
+    for ``rate_scale_hz`` (the spiking backend's).
+    """
     where = f"Inputs file {str(path)!r}"
-    values = _read_inputs(Path(path), circuit, where)
+    if Path(path).suffix in NIR_DATA_SUFFIXES:
+        from .nir.events import read_events
+
+        values = read_events(path, [(p.name, p.size) for p in circuit.inputs], rate_scale_hz=rate_scale_hz)
+    else:
+        values = _read_inputs(Path(path), circuit, where)
     try:
         return normalize_inputs(circuit, values)[0]
     except InputError as exc:

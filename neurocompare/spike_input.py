@@ -171,6 +171,44 @@ class GivenSpikes:
         return cls(sample, neuron, time_ms, duration_ms=t_stop if duration_ms is None else duration_ms,
                    rate_scale_hz=rate_scale_hz, sign=sign, batch_size=batch)
 
+    @classmethod
+    def from_nir(cls, data: Any, *, rate_scale_hz: float, time_unit_s: float = 1.0) -> "GivenSpikes":
+        """Spikes from NIR data (``nir.EventData``, ``nir.ValuedEventData`` of +-1, or boolean
+        ``nir.TimeGriddedData``, e.g. an observable of ``nir.read_data``), times in ``time_unit_s`` (NIR: seconds).
+
+        ``EventData`` pads with index -1 and time inf; those entries are skipped. The run lasts ``t_max``
+        (or ``n_time_steps x dt``); a valued event of -1 is a spike of sign -1; other values are refused.
+        """
+        owner = "GivenSpikes.from_nir"
+        unit_ms = check_positive(owner, "time_unit_s", time_unit_s) * 1e3
+        if hasattr(data, "idx") and hasattr(data, "time") and hasattr(data, "t_max"):
+            idx, time = np.asarray(data.idx), np.asarray(data.time, dtype=float)
+            if idx.shape != time.shape or idx.ndim != 2:
+                raise InputError(f"{owner}: EventData idx and time must both have shape (n_samples, n_events); "
+                                 f"got {idx.shape} and {time.shape}.")
+            keep = (idx >= 0) & np.isfinite(time)
+            sample = np.nonzero(keep)[0]
+            sign = np.ones(len(sample))
+            if hasattr(data, "value"):
+                value = np.asarray(data.value, dtype=float)[keep]
+                if not np.all(np.abs(value) == 1):
+                    bad = value[np.abs(value) != 1][0]
+                    raise InputError(f"{owner}: valued events must be +1 or -1 (a spike and its sign); got {fmt_number(bad)}.")
+                sign = value
+            return cls(sample, idx[keep], time[keep] * unit_ms, duration_ms=float(data.t_max) * unit_ms,
+                       rate_scale_hz=rate_scale_hz, sign=sign, batch_size=max(1, idx.shape[0]))
+        if hasattr(data, "data") and hasattr(data, "dt"):
+            grid = np.asarray(data.data)
+            if grid.ndim != 3 or grid.dtype != bool:
+                raise InputError(f"{owner}: TimeGriddedData must be boolean with shape (n_samples, n_steps, "
+                                 f"n_neurons); got dtype {grid.dtype}, shape {grid.shape}.")
+            sample, step, neuron = np.nonzero(grid)
+            dt_ms = float(data.dt) * unit_ms
+            return cls(sample, neuron, step * dt_ms, duration_ms=grid.shape[1] * dt_ms, rate_scale_hz=rate_scale_hz,
+                       batch_size=max(1, grid.shape[0]))
+        raise InputError(f"{owner}: expected nir.EventData, nir.ValuedEventData or nir.TimeGriddedData; "
+                         f"got {type(data).__name__}.")
+
     # ------------------------------------------------------------- checks
     def trains(self, population: str, size: int) -> SpikeTrains:
         """The spikes as sorted :class:`SpikeTrains` of ``population`` (``size`` neurons), after every range check."""

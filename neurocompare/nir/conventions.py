@@ -1,0 +1,141 @@
+"""How a NIR graph's numbers are meant: the conventions exporters disagree on, as explicit presets.
+
+A NIR graph states continuous-time equations (``nir.LIF``: ``tau dv/dt = (v_leak - v) + r I``) but not
+the time step its exporter simulated, nor whether a spike is a unit-area Dirac delta or a one-step pulse
+of height 1, nor how the membrane was really reset. Each exporter answers differently, so the importer
+takes the answer as a parameter (:class:`NirConvention`) instead of guessing. The presets, each with
+the source it is read from:
+
+``snntorch``
+    ``snntorch/export_nir.py`` (``snn.Leaky``): ``dt = 1e-4``, ``tau = dt / (1 - beta)``,
+    ``r = tau / dt``, ``v_leak = 0``, no ``v_reset`` (so NIR's default 0). snnTorch's own step is
+    ``U[t+1] = beta U[t] + I[t+1]`` (forward Euler: one input of value x adds ``r x dt / tau = x``)
+    with ``reset_mechanism="subtract"`` by default, which NIR cannot express and the exporter writes as
+    a reset to 0.
+``norse``
+    ``norse/torch/utils/export_nir.py``: ``LIFBoxCell`` -> ``nir.LIF(tau = 1 / tau_mem_inv, r = 1)``,
+    ``IAFCell`` -> ``nir.IF(r = 1)``. Norse's steps (default ``dt = 1e-3``): LIF box
+    ``v += dt tau_mem_inv ((v_leak - v) + i)`` (forward Euler, a one-step pulse), reset to ``v_reset``;
+    IAF ``v += i`` (its ``dt`` is unused: an input is added whole).
+``rockpool``
+    ``rockpool/nn/modules/torch/nir.py``: ``r = tau exp(-dt / tau) / dt``, ``v_leak = 0``
+    (``LIFTorch`` is written as ``nir.CubaLIF``, ``ExpSynTorch`` as ``nir.LI``). Rockpool's default
+    ``dt = 1e-3``; its membranes decay exactly (``exp(-dt / tau)`` per step) and are reset by
+    subtracting the threshold.
+``continuous``
+    The NIR equations as written: spikes are unit-area deltas (a spike of weight w moves the membrane
+    by ``r w / tau``, or ``r w`` for ``nir.IF``), exact decay, reset to ``v_reset``. No time step.
+``neurocompare``
+    ``continuous`` plus neurocompare's threshold rule (fire at ``v >= v_threshold``; NIR says ``>``),
+    which is what :func:`neurocompare.nir.to_nir` writes; chosen automatically for files it wrote.
+
+Times in a NIR graph are in seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .._validation import check_choice, check_positive
+from ..errors import ParameterError, UnknownNameError
+
+__all__ = ["NirConvention", "CONVENTIONS", "get_convention"]
+
+
+@dataclass(frozen=True)
+class NirConvention:
+    """What an exporter meant by its numbers (see the module docstring for the presets).
+
+    Attributes
+    ----------
+    name : str
+    dt_s : float or None
+        The exporter's time step in seconds; None for continuous time (``spike="delta"``).
+    spike : {"delta", "pulse"}
+        A spike of weight w is a unit-area delta (membrane jump ``r w / tau``; ``r w`` for IF) or a
+        one-step pulse of height w (jump ``r w dt / tau``; ``r w dt`` for IF). A constant input c (an
+        Affine bias) adds, per step, what a pulse of weight c would.
+    decay : {"exact", "euler"}
+        The exporter's per-step leak: ``exp(-dt / tau)`` or forward Euler's ``1 - dt / tau``. With
+        "euler" the imported time constant is ``-dt / ln(1 - dt / tau)``, so that neurocompare's exact
+        integration at ``dt`` decays by the exporter's factor.
+    reset : {"value", "subtract"}
+        What the exporter's neurons really did after a spike: NIR's reset to ``v_reset``, or a
+        subtraction of ``v_threshold - v_reset`` (which NIR cannot express).
+    if_input : {"integrate", "sum"}
+        For ``nir.IF`` with ``spike="pulse"``: an input x adds ``r x dt`` per step ("integrate") or
+        ``r x`` (Norse's IAF: "sum").
+    threshold : {">", ">="}
+        NIR's rule is ``v > v_threshold``; neurocompare's own files say ``>=``.
+    source : str
+        Where the convention is documented.
+    """
+
+    name: str
+    dt_s: float | None
+    spike: str
+    decay: str
+    reset: str
+    if_input: str = "integrate"
+    threshold: str = ">"
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        owner = f"NIR convention {self.name!r}"
+        check_choice(owner, "spike", self.spike, ("delta", "pulse"))
+        check_choice(owner, "decay", self.decay, ("exact", "euler"))
+        check_choice(owner, "reset", self.reset, ("value", "subtract"))
+        check_choice(owner, "if_input", self.if_input, ("integrate", "sum"))
+        check_choice(owner, "threshold", self.threshold, (">", ">="))
+        if self.dt_s is None:
+            if self.spike == "pulse" or self.decay == "euler":
+                raise ParameterError(f"{owner}: spike='pulse' and decay='euler' need a time step dt_s; got None.")
+        else:
+            object.__setattr__(self, "dt_s", check_positive(owner, "dt_s", self.dt_s, hint="(seconds)"))
+
+    @property
+    def dt_ms(self) -> float | None:
+        """The exporter's time step in ms (None: continuous time)."""
+        return None if self.dt_s is None else self.dt_s * 1e3
+
+    def describe(self) -> str:
+        """One line: what this convention assumes."""
+        dt = "continuous time" if self.dt_s is None else f"dt {self.dt_s:g} s"
+        spike = "unit-area delta" if self.spike == "delta" else "one-step pulse"
+        return (f"{self.name}: {dt}, spike = {spike}, {self.decay} decay, reset {'by subtraction' if self.reset == 'subtract' else 'to v_reset'}, "
+                f"fires at v {self.threshold} v_threshold")
+
+
+#: The presets, by name (see the module docstring for their sources).
+CONVENTIONS: dict[str, NirConvention] = {
+    "snntorch": NirConvention("snntorch", 1e-4, "pulse", "euler", "subtract",
+                              source="snntorch/export_nir.py (snn.Leaky: dt = 1e-4, tau = dt/(1-beta), r = tau/dt); "
+                                     "snntorch Leaky: U[t+1] = beta U[t] + I[t+1], reset_mechanism='subtract'"),
+    "norse": NirConvention("norse", 1e-3, "pulse", "euler", "value", if_input="sum",
+                           source="norse/torch/utils/export_nir.py (LIFBoxCell: tau = 1/tau_mem_inv, r = 1; IAFCell: r = 1); "
+                                  "norse lif_box: v += dt tau_mem_inv ((v_leak - v) + i); iaf: v += i"),
+    "rockpool": NirConvention("rockpool", 1e-3, "pulse", "exact", "subtract",
+                              source="rockpool/nn/modules/torch/nir.py (r = tau exp(-dt/tau)/dt, v_leak = 0); "
+                                     "LIFTorch: decay exp(-dt/tau), subtractive reset"),
+    "continuous": NirConvention("continuous", None, "delta", "exact", "value",
+                                source="NIR specification: nir.LIF / nir.IF equations, spikes as Dirac deltas"),
+    "neurocompare": NirConvention("neurocompare", None, "delta", "exact", "value", threshold=">=",
+                                  source="neurocompare.nir.to_nir (continuous time; fires at v >= v_threshold)"),
+}
+
+
+def get_convention(convention: Any, dt_s: float | None = None) -> NirConvention:
+    """A preset by name (or a :class:`NirConvention` as is), with its time step replaced by ``dt_s`` if given."""
+    if isinstance(convention, NirConvention):
+        conv = convention
+    elif isinstance(convention, str) and convention in CONVENTIONS:
+        conv = CONVENTIONS[convention]
+    else:
+        raise UnknownNameError(
+            f"NIR import: unknown convention {convention!r}; valid: {', '.join(CONVENTIONS)} or a NirConvention. "
+            "A NIR graph does not say which time step and spike shape its exporter used: "
+            + "; ".join(c.describe() for c in CONVENTIONS.values()) + ".")
+    if dt_s is not None:
+        conv = replace(conv, dt_s=dt_s)
+    return conv

@@ -32,6 +32,12 @@ from .spike_input import GivenSpikes
 from .datasets import load_digits_split
 from .training import TrainedNetwork, train_mlp
 
+from .notebook import enable_inline_figures as _enable_inline_figures
+
+# In IPython/Jupyter, the package's figures (bare matplotlib Figures, no pyplot) display as images without
+# %matplotlib inline; outside IPython this does nothing (see neurocompare.notebook).
+_enable_inline_figures()
+
 try:
     __version__ = version("neurocompare")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install

@@ -361,7 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_run(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "run", parents=[common], help="run scenarios and write their reports",
-        description="Run a scenario (or --all) and write its report: metrics.json, table.md/.csv, figures/, "
+        description="Run a scenario (or --all) and write its report: metrics.json, metrics.csv, table.md/.csv, figures/, "
                     "report.html, report.md. Default output folder: neurocompare-output/NAME.",
     )
     p.add_argument("name", nargs="?", help="scenario name (see 'neurocompare list')")
@@ -387,7 +387,7 @@ def _add_compare(sub: Any) -> None:
         "compare", help="compare your own circuit file on your own inputs and write the report",
         description="Run a neurocompare circuit file (JSON, Circuit.save) through the Brian2 spiking backend and "
                     "the artificial backend on the inputs in FILE, with the f-I and delay probes, and write the "
-                    "full report (metrics.json, table.md/.csv, figures/, report.html) as a scenario does. "
+                    "full report (metrics.json, metrics.csv, table.md/.csv, figures/, report.html) as a scenario does. "
                     "Inputs: .npz (one array per input population, named by it), .npy (one array, for a circuit "
                     "with one input population), or .csv (a header of population[index] columns, one row per "
                     "sample). Labels (.npy or one-column .csv): a class per sample (argmax read-out) or the "

@@ -45,6 +45,7 @@ from .metrics import (
     time_to_agreement_ms,
 )
 from .probes import ProbeContext, ProbeResult, check_probes, run_probes, stage
+from .progress import progress_callback
 from .results import Result
 from .table import build_table
 
@@ -225,7 +226,7 @@ def compare(
     float_weights: Mapping[str, np.ndarray] | None = None,
     energy_model: EnergyModel = HOROWITZ_45NM,
     voltage_neurons: int = 3,
-    progress: Callable[[str, float, float], None] | None = None,
+    progress: bool | Callable[[str, float, float], None] | None = None,
 ) -> Comparison:
     """Run ``circuit`` on ``inputs`` through two backends and measure every row of the table.
 
@@ -261,9 +262,13 @@ def compare(
     energy_model : EnergyModel
         Per-operation energies (default Horowitz 2014, 45 nm, 32-bit float).
     voltage_neurons : int
-        Record the membrane of this many output neurons (in every sample).
-    progress : callable(stage, fraction_done, elapsed_s), optional
-        Progress of the spiking runs, for progress bars.
+        Record the membrane of this many output neurons (in every sample): the most active ones by their largest
+        artificial activation, so the membrane figure shows the neurons that carry the answer.
+    progress : bool or callable(stage, fraction_done, elapsed_s), optional
+        ``True``: one progress bar over the whole comparison (``tqdm.auto``: a widget in Jupyter, text in a
+        terminal; it advances through the spiking run and each probe and fills when the comparison is done;
+        needs ``tqdm``, see :mod:`neurocompare.progress`). A callable receives the progress of each spiking
+        run (``stage`` is "spiking run", then one per probe), for your own progress bars.
     """
     if not isinstance(circuit, Circuit):
         raise ParameterError(f"compare: circuit must be a Circuit; got {type(circuit).__name__}.")
@@ -271,8 +276,28 @@ def compare(
     artificial = resolve_backend(artificial, "artificial", "artificial")
     probe_names, (values, batch) = check_probes(probes), normalize_inputs(circuit, inputs)
     output, readout, labels = _check_readout(circuit, output, readout, threshold, labels, batch)
+    with progress_callback(progress, label=f"compare {name or circuit.name}", stages=1 + len(probe_names)) as bar:
+        return _compare(circuit, values, batch, spiking=spiking, artificial=artificial, probe_names=probe_names,
+                        seed=seed, name=name, output=output, readout=readout, threshold=threshold, labels=labels,
+                        float_weights=float_weights, energy_model=energy_model, voltage_neurons=voltage_neurons,
+                        progress=bar)
+
+
+def _answer_neurons(activations: np.ndarray, limit: int) -> list[int]:
+    """The output neurons whose membranes to record: the ``limit`` most active ones (by their largest artificial
+    activation over the samples, ties by index), so the membrane figure shows the neurons that carry the answer."""
+    act = np.asarray(activations, dtype=float).reshape(-1, np.shape(activations)[-1])
+    top = np.argsort(-np.nan_to_num(act.max(axis=0), nan=-np.inf), kind="stable")[:limit]
+    return sorted(int(k) for k in top)
+
+
+def _compare(circuit: Circuit, values: dict[str, np.ndarray], batch: int, *, spiking: Any, artificial: Any,
+             probe_names: Sequence[str], seed: int, name: str | None, output: str, readout: str, threshold: float,
+             labels: np.ndarray | None, float_weights: Mapping[str, np.ndarray] | None, energy_model: EnergyModel,
+             voltage_neurons: int, progress: Callable[[str, float, float], None] | None) -> Comparison:
+    """The comparison pipeline of :func:`compare`, on checked arguments."""
     ann = artificial.run(circuit, values, seed=seed)
-    recorded = {output: list(range(min(voltage_neurons, circuit.population(output).size)))}
+    recorded = {output: _answer_neurons(ann[output], voltage_neurons)}
     snn = spiking.run(circuit, values, seed=seed, record_voltage=recorded, progress=stage(progress, "spiking run"))
     context = ProbeContext(circuit, MappingProxyType(values), spiking, seed, output, ann, snn,
                            _preactivation(circuit, ann, output), progress)

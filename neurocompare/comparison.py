@@ -25,7 +25,7 @@ from .errors import ParameterError, UnknownNameError
 from .metrics import Metric
 from .results import Result, _jsonable
 
-__all__ = ["Comparison", "TableRow", "Panel", "PANEL_KINDS", "SEED_TABLE", "versions"]
+__all__ = ["Comparison", "TableRow", "Panel", "PANEL_KINDS", "SEED_TABLE", "TABLE_HEADER", "versions"]
 
 #: The classic table's words, per row: (real neuron, artificial neuron).
 SEED_TABLE: Mapping[str, tuple[str, str]] = MappingProxyType(
@@ -54,23 +54,42 @@ def versions() -> dict[str, str]:
     return out
 
 
+#: Header of the table as rendered (Markdown, HTML), one per :class:`TableRow` text field.
+TABLE_HEADER = ("aspect", "in one sentence", "real neuron", "artificial neuron", "measured: spiking",
+                "measured: artificial")
+
+
 @dataclass(frozen=True)
 class TableRow:
-    """One row of the real-vs-artificial table with the two measured columns."""
+    """One row of the real-vs-artificial table with the two measured columns.
+
+    ``takeaway`` is the row in one plain sentence; ``figures`` holds its key numbers by name (the
+    numeric columns of ``table.csv``; see :data:`neurocompare.table.FIGURE_COLUMNS` for their units).
+    Rows saved before these fields existed load with an empty takeaway and no figures.
+    """
 
     aspect: str
     real_neuron: str
     artificial_neuron: str
     measured_spiking: str
     measured_artificial: str
+    takeaway: str = ""
+    figures: Mapping[str, float] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, str]:
+    def cells(self) -> tuple[str, ...]:
+        """The text cells in the order of :data:`TABLE_HEADER`."""
+        return (self.aspect, self.takeaway, self.real_neuron, self.artificial_neuron, self.measured_spiking,
+                self.measured_artificial)
+
+    def to_dict(self) -> dict[str, Any]:
         return {
             "aspect": self.aspect,
+            "takeaway": self.takeaway,
             "real_neuron": self.real_neuron,
             "artificial_neuron": self.artificial_neuron,
             "measured_spiking": self.measured_spiking,
             "measured_artificial": self.measured_artificial,
+            "figures": {k: float(v) for k, v in self.figures.items()},
         }
 
 
@@ -195,23 +214,16 @@ class Comparison:
 
     def table_markdown(self) -> str:
         """The table as GitHub-flavoured Markdown."""
-        head = "| aspect | real neuron | artificial neuron | measured: spiking | measured: artificial |"
-        lines = [head, "|---|---|---|---|---|"]
+        lines = ["| " + " | ".join(TABLE_HEADER) + " |", "|" + "---|" * len(TABLE_HEADER)]
         for r in self.table:
-            cells = [r.aspect, r.real_neuron, r.artificial_neuron, r.measured_spiking, r.measured_artificial]
-            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in r.cells()) + " |")
         return "\n".join(lines)
 
     def table_html(self) -> str:
         """The table as an HTML ``<table>``."""
-        head = "".join(
-            f"<th>{h}</th>"
-            for h in ("aspect", "real neuron", "artificial neuron", "measured: spiking", "measured: artificial")
-        )
+        head = "".join(f"<th>{h}</th>" for h in TABLE_HEADER)
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in (
-                r.aspect, r.real_neuron, r.artificial_neuron, r.measured_spiking, r.measured_artificial)) + "</tr>"
-            for r in self.table
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r.cells()) + "</tr>" for r in self.table
         )
         return f'<table class="nc-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
@@ -277,7 +289,7 @@ class Comparison:
             threshold=float(meta["threshold"]),
             seed=int(meta["seed"]),
             metrics=MappingProxyType(metrics),
-            table=tuple(TableRow(**r) for r in meta["table"]),
+            table=tuple(TableRow(**r) for r in meta["table"]),  # rows of old reports: no takeaway, no figures
             curves=MappingProxyType({k: arrays[f"curve.{k}"] for k in meta["curves"]}),
             parameters=MappingProxyType(dict(meta["parameters"])),
             extras=tuple(Panel.from_state(pm, arrays, f"panel{i}") for i, pm in enumerate(meta["panels"])),

@@ -18,6 +18,7 @@ from ..encoding import Encoding, get_encoding
 from ..inputs import normalize_inputs
 from ..errors import ParameterError, UnknownNameError
 from ..models import LIF, check_neuron, effective_neuron
+from ..progress import progress_callback
 from ..results import Result
 
 __all__ = ["Backend", "ClockSettings", "CLOCK_SETTINGS", "check_record"]
@@ -114,7 +115,7 @@ class ClockSettings:
 
     def run(self, circuit: Circuit, inputs: Any = None, *, seed: int | None = None,
             record_voltage: Mapping[str, Sequence[int]] | None = None,
-            progress: Callable[[float, float], None] | None = None) -> Result:
+            progress: bool | Callable[[float, float], None] | None = None) -> Result:
         """Simulate ``circuit`` on a batch of inputs (all samples in one run, side by side, never interacting).
 
         Parameters
@@ -125,8 +126,10 @@ class ClockSettings:
             Seeds the input encoding; ``None`` draws one (recorded in ``result.info.seed``).
         record_voltage : mapping population -> neuron indices, optional
             Record the membrane potential of these neurons (in every sample) at the start of every step.
-        progress : callable(fraction_done, elapsed_s), optional
-            Called about every half second of wall time while the simulation runs (for progress bars).
+        progress : bool or callable(fraction_done, elapsed_s), optional
+            ``True``: show a progress bar (``tqdm.auto``: a widget in Jupyter, text in a terminal; needs
+            ``tqdm``, see :mod:`neurocompare.progress`). A callable is called about every half second of
+            wall time while the simulation runs (for your own progress bars).
 
         Returns
         -------
@@ -140,7 +143,12 @@ class ClockSettings:
         SimulationError
             If a membrane potential becomes non-finite.
         """
-        return self._simulate(*self._checked(circuit, inputs, seed, record_voltage), progress=progress)
+        checked = self._checked(circuit, inputs, seed, record_voltage)
+        if progress is None or progress is False or callable(progress):
+            return self._simulate(*checked, progress=progress or None)
+        with progress_callback(progress, label=type(self).__name__) as bar:
+            bar("simulating", 0.0, 0.0)  # named at once: a Brian2 build (code generation) comes before the run
+            return self._simulate(*checked, progress=lambda fraction, elapsed: bar("simulating", fraction, elapsed))
 
     def _checked(self, circuit: Any, inputs: Any, seed: Any, record_voltage: Any) -> tuple:
         """(circuit, values, batch, seed, record) after every argument check, before anything is simulated."""

@@ -1,8 +1,10 @@
-"""Figures of a comparison. The only module that imports matplotlib.
+"""Figures of a comparison. With :mod:`.panels` (the scenario panels and the shared style), the only modules
+that import matplotlib.
 
 Every function takes a :class:`~neurocompare.comparison.Comparison` (or plain data) and returns a
 ``matplotlib.figure.Figure`` built without pyplot (no global figure state, no GUI backend);
-:func:`all_figures` lists the report's figures with their captions.
+:func:`all_figures` lists the report's figures with their captions. Every axis is labelled with its unit,
+lines differ in colour *and* style, and legends sit outside the data (:func:`.panels.legend_outside`).
 """
 
 from __future__ import annotations
@@ -15,15 +17,19 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
 from ..circuit import Circuit
-from ..comparison import Comparison, Panel
+from ..comparison import Comparison
 from ..metrics import evaluate_fit
 from ..models import effective_neuron
+from .panels import COLORS as _COLORS, LINESTYLES, label_axes as _label, legend_outside, log_time_axis
+from .panels import new_figure as _fig, panel_figure
 
 __all__ = [
     "RASTER_MAX_NEURONS",
     "RASTER_SHOWN",
     "shown_neurons",
     "raster_and_heatmap",
+    "MEMBRANE_SPIKES",
+    "membrane_choice",
     "membrane_traces",
     "transfer_function",
     "rate_scatter",
@@ -34,26 +40,12 @@ __all__ = [
     "all_figures",
 ]
 
-_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 _MAX_SAMPLES = 4
 #: Populations larger than this show only their :data:`RASTER_SHOWN` most active neurons in the raster and heatmap.
 RASTER_MAX_NEURONS = 100
 #: How many neurons of a large population the raster and heatmap show.
 RASTER_SHOWN = 50
 _FIT_KINDS = ("relu", "sigmoid", "tanh")  # the fits drawn in the transfer figure, in legend order
-
-
-def _fig(w: float, h: float) -> Figure:
-    return Figure(figsize=(w, h), dpi=100, layout="constrained")
-
-
-def _label(ax: Any, xlabel: str, ylabel: str, title: str, **legend: Any) -> None:
-    """Axis labels and title; a legend too when legend options are given."""
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    if legend:
-        ax.legend(**legend)
 
 
 def _samples(c: Comparison) -> np.ndarray:
@@ -103,9 +95,7 @@ def _raster(ax: Any, c: Comparison, names: list[str], shown: dict[str, np.ndarra
     ax.set_xlim(0, c.parameters.get("duration_ms", 1))
     ax.set_ylim(-gap, len(samples) * (total + gap))
     ax.invert_yaxis()
-    ax.set_xlabel("time (ms)")
-    ax.set_title("spiking: asynchronous pulses")
-    ax.legend(loc="upper right", fontsize=7, markerscale=3)
+    _label(ax, "time (ms)", "sample (one row per neuron,\ngrouped by population)", "spiking: asynchronous pulses")
 
 
 def raster_and_heatmap(c: Comparison) -> Figure:
@@ -131,34 +121,78 @@ def raster_and_heatmap(c: Comparison) -> Figure:
     ax_h.set_xticks(np.cumsum([0] + [sizes[n] for n in names])[:-1] + np.array([sizes[n] for n in names]) / 2 - 0.5,
                     labels, fontsize=8)
     ax_h.set_yticks(range(len(samples)), [f"sample {b}" for b in samples])
-    ax_h.set_title("artificial: real-valued activations")
-    fig.colorbar(im, ax=ax_h, shrink=0.8)
+    _label(ax_h, "neuron (grouped by population)", "", "artificial: real-valued activations")
+    fig.colorbar(im, ax=ax_h, shrink=0.8, label="activation (real value)")
+    legend_outside(fig, ax_r, where="lower center", ncol=len(names), title="population")
     return fig
 
 
+#: The membrane figure shows the run until the most active shown neuron's this-many-th spike (all of it if fewer).
+MEMBRANE_SPIKES = 10
+
+
+def membrane_choice(c: Comparison, *, samples: int = 2) -> list[tuple[int, list[int]]]:
+    """The samples and recorded output neurons the membrane figure shows: ``[(sample, [neuron, ...]), ...]``.
+
+    The neurons that carry the answer: in each sample, the recorded output neuron with the most spikes (the
+    winning output under an argmax read-out; a tie goes to the lower index) and, when more than one neuron is
+    recorded, the runner-up (the most active of the others). The samples are the first ``samples`` ones in which
+    that neuron spiked at all (sample 0 alone if no recorded neuron ever spiked). Nothing is simulated: only
+    neurons :func:`~neurocompare.compare.compare` recorded (``voltage_neurons``) can be shown.
+    """
+    vt = c.snn.voltages[c.output]
+    counts = np.asarray(c.snn.spikes[c.output].counts())[:, vt.neurons]  # (batch, recorded)
+    order = np.argsort(-counts, axis=1, kind="stable")
+    active = [int(b) for b in np.flatnonzero(counts.max(axis=1) > 0)][:samples] or [0]
+    return [(b, [int(vt.neurons[k]) for k in order[b, :2]]) for b in active]
+
+
+def _membrane_window(c: Comparison, sample: int, neuron: int) -> float:
+    """Until the neuron's :data:`MEMBRANE_SPIKES`-th spike in the sample (the whole run if it spikes less)."""
+    duration = float(c.parameters.get("duration_ms", 0.0)) or float(c.snn.voltages[c.output].time_ms[-1])
+    t = c.snn.spikes[c.output].times(sample, neuron)
+    return min(duration, 1.05 * float(t[MEMBRANE_SPIKES - 1])) if len(t) >= MEMBRANE_SPIKES else duration
+
+
 def membrane_traces(c: Comparison) -> Figure:
-    """Membrane potential of the recorded output neurons, with the threshold and the spikes."""
-    fig = _fig(10, 3.6)
-    ax = fig.subplots()
+    """Membrane potential of the output neurons that carry the answer, with the threshold and their spikes.
+
+    One row per sample of :func:`membrane_choice` (the most active recorded output neuron and the runner-up),
+    until the top neuron's :data:`MEMBRANE_SPIKES`-th spike; spikes are triangles above the threshold line, in the
+    colour of their neuron.
+    """
     vt = c.snn.voltages.get(c.output)
     if vt is None:
+        fig = _fig(10, 3.6)
+        ax = fig.subplots()
         ax.text(0.5, 0.5, "no membrane recorded", ha="center", transform=ax.transAxes)
         return fig
     neuron = effective_neuron(c.circuit.population(c.output), c.parameters.get("neuron", {}))
     neuron_params = neuron if isinstance(neuron, Mapping) else neuron.to_dict()  # the backend's is saved as a dict
     v_th = float(neuron_params.get("v_threshold", 1.0))
-    k = 0
-    for b in _samples(c)[:3]:
-        for i, n in enumerate(vt.neurons[:2]):
-            color = _COLORS[k % len(_COLORS)]
-            ax.plot(vt.time_ms, vt.v[b, i], lw=1, color=color, label=f"sample {b}, neuron {n}")
-            spikes = c.snn.spikes[c.output]
-            t = spikes.times(int(b), int(n))
-            ax.plot(t, np.full(len(t), v_th), "v", ms=4, color=color)
-            k += 1
-    ax.axhline(v_th, color="k", ls="--", lw=1, label="threshold")
-    _label(ax, "time (ms)", "membrane potential (threshold units)",
-           f"{c.output}: integrate to threshold, spike (triangles), reset", fontsize=7, ncol=2, loc="lower right")
+    picks = membrane_choice(c)
+    counts = np.asarray(c.snn.spikes[c.output].counts())
+    fig = _fig(10, 0.6 + 2.8 * len(picks))
+    axes = np.atleast_1d(fig.subplots(len(picks), 1, squeeze=False)).ravel()
+    for ax, (b, neurons) in zip(axes, picks):
+        window = _membrane_window(c, b, neurons[0])
+        keep = vt.time_ms <= window
+        for j, n in enumerate(neurons):
+            color, ls = _COLORS[j % len(_COLORS)], LINESTYLES[j % len(LINESTYLES)]
+            role = "most spikes" if j == 0 else "runner-up"
+            label = f"neuron {n} ({role}: {counts[b, n]} spikes in the run)"
+            ax.plot(vt.time_ms[keep], vt.of(n, b)[keep], lw=1.2, color=color, ls=ls, label=label, zorder=3 - j)
+            t = c.snn.spikes[c.output].times(b, n)
+            t = t[t <= window]
+            ax.plot(t, np.full(len(t), v_th) + 0.08 * abs(v_th) * (1 + j), "v", ms=6, color=color, zorder=4,
+                    label=f"spikes of neuron {n}" if len(t) else None)
+        ax.axhline(v_th, color="k", ls="--", lw=1, label="threshold", zorder=1)
+        _label(ax, "time (ms)", f"membrane potential\n(threshold {v_th:g})", f"sample {b}")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, borderaxespad=0)
+    recorded = "" if len(vt.neurons) == c.circuit.population(c.output).size else \
+        f"\n(membrane recorded for neurons {', '.join(map(str, vt.neurons))} of {c.circuit.population(c.output).size})"
+    fig.suptitle(f"{c.output}: the most active output neurons integrate to the threshold (black dashed), "
+                 f"spike (triangles) and reset{recorded}", fontsize=10)
     return fig
 
 
@@ -171,7 +205,7 @@ def transfer_function(c: Comparison) -> Figure:
     """
     z = c.curves["transfer_z"]
     y = c.curves["transfer_spiking"]
-    fig = _fig(7, 4.2)
+    fig = _fig(9, 4.2)
     ax = fig.subplots()
     ax.plot(z, y, "o", ms=4, color="k", label="spiking (measured)")
     ax.plot(z, c.curves["transfer_analytic"], "-", color="0.5", lw=2, alpha=0.6, label="LIF analytic")
@@ -183,25 +217,27 @@ def transfer_function(c: Comparison) -> Figure:
         if params is None:  # saved before compare() kept its fits: draw none rather than re-fit here
             continue
         rmse = c.metrics[f"transfer_fit_rmse.{kind}"].value
-        ax.plot(zz, evaluate_fit(kind, params, zz), lw=1, color=_COLORS[(k + 1) % len(_COLORS)],
+        ax.plot(zz, evaluate_fit(kind, params, zz), lw=1.3, color=_COLORS[(k + 1) % len(_COLORS)],
+                ls=LINESTYLES[(k + 1) % len(LINESTYLES)],
                 label=f"best {kind} fit (RMSE {rmse:.3g})")
     _label(ax, "drive W x + b (activation units)", "rate / rate scale",
-           "nonlinearity: threshold vs programmable function", fontsize=7)
+           "nonlinearity: threshold vs programmable function")
+    legend_outside(fig, ax)
     return fig
 
 
 def rate_scatter(c: Comparison) -> Figure:
     """Decoded spiking rates against artificial activations, per population."""
-    fig = _fig(6, 5)
+    fig = _fig(7.5, 5)
     ax = fig.subplots()
     lo, hi = 0.0, 0.0
     for k, name in enumerate(c.circuit.population_names):
         a, s = np.asarray(c.ann[name]).ravel(), np.asarray(c.snn[name]).ravel()
-        ax.scatter(a, s, s=12, alpha=0.6, color=_COLORS[k % len(_COLORS)], label=name)
+        ax.scatter(a, s, s=14, alpha=0.6, color=_COLORS[k % len(_COLORS)], marker="os^Dv"[k % 5], label=name)
         lo, hi = min(lo, a.min(), s.min()), max(hi, a.max(), s.max())
     ax.plot([lo, hi], [lo, hi], "k--", lw=1, label="equal")
-    _label(ax, "artificial activation", "spiking rate / rate scale", "amplitude coding: rate vs real value",
-           fontsize=8)
+    _label(ax, "artificial activation", "spiking rate / rate scale", "amplitude coding: rate vs real value")
+    legend_outside(fig, ax)
     return fig
 
 
@@ -237,19 +273,20 @@ def synapse_counts(c: Comparison) -> Figure:
 
 
 def agreement_vs_time(c: Comparison) -> Figure:
-    """Output agreement with the artificial network when decoding only the first t ms."""
-    fig = _fig(7, 3.8)
+    """Output agreement with the artificial network when decoding only the first t ms (log time axis)."""
+    fig = _fig(8, 3.8)
     ax = fig.subplots()
-    t, a = c.curves["agreement_t_ms"], c.curves["agreement"]
-    ax.plot(t, 100 * a, "-", color=_COLORS[0], lw=2)
+    t, a = np.asarray(c.curves["agreement_t_ms"], dtype=float), np.asarray(c.curves["agreement"], dtype=float)
+    pos = t > 0
+    ax.plot(t[pos], 100 * a[pos], "-", color=_COLORS[0], lw=2, label="agreement")
+    log_time_axis(ax)
     ax.set_ylim(-2, 102)
-    ax.set_xlabel("simulated time decoded (ms)")
-    ax.set_ylabel("same answer as the artificial network (%)")
     ttl = c.metrics["time_to_agreement_ms"].value if "time_to_agreement_ms" in c.metrics else math.nan
     if not math.isnan(ttl):
-        ax.axvline(ttl, color="0.5", ls=":", label=f"median settle time {ttl:.3g} ms")
-        ax.legend(fontsize=8)
-    ax.set_title("timing: the spiking answer needs time")
+        ax.axvline(ttl, color="0.3", ls=":", label=f"median settle time {ttl:.3g} ms")
+    _label(ax, "simulated time decoded (ms, log scale)", "same answer as the\nartificial network (%)",
+           "timing: the spiking answer needs time")
+    legend_outside(fig, ax)
     return fig
 
 
@@ -311,93 +348,6 @@ def circuit_diagram(circuit: Circuit) -> Figure:
     ax.set_ylim(min(ys) - 0.8, max(ys) + 1.2)
     ax.set_title(f"circuit {circuit.name!r}")
     return fig
-
-
-def panel_figure(panel: Panel) -> Figure:
-    """Render a scenario's :class:`~neurocompare.comparison.Panel` (lines, bars, heatmap, images, table)."""
-    return _PANEL_DRAWERS[panel.kind](panel)
-
-
-def _table_panel(panel: Panel) -> Figure:
-    fig = _fig(min(14, 1.6 * max(2, len(panel.columns)) + 1), 0.6 + 0.32 * (len(panel.rows) + 1))
-    ax = fig.subplots()
-    ax.set_axis_off()
-    tbl = ax.table(cellText=[list(r) for r in panel.rows] or [[""] * len(panel.columns)],
-                   colLabels=list(panel.columns), loc="center", cellLoc="center")
-    tbl.auto_set_font_size(False)
-    tbl.set_fontsize(8)
-    ax.set_title(panel.title)
-    return fig
-
-
-def _images_panel(panel: Panel) -> Figure:
-    images = panel.series["images"]
-    n = len(images)
-    cols = min(n, 8)
-    rows = int(math.ceil(n / cols))
-    fig = _fig(1.4 * cols + 0.4, 1.6 * rows + 0.6)
-    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
-    for k, ax in enumerate(axes):
-        ax.set_axis_off()
-        if k < n:
-            ax.imshow(images[k], cmap="gray_r", interpolation="nearest")
-            if k < len(panel.columns):
-                ax.set_title(panel.columns[k], fontsize=7)
-    fig.suptitle(panel.title)
-    return fig
-
-
-def _heatmap_panel(panel: Panel) -> Figure:
-    fig = _fig(7, 4)
-    ax = fig.subplots()
-    values = panel.series["values"]
-    im = ax.imshow(values, aspect="auto", cmap="viridis", interpolation="nearest")
-    if panel.columns:
-        ax.set_xticks(range(len(panel.columns)), panel.columns, fontsize=7, rotation=45, ha="right")
-    if panel.rows:
-        ax.set_yticks(range(len(panel.rows)), [" ".join(r) for r in panel.rows], fontsize=7)
-    if values.size <= 150:
-        for (i, j), v in np.ndenumerate(values):
-            ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=7, color="w")
-    fig.colorbar(im, ax=ax)
-    _label(ax, panel.xlabel, panel.ylabel, panel.title)
-    return fig
-
-
-def _series_panel(panel: Panel) -> Figure:
-    """Lines (with error bars when given) or grouped bars, one colour per series."""
-    fig = _fig(7, 4)
-    ax = fig.subplots()
-    x = panel.x
-    n = len(panel.series)
-    for k, (label, y) in enumerate(panel.series.items()):
-        color = _COLORS[k % len(_COLORS)]
-        err = panel.errors.get(label)
-        if panel.kind == "bars":
-            xs = np.arange(len(y)) + (k - (n - 1) / 2) * 0.8 / max(n, 1)
-            ax.bar(xs, y, width=0.8 / max(n, 1), yerr=err, color=color, label=label, capsize=2)
-        else:
-            xs = x if x is not None else np.arange(len(y))
-            if err is not None:
-                ax.errorbar(xs, y, yerr=err, color=color, label=label, marker="o", ms=3, capsize=2)
-            else:
-                ax.plot(xs, y, color=color, label=label, marker="o" if len(y) < 40 else None, ms=3)
-    if panel.kind == "bars" and x is not None:
-        ax.set_xticks(range(len(x)), [str(v) for v in x], fontsize=8, rotation=30 if len(x) > 6 else 0)
-    if n > 1 or panel.kind == "lines":
-        ax.legend(fontsize=8)
-    _label(ax, panel.xlabel, panel.ylabel, panel.title)
-    return fig
-
-
-#: Panel kind -> drawing function (see :data:`neurocompare.comparison.PANEL_KINDS`).
-_PANEL_DRAWERS: dict[str, Callable[[Panel], Figure]] = {
-    "table": _table_panel,
-    "images": _images_panel,
-    "heatmap": _heatmap_panel,
-    "lines": _series_panel,
-    "bars": _series_panel,
-}
 
 
 def all_figures(c: Comparison) -> list[tuple[str, str, Callable[[], Figure]]]:

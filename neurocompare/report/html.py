@@ -11,7 +11,7 @@ import base64
 import html
 from typing import Sequence
 
-__all__ = ["CSS", "page", "html_table", "html_figure", "md_table", "md_cell"]
+__all__ = ["CSS", "page", "html_table", "html_glossary", "html_figure", "md_table", "md_cell"]
 
 #: The shared style sheet, inlined into every page's ``<style>`` element.
 CSS = """
@@ -23,6 +23,7 @@ table.nc-table{border-collapse:collapse;width:100%;font-size:.9em}
 .nc-table th{background:#f3f3f3}
 figure{margin:1.2em 0}figure img{max-width:100%;border:1px solid #eee}figcaption{color:#555;font-size:.9em}
 pre{background:#f6f6f6;padding:.8em;overflow-x:auto;font-size:.85em}
+dl.nc-glossary dt{font-weight:600;margin-top:.4em}dl.nc-glossary dd{margin-left:1.5em}
 """
 
 
@@ -63,6 +64,12 @@ def html_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
     return f'<table class="nc-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def html_glossary(entries: Sequence[tuple[str, str]]) -> str:
+    """A definition list (class ``nc-glossary``) of (term, definition) pairs; every text is escaped."""
+    items = "".join(f"<dt>{html.escape(t)}</dt><dd>{html.escape(d)}</dd>" for t, d in entries)
+    return f'<dl class="nc-glossary">{items}</dl>'
 
 
 def html_figure(name: str, png: bytes, caption: str, *, alt: str | None = None) -> str:

@@ -3,9 +3,13 @@
 :func:`write_report` writes, into one output folder::
 
     metrics.json          machine-readable: scenario, seed, versions, parameters, metrics, table
-    table.md, table.csv   the real-vs-artificial table with the two measured columns
-    figures/*.png         the figures (see :func:`neurocompare.report.figures.all_figures`)
-    report.html           self-contained: figures embedded, no external references
+    metrics.csv           every metric in long ("tidy") form, one row each: scenario, metric, population,
+                          qualifier, value, unit, description (:func:`tidy_metrics`; ``pandas.read_csv`` reads it)
+    table.md, table.csv   the real-vs-artificial table: a takeaway per row, the two measured columns, and in
+                          table.csv the row's numbers in named columns (:data:`neurocompare.table.FIGURE_COLUMNS`)
+    figures/*.png         the figures (see :func:`neurocompare.report.figures.all_figures`); a scenario's table
+                          panels are never drawn: they are HTML / Markdown tables in the reports
+    report.html           self-contained: figures embedded, no external references; a glossary of the table's terms
     report.md             the same as Markdown, linking figures/
     results/              the saved comparison (JSON + NPZ), enough to re-render without simulating
 
@@ -36,18 +40,23 @@ import numpy as np
 
 from ..comparison import Comparison, versions
 from ..errors import ReportError
-from .html import html_figure, html_table, md_table, page
+from ..glossary import terms_used
+from ..table import FIGURE_COLUMNS
+from .html import html_figure, html_glossary, html_table, md_table, page
 
 __all__ = ["write_report", "render_report", "load_comparison", "render_panels", "atomic_folder", "process_command",
-           "REPORT_FILES"]
+           "tidy_metrics", "REPORT_FILES", "METRICS_CSV_COLUMNS"]
 
 log = logging.getLogger(__name__)
 
 #: Files every report folder contains (figures/ and results/ besides).
-REPORT_FILES = ("metrics.json", "table.md", "table.csv", "report.html", "report.md")
+REPORT_FILES = ("metrics.json", "metrics.csv", "table.md", "table.csv", "report.html", "report.md")
 _RESULTS_JSON = "results/comparison.json"
 _RESULTS_NPZ = "results/arrays.npz"
-_TABLE_CSV_COLUMNS = ("aspect", "real_neuron", "artificial_neuron", "measured_spiking", "measured_artificial")
+_TABLE_CSV_COLUMNS = ("aspect", "takeaway", "real_neuron", "artificial_neuron", "measured_spiking",
+                      "measured_artificial", *FIGURE_COLUMNS)
+#: Columns of metrics.csv, one row per metric.
+METRICS_CSV_COLUMNS = ("scenario", "metric", "population", "qualifier", "value", "unit", "description")
 _METRIC_COLUMNS = ("metric", "value", "unit", "description")
 _ENERGY_NOTE = ("Energy figures are a model (per-operation constants, source stated in metrics.json), not a "
                 "measurement.")
@@ -172,6 +181,7 @@ def _write_all(c: Comparison, folder: Path, prov: Mapping[str, Any]) -> None:
     """Every file of the report into the (new, empty) ``folder``."""
     meta = _write_results(c, folder, prov)
     _write_text(folder / "metrics.json", json.dumps(_metrics_doc(c, meta, prov), indent=2, allow_nan=False) + "\n")
+    _write_text(folder / "metrics.csv", _csv(METRICS_CSV_COLUMNS, [r.values() for r in tidy_metrics(c)]))
     _write_text(folder / "table.md", c.table_markdown() + "\n")
     _write_text(folder / "table.csv", _table_csv(c))
     figures = _write_figures(c, folder / "figures")
@@ -191,12 +201,18 @@ def _write_results(c: Comparison, folder: Path, prov: Mapping[str, Any]) -> dict
 
 
 def _write_figures(c: Comparison, folder: Path) -> list[_Figure]:
-    """Every figure of the report as ``folder/STEM.png``; returns (stem, caption, PNG bytes) each."""
+    """Every figure of the report as ``folder/STEM.png``; returns (stem, caption, PNG bytes) each.
+
+    Table panels are skipped: a table is text (HTML / Markdown in the reports), never an image.
+    """
     from .figures import all_figures  # matplotlib is imported only when writing figures
 
     folder.mkdir()
+    tables = {f"extra_{p.name}" for p in c.extras if p.kind == "table"}
     figures = []
     for stem, caption, make in all_figures(c):
+        if stem in tables:
+            continue
         data = _png(make())
         (folder / f"{stem}.png").write_bytes(data)
         figures.append((stem, caption, data))
@@ -214,13 +230,54 @@ def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _table_csv(c: Comparison) -> str:
+def _csv(columns: Sequence[str], rows: Any) -> str:
+    """CSV text: a header and one line per row; NaN and None become empty cells (pandas: NaN)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(_TABLE_CSV_COLUMNS)
-    for r in c.table:
-        writer.writerow([r.aspect, r.real_neuron, r.artificial_neuron, r.measured_spiking, r.measured_artificial])
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if x is None or (isinstance(x, float) and x != x) else x for x in row])
     return buf.getvalue()
+
+
+def _table_csv(c: Comparison) -> str:
+    """table.csv: the text of each row, then its numbers in the columns of FIGURE_COLUMNS (empty: none)."""
+    return _csv(_TABLE_CSV_COLUMNS, ([r.aspect, r.takeaway, r.real_neuron, r.artificial_neuron, r.measured_spiking,
+                                      r.measured_artificial, *(r.figures.get(k) for k in FIGURE_COLUMNS)]
+                                     for r in c.table))
+
+
+def _split_key(key: str, populations: Sequence[str], unit: str) -> tuple[str, str | None, str | None]:
+    """A metric key as (metric, population, qualifier): ``"rate_correlation.hidden"`` -> population "hidden".
+
+    The part before the first "." is the metric; a later part naming a population of the circuit is the
+    population; the other parts, joined by ".", are the qualifier (a fitted form, a variant, a detector),
+    without a trailing "_UNIT" the unit column already states (``"budget.time_step_pp"`` -> "time_step").
+    """
+    metric, *rest = key.split(".")
+    population = next((r for r in rest if r in populations), None)
+    qualifier = ".".join(r for r in rest if r != population) or None
+    if qualifier and unit and qualifier.endswith(f"_{unit}"):
+        qualifier = qualifier[: -len(unit) - 1]
+    return metric, population, qualifier
+
+
+def tidy_metrics(c: Comparison) -> list[dict[str, Any]]:
+    """Every metric of ``c`` as one row of :data:`METRICS_CSV_COLUMNS` (the rows of metrics.csv).
+
+    ``value`` is a float (NaN: not measured), ``population`` and ``qualifier`` None where the key has
+    none (see :func:`_split_key`); the description loses the " [population]" suffix the key already gives.
+    """
+    rows = []
+    for key, m in c.metrics.items():
+        metric, population, qualifier = _split_key(key, c.circuit.all_names, m.unit)
+        description = m.description
+        suffix = f" [{key.partition('.')[2]}]"
+        if "." in key and description.endswith(suffix):
+            description = description[: -len(suffix)]
+        rows.append({"scenario": c.name, "metric": metric, "population": population, "qualifier": qualifier,
+                     "value": float(m.value), "unit": m.unit, "description": description})
+    return rows
 
 
 def _metrics_doc(c: Comparison, meta: Mapping[str, Any], prov: Mapping[str, Any]) -> dict[str, Any]:
@@ -260,8 +317,13 @@ def _title(c: Comparison) -> str:
     return f"Real vs artificial neuron, measured: {c.name}"
 
 
+def _glossary(c: Comparison) -> list[tuple[str, str]]:
+    """(term, definition) for every glossary term the table uses (:mod:`neurocompare.glossary`)."""
+    return terms_used(cell for r in c.table for cell in r.cells())
+
+
 def _html(c: Comparison, figures: Sequence[_Figure], prov: Mapping[str, Any]) -> str:
-    """report.html: the table first, the scenario's tables, the figures, every metric, provenance."""
+    """report.html: the table first, its glossary, the scenario's tables, the figures, every metric, provenance."""
     figs = "".join(html_figure(stem, data, caption) for stem, caption, data in figures)
     extra_tables = "".join(
         f"<h2>{html.escape(p.title)}</h2>" + html_table(p.columns, p.rows) + f"<p>{html.escape(p.caption)}</p>"
@@ -271,6 +333,7 @@ def _html(c: Comparison, figures: Sequence[_Figure], prov: Mapping[str, Any]) ->
         f"<h1>{html.escape(_title(c))}</h1>"
         f"<p>{html.escape(c.circuit.description or '')}</p>"
         f"{c.table_html()}"
+        f"<h2>Glossary</h2>{html_glossary(_glossary(c))}"
         f"{extra_tables}"
         f"<h2>Figures</h2>{figs}"
         f"<h2>All metrics</h2>{html_table(_METRIC_COLUMNS, _metric_rows(c))}"
@@ -285,7 +348,8 @@ def _markdown(c: Comparison, figures: Sequence[_Figure], prov: Mapping[str, Any]
     lines = [f"# {_title(c)}", ""]
     if c.circuit.description:
         lines += [c.circuit.description, ""]
-    lines += [c.table_markdown(), ""]
+    lines += [c.table_markdown(), "", "## Glossary", ""]
+    lines += [f"- **{term}**: {definition}" for term, definition in _glossary(c)] + [""]
     for p in c.extras:
         if p.kind == "table":
             lines += [f"## {p.title}", "", *md_table(p.columns, p.rows), "", p.caption, ""]

@@ -109,8 +109,9 @@ def coding_study(
     series["ANN (reference)"] = np.full(len(times_ms), ann_accuracy)
     series["ANN - 1 pp"] = np.full(len(times_ms), ann_accuracy - 0.01)
     panel = Panel("accuracy_time", "Accuracy vs simulated time", "Test accuracy of the spiking network when "
-                  "decoding only the first t ms, per input coding and read-out, against the ANN.", "lines",
-                  x=times_ms, series=series, xlabel="simulated time (ms)", ylabel="test accuracy")
+                  "decoding only the first t ms, per input coding (colour) and read-out (line style), against the "
+                  f"ANN (black) on {len(y)} test images; log time axis, the lower panel zooms on the ANN's accuracy.",
+                  "lines", x=times_ms, series=series, xlabel="simulated time (ms)", ylabel="test accuracy")
     return metrics, panel, curves
 
 
@@ -239,12 +240,33 @@ def _budget_report(terms: Sequence[BudgetTerm], *, ann_acc: float, ideal_acc: fl
                   "terms are present in the actual configuration and should add up to the measured gap. One test "
                   f"image is {100 / n_test:.2f} pp: changes of that size are single images.", "table",
                   columns=["term", "setting", "accuracy (%)", "change (pp)", "counted"], rows=rows)
-    counted = [("ideal run", ideal_pp)] + [(t.name, t.delta_pp) for t in terms if t.in_actual]
-    bars = Panel("error_budget_bars", "Error budget (pp of accuracy)",
-                 f"Counted terms (sum {explained:+.2f} pp) vs the measured gap ({gap_pp:+.2f} pp); residual "
-                 f"{residual:+.2f} pp.", "bars", x=[n for n, _ in counted] + ["sum", "measured gap"],
-                 series={"pp": [v for _, v in counted] + [explained, gap_pp]}, xlabel="", ylabel="accuracy change (pp)")
+    bars = _budget_bars(terms, ideal_pp=ideal_pp, explained=explained, gap_pp=gap_pp, residual=residual, n_test=n_test)
     return metrics, table, bars
+
+
+def _budget_bars(terms: Sequence[BudgetTerm], *, ideal_pp: float, explained: float, gap_pp: float, residual: float,
+                 n_test: int) -> Panel:
+    """The budget as bars: counted terms, then the totals, then the what-ifs (NaN where a series has no bar), and
+    the one-test-image resolution (100 / n_test pp) as a constant series."""
+    counted = [("ideal spiking run", ideal_pp)] + [(t.name, t.delta_pp) for t in terms if t.in_actual]
+    totals = [("sum of counted terms", explained), ("measured gap (SNN - ANN)", gap_pp),
+              ("residual (gap - sum)", residual)]
+    whatif = [(t.name, t.delta_pp) for t in terms if not t.in_actual]
+    names = [n for n, _ in (*counted, *totals, *whatif)]
+
+    def column(part: int) -> list[float]:
+        return [v if k == part else math.nan for k, group in enumerate((counted, totals, whatif)) for _, v in group]
+
+    return Panel("error_budget_bars", "Error budget: accuracy change per non-ideality",
+                 "Each counted term switches one non-ideality of the actual run on, alone, from the ideal spiking "
+                 f"run; they should add up to the measured gap (sum {explained:+.2f} pp, gap {gap_pp:+.2f} pp, residual "
+                 f"{residual:+.2f} pp). What-ifs are not in the actual run. Grey band: one test image of {n_test} "
+                 f"({100 / n_test:.2f} pp); bars that reach no further than its edge are one image or none.", "bars",
+                 x=names,
+                 series={"counted term": column(0), "total": column(1), "what-if (not in the actual run)": column(2),
+                         f"one test image (n = {n_test})": [100 / n_test] * len(names)},
+                 xlabel="budget term (counted, totals, what-ifs)",
+                 ylabel="accuracy change (pp)")
 
 
 # ------------------------------------------------------------------------ panels
@@ -255,13 +277,15 @@ def training_panels(trained: Any) -> list[Panel]:
     panels = [Panel("training_curves", "Training: loss and accuracy per epoch", "scikit-learn MLPClassifier, one "
                     "partial_fit per epoch.", "lines", x=epochs,
                     series={"loss": h.loss, "train accuracy": h.train_accuracy, "test accuracy": h.test_accuracy},
-                    xlabel="epoch", ylabel="value")]
+                    xlabel="epoch", ylabel="loss (cross-entropy) / accuracy (fraction)")]
     for layer in range(h.n_layers):
         counts, edges = h.weight_histograms(40, layer=layer)
         centers = (edges[:-1] + edges[1:]) / 2
-        panels.append(Panel(f"weight_histograms_{layer}", f"Weight histograms per epoch, layer {layer + 1}",
-                            "Rows: epochs; columns: weight bins (centre value); colour: number of weights.", "heatmap",
-                            series={"values": np.log1p(counts)},
+        panels.append(Panel(f"weight_histograms_{layer}",
+                            f"Weight histograms per epoch, layer {layer + 1} (colour: log(1 + weights in the bin))",
+                            "Rows: epochs; columns: weight bins (centre value); colour: log(1 + number of weights).",
+                            "heatmap", series={"values": np.log1p(counts)}, xlabel="weight (bin centre)",
+                            ylabel="epoch",
                             columns=[f"{c:.2g}" if i % 5 == 0 else "" for i, c in enumerate(centers)],
                             rows=[[str(e) if (e - 1) % 5 == 0 else ""] for e in epochs]))
     out_b = h.bias_trajectories(h.n_layers - 1)
@@ -280,10 +304,11 @@ def confusion_panels(y: np.ndarray, predictions: Mapping[str, np.ndarray], n_cla
         ok = pred >= 0
         np.add.at(m, (y[ok], pred[ok]), 1)
         key = "".join(c if c.isalnum() else "_" for c in name.lower())
-        panels.append(Panel(f"confusion_{key}", f"Confusion matrix: {name}",
+        panels.append(Panel(f"confusion_{key}", f"Confusion matrix: {name} (colour: test images)",
                             f"Rows: true digit, columns: answer ({int((~ok).sum())} samples without an answer).",
                             "heatmap", series={"values": m}, columns=[str(k) for k in range(n_classes)],
-                            rows=[[str(k)] for k in range(n_classes)]))
+                            rows=[[str(k)] for k in range(n_classes)], xlabel="predicted class (digit)",
+                            ylabel="true class (digit)"))
     return panels
 
 

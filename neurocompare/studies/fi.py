@@ -12,7 +12,7 @@ from ..backends.artificial import ArtificialBackend
 from ..backends.brian2 import SpikingBackend
 from ..circuit import Circuit, NeuronPopulation
 from ..comparison import Comparison, Panel
-from ..metrics import Metric
+from ..metrics import FIT_KINDS, Metric, evaluate_fit, fit_activation
 from ..models import LIF, effective_neuron, neuron_from_dict
 from .common import metric, with_activation
 
@@ -93,25 +93,66 @@ def membrane_panel(
     series["threshold"] = np.full(int(keep.sum()), lif.v_threshold)
     return Panel(name, "Membrane potential at three drives", "Below threshold the membrane settles; near it, "
                  "it fires rarely; well above, it fires regularly (reset after each spike).",
-                 "lines", x=vt.time_ms[keep], series=series, xlabel="time (ms)", ylabel="membrane potential")
+                 "lines", x=vt.time_ms[keep], series=series, xlabel="time (ms)",
+                 ylabel=f"membrane potential (threshold {lif.v_threshold:g})")
 
 def activation_sweep(
-    comparison: Comparison, activations: Sequence[str] = ("relu", "sigmoid", "tanh"), *, name: str = "activations"
+    comparison: Comparison, activations: Sequence[str] = ("relu", "sigmoid", "tanh"), *, name: str = "activations",
+    span: float = 15.0,
 ) -> tuple[Panel, dict[str, Metric]]:
-    """The output's spiking response vs its drive next to the artificial neuron with each activation."""
+    """The output's spiking response vs its drive next to the artificial neuron with each activation.
+
+    Metrics: ``activation_rmse.ACT``, the RMSE between the spiking output (rate / rate scale) and the
+    unscaled artificial neuron ``ACT(w.x + b)`` on the comparison's inputs.
+
+    Panel: the shapes compared over a drive range from below rheobase to ``span`` x rheobase (towards
+    saturation at 1 / t_ref): the measured spiking output on the comparison's drives, the analytic LIF rate
+    (:meth:`~neurocompare.models.LIF.analytic_rate_hz`) over the whole range, and each activation scaled as in
+    the transfer fit (:func:`~neurocompare.metrics.fit_activation`: relu a max(z - c, 0), sigmoid
+    a / (1 + exp(-b (z - c))), tanh a tanh(b (z - c)) + d), least-squares fitted to the LIF rate over this range.
+    """
     c, out = comparison.circuit, comparison.output
     z = comparison.curves["preactivation"][:, 0]
-    order = np.argsort(z)
     spiking = comparison.snn[out][:, 0]
-    series = {"spiking (rate / rate scale)": spiking[order]}
     metrics = {}
     for act in activations:
         y = ArtificialBackend().run(with_activation(c, act), dict(comparison.inputs))[out][:, 0]
-        series[act] = y[order]
         rmse = float(np.sqrt(np.mean((y - spiking) ** 2)))
         metrics[f"activation_rmse.{act}"] = metric(rmse, "activation units",
                                                    f"RMSE between the spiking output and the artificial {act} neuron")
-    panel = Panel(name, "One neuron, four answers", "The same weighted inputs through the spiking neuron and through "
-                  "artificial neurons with relu, sigmoid and tanh.", "lines", x=z[order], series=series,
-                  xlabel="drive w.x + b", ylabel="output")
-    return panel, metrics
+    return _shapes_panel(comparison, z, spiking, activations, name=name, span=span), metrics
+
+
+def _shapes_panel(comparison: Comparison, z: np.ndarray, spiking: np.ndarray, activations: Sequence[str], *,
+                  name: str, span: float) -> Panel:
+    """The "four answers" panel of :func:`activation_sweep` (see there)."""
+    default = neuron_from_dict(comparison.parameters.get("neuron", {}), owner="comparison parameters")
+    lif = effective_neuron(comparison.circuit.population(comparison.output), default)
+    scale = float(comparison.parameters["rate_scale_hz"])
+    zm, inverse = np.unique(z, return_inverse=True)
+    measured = np.bincount(inverse, weights=spiking) / np.bincount(inverse)  # mean over repeated drives
+    rheo = float(lif.rheobase_hz()) / scale
+    top = max(span * rheo if math.isfinite(rheo) and rheo > 0 else 0.0, 1.2 * float(zm.max()), 1e-9)
+    grid = np.linspace(-0.1 * top, top, 41)
+    x = np.r_[grid[grid < zm.min()], zm, grid[grid > zm.max()]]
+    at = np.searchsorted(x, zm)
+    series = {"spiking, measured (this circuit)": np.full(len(x), np.nan)}
+    series["spiking, measured (this circuit)"][at] = measured
+    lif_rate = np.asarray(lif.analytic_rate_hz(x * scale), dtype=float) / scale
+    reference = lif_rate if np.all(np.isfinite(lif_rate)) else np.interp(x, zm, measured)
+    series["spiking, LIF analytic rate"] = reference
+    for act in activations:
+        if act in FIT_KINDS:
+            params, rmse = fit_activation(x, reference, act)
+            series[f"{act}, scaled fit (RMSE {rmse:.2g})"] = evaluate_fit(act, params, x)
+    t_ref = float(getattr(lif, "t_ref_ms", 0.0))
+    if t_ref > 0:
+        series["rate cap 1/t_ref"] = np.full(len(x), 1e3 / t_ref / scale)
+    return Panel(name, "One neuron, four answers: the shapes over the whole range",
+                 f"The same drive w.x + b through the spiking neuron and through relu, sigmoid and tanh, each scaled "
+                 f"as in the transfer fit (a f(b (z - c)), least squares on the LIF rate over this range). The spiking "
+                 f"neuron is silent below rheobase (drive {rheo:.3g}), then nearly linear, then bends towards its rate "
+                 f"cap 1/t_ref; relu has no cap, sigmoid and tanh no sharp onset. The activation_rmse metrics compare "
+                 f"the unscaled artificial neurons on this circuit's drives ({zm.min():.3g} to {zm.max():.3g}).",
+                 "lines", x=x, series=series, xlabel="drive w.x + b (activation units)",
+                 ylabel="output (rate / rate scale)")

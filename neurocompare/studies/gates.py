@@ -78,14 +78,18 @@ def _agreement(ann: np.ndarray, snn: np.ndarray, n_rows: int, trials: int, thres
     return float(same.mean()), same.reshape(n_rows, trials).mean(axis=1)
 
 
+def _bit(value: float, threshold: float) -> str:
+    """An output cell that explains itself: value, comparison with the threshold and bit, e.g. "0.5 > 0.25: 1"."""
+    return f"{value:.3g} > {threshold:g}: 1" if value > threshold else f"{value:.3g} <= {threshold:g}: 0"
+
+
 def truth_table_rows(
     gate: str, rows: np.ndarray, expected: np.ndarray, ann: np.ndarray, snn: np.ndarray, *, threshold: float
 ) -> list[list[str]]:
-    """Rows of a truth-table panel: inputs, expected, artificial and spiking outputs (value and bit)."""
+    """Rows of a truth-table panel: inputs, expected, artificial and spiking outputs (value vs threshold: bit)."""
     out = []
     for x, e, a, s in zip(rows, expected, ann[:, 0], snn[:, 0]):
-        out.append([gate, " ".join(str(int(v)) for v in x), str(int(e)), f"{a:.3g} -> {int(a > threshold)}",
-                    f"{s:.3g} -> {int(s > threshold)}"])
+        out.append([gate, " ".join(str(int(v)) for v in x), str(int(e)), _bit(a, threshold), _bit(s, threshold)])
     return out
 
 def gate_robustness(
@@ -146,12 +150,15 @@ def gate_robustness(
         metrics[f"{gate}_agreement"] = metric(metrics[f"{gate}_agreement_{first}"].value, "fraction",
                                               f"{gate.upper()}: headline agreement ({first} input, {trials} trials)")
     panels = [
-        Panel("truth_tables", "Truth tables", f"Deterministic (regular) input; an output counts as 1 above "
-              f"{threshold:g} of the rate scale.", "table",
-              columns=["gate", "x1 x2", "expected", "artificial", "spiking"], rows=table),
+        Panel("truth_tables", "Truth tables", f"Deterministic (regular) input. Each output cell reads 'value > "
+              f"threshold: bit': the artificial activation, or the spiking rate divided by the rate scale, and the "
+              f"bit it counts as (1 above {threshold:g}).", "table",
+              columns=["gate", "x1 x2", "expected bit", "artificial output: bit", "spiking rate / rate scale: bit"],
+              rows=table),
         Panel("gate_robustness", "Robustness over noisy trials",
               f"Fraction of truth-table rows x {trials} trials where the spiking output equals the artificial one.",
-              "bars", x=list(gates), series=bars, xlabel="gate", ylabel="agreement"),
+              "bars", x=list(gates), series=bars, xlabel="gate",
+              ylabel=f"agreement (fraction of {len(rows)} rows x {trials} trials)"),
     ]
     return metrics, panels
 
@@ -201,11 +208,11 @@ def linear_xor(
                                                    "max |residual| of fitting the identity network by one affine map "
                                                    "(0: the layers collapsed into a single linear map)"),
     }
-    rows_txt = [[" ".join(str(int(v)) for v in x), str(int(t)), f"{a:.3g} -> {int(a > threshold)}",
-                 f"{b:.3g} -> {int(b > threshold)}", f"{s:.3g} -> {int(s > threshold)}"]
-                for x, t, a, b, s in zip(rows, truth, linear, step, spikes)]
+    rows_txt = [[" ".join(str(int(v)) for v in x), str(int(t)), _bit(a, threshold), _bit(b, threshold),
+                 _bit(s, threshold)] for x, t, a, b, s in zip(rows, truth, linear, step, spikes)]
     panel = Panel("linear_xor", "Why the nonlinearity matters",
                   f"The XOR network with the identity activation is the affine map {w[0]:.3g} x1 + {w[1]:.3g} x2 + "
-                  f"{w[2]:.3g} and fails; with a step, or as spiking neurons (threshold alone), it solves XOR.",
-                  "table", columns=["x1 x2", "XOR", "identity", "step", "spiking"], rows=rows_txt)
+                  f"{w[2]:.3g} and fails; with a step, or as spiking neurons (threshold alone), it solves XOR. Each "
+                  f"output cell reads 'value > threshold: bit' (1 above {threshold:g}).",
+                  "table", columns=["x1 x2", "XOR", "identity: bit", "step: bit", "spiking: bit"], rows=rows_txt)
     return metrics, panel

@@ -96,15 +96,16 @@ def recurrent_dynamics(
                              "winner (art.)", "winner (spk.)", f"winner (spk., {delay_ms:g} ms delay)",
                              "decided at (ms)"], rows=rows)]
     for b in examples:
-        series = {f"neuron {k} (artificial, per step)": traj[:, b, k] for k in range(traj.shape[2])}
+        series = {f"neuron {k}": traj[:, b, k] for k in range(traj.shape[2])}
         panels.append(Panel(f"trajectory_artificial_{b}", f"Synchronous trajectory, sample {b}",
-                            f"Every neuron updates at once from the previous state (input {x[b].round(2).tolist()}).",
+                            f"Every neuron updates at once from the previous state (input {x[b].round(2).tolist()}); "
+                            "where the lines coincide, both neurons have the same activation (nested markers).",
                             "lines", x=np.arange(traj.shape[0]), series=series, xlabel="synchronous step",
-                            ylabel="activation"))
-        series = {f"neuron {k}": binned[:, b, k] for k in range(binned.shape[2])}
+                            ylabel="activation (real value)"))
+        series = {f"neuron {k}, no delay": binned[:, b, k] for k in range(binned.shape[2])}
         series.update({f"neuron {k}, {delay_ms:g} ms delay": binned_d[:, b, k] for k in range(binned.shape[2])})
         panels.append(Panel(f"trajectory_spiking_{b}", f"Asynchronous spiking, sample {b}",
                             f"Rates in {bin_ms:g} ms bins; the first spike inhibits the rival at once (solid) or "
-                            f"after {delay_ms:g} ms (delayed axons).", "lines", x=t, series=series,
-                            xlabel="time (ms)", ylabel="rate / rate scale"))
+                            f"after {delay_ms:g} ms (delayed axons, other line style).", "lines", x=t, series=series,
+                            xlabel="time (ms)", ylabel=f"rate / rate scale ({rate_scale:g} Hz)"))
     return metrics, panels

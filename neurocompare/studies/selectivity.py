@@ -65,13 +65,13 @@ def selectivity(
     metrics["preferred_input_match"] = metric(np.mean(np.argmax(ann, 0) == np.argmax(snn, 0)), "fraction",
                                               "detectors whose preferred input is the same in both backends")
     panels = [
-        Panel(f"tuning_{side}", f"Feature tuning ({side})", f"Correlation of each detector's response with each "
-              f"feature over the inputs ({side}).", "heatmap", series={"values": tuning[side]},
-              columns=list(features), rows=[[d] for d in detectors])
+        Panel(f"tuning_{side}", f"Feature tuning ({side}; colour: Pearson r)", f"Correlation of each detector's "
+              f"response with each feature over the inputs ({side}).", "heatmap", series={"values": tuning[side]},
+              columns=list(features), rows=[[d] for d in detectors], xlabel="input feature", ylabel="detector")
         for side in ("artificial", "spiking")
     ]
     panels.append(Panel("rank_correlation", "Do spiking detectors rank inputs like artificial ones?",
                         "Spearman rank correlation per detector between spiking rates and artificial activations.",
                         "bars", x=list(detectors), series={"rank correlation": rho}, xlabel="detector",
-                        ylabel="Spearman rho"))
+                        ylabel="Spearman rank correlation (rho)"))
     return metrics, panels

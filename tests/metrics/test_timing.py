@@ -35,10 +35,18 @@ def test_isi_cv_regular_is_zero_and_alternating_is_known():
 
 def test_first_spike_latency_and_empty_trains():
     tr = trains("o", 2, 2, [(0, 0, 3.0), (0, 0, 9.0), (1, 1, 7.0), (0, 1, 5.0)])
-    assert first_spike_latency_ms(tr) == 5.0  # median of 3, 5, 7
+    assert first_spike_latency_ms(tr) == 5.0  # per sample the earliest spike: 3 and 7
     np.testing.assert_array_equal(tr.first_spike_ms(), [[3.0, 5.0], [np.nan, 7.0]])
     with pytest.warns(NoSpikesWarning, match="never fired"):
         assert math.isnan(first_spike_latency_ms(trains("o", 1, 1, [])))
+
+
+def test_first_spike_latency_is_per_sample_not_per_neuron():
+    # 3 samples: the earliest spikes are 2, 4, 6 ms; the late losers (20, 30, 40 ms) must not pull the median
+    tr = trains("o", 3, 2, [(0, 0, 2.0), (0, 1, 20.0), (1, 1, 4.0), (1, 0, 30.0), (2, 0, 6.0), (2, 1, 40.0)])
+    assert first_spike_latency_ms(tr) == 4.0  # per (sample, neuron) the median would be 13 ms
+    silent_sample = trains("o", 3, 1, [(0, 0, 2.0), (2, 0, 8.0)])
+    assert first_spike_latency_ms(silent_sample) == 5.0  # the silent sample 1 is left out
 
 
 def test_decoding_prefixes_and_settle_times():

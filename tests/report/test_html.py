@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from neurocompare.report.html import CSS, html_figure, html_table, md_cell, md_table, page
+from neurocompare.report.html import CSS, html_figure, html_glossary, html_table, md_cell, md_table, page
 
 
 def test_page_is_a_complete_self_contained_document():
@@ -40,3 +40,9 @@ def test_markdown_cells_escape_pipes_and_line_breaks():
     assert md_cell(0.5) == "0.5"
     assert md_table(["k", "v|w"], [["x", "1\n2"]]) == ["| k | v\\|w |", "|---|---|", "| x | 1 2 |"]
     assert md_table(["k"], []) == ["| k |", "|---|"]
+
+
+def test_html_glossary_is_an_escaped_definition_list():
+    assert html_glossary([("a<b", "c & d"), ("pJ", "picojoule")]) == (
+        '<dl class="nc-glossary"><dt>a&lt;b</dt><dd>c &amp; d</dd><dt>pJ</dt><dd>picojoule</dd></dl>')
+    assert html_glossary([]) == '<dl class="nc-glossary"></dl>'

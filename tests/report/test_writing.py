@@ -31,23 +31,23 @@ def report_dir(comparison, tmp_path_factory) -> Path:
 def test_report_folder_has_every_file(report_dir):
     for name in REPORT_FILES:
         assert (report_dir / name).is_file(), name
-    assert {p.stem for p in (report_dir / "figures").glob("*.png")} == FIGURES | {"extra_curve", "extra_tab"}
+    assert {p.stem for p in (report_dir / "figures").glob("*.png")} == FIGURES | {"extra_curve"}  # a table is text
     doc = json.loads((report_dir / "metrics.json").read_text())
     assert {"scenario", "seed", "versions", "parameters", "metrics", "table"} <= set(doc)
     assert doc["seed"] == 3 and doc["parameters"]["target"] == "numpy" and doc["parameters"]["dt_ms"] == 0.1
     assert doc["metrics"]["xor_agreement"] == {"value": 1.0, "unit": "fraction", "description": "test metric"}
     for entry in doc["metrics"].values():
         assert set(entry) == {"value", "unit", "description"}
-    assert [set(r) for r in doc["table"]] == [{"aspect", "real_neuron", "artificial_neuron", "measured_spiking",
-                                               "measured_artificial"}] * 6
+    assert [set(r) for r in doc["table"]] == [{"aspect", "takeaway", "real_neuron", "artificial_neuron",
+                                               "measured_spiking", "measured_artificial", "figures"}] * 6
     csv_lines = (report_dir / "table.csv").read_text().splitlines()
-    assert csv_lines[0] == "aspect,real_neuron,artificial_neuron,measured_spiking,measured_artificial"
+    assert csv_lines[0].startswith("aspect,takeaway,real_neuron,artificial_neuron,measured_spiking,measured_artificial,")
     assert len(csv_lines) == 7
 
 
 def test_html_is_self_contained_and_embeds_every_figure(report_dir):
     text = (report_dir / "report.html").read_text()
-    assert len(re.findall(r'<img alt="[^"]+" src="data:image/png;base64,', text)) == len(FIGURES) + 2
+    assert len(re.findall(r'<img alt="[^"]+" src="data:image/png;base64,', text)) == len(FIGURES) + 1
     refs = re.findall(r'(?:src|href)="([^"]+)"', text)
     assert all(r.startswith("data:") for r in refs), refs
     assert "http://" not in text and "https://" not in text and "<script" not in text

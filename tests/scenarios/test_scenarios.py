@@ -50,7 +50,7 @@ def test_scenario_writes_a_complete_report(reports, name):
     assert doc["scenario"] == name or doc["scenario"] == comparison.name
     figures = {p.stem for p in (folder / "figures").glob("*.png")}
     assert {"circuit", "transfer", "agreement_time"} <= figures
-    assert len(figures) == 7 + len(comparison.extras)
+    assert len(figures) == 7 + sum(p.kind != "table" for p in comparison.extras)  # tables: HTML/Markdown only
     html = (folder / "report.html").read_text()
     assert html.count("data:image/png;base64,") == len(figures)
 
@@ -79,6 +79,13 @@ def test_single_neuron_fi_curve_within_analytic_tolerance(reports):
     assert c.metric("rheobase_drive") > 0.0 and c.metric("output_agreement") < 1.0
     for act in ("relu", "sigmoid", "tanh"):
         assert math.isfinite(c.metric(f"activation_rmse.{act}"))
+    # "four answers" spans below rheobase to well past it (towards the rate cap), the activations scaled by fits
+    (panel,) = [p for p in c.extras if p.name == "activations"]
+    rheobase = c.circuit.population("neuron").neuron.rheobase_hz() / c.parameters["rate_scale_hz"]
+    assert panel.x.min() < 0 < rheobase and panel.x.max() >= 10 * rheobase
+    fits = [k for k in panel.series if "scaled fit" in k]
+    assert [k.split(",")[0] for k in fits] == ["relu", "sigmoid", "tanh"]
+    assert all(np.ptp(panel.series[k]) > 0.1 for k in fits)  # visible shapes, not a flat line at 0.5
 
 
 @pytest.mark.slow

@@ -208,7 +208,9 @@ def transfer_function(c: Comparison) -> Figure:
     fig = _fig(9, 4.2)
     ax = fig.subplots()
     ax.plot(z, y, "o", ms=4, color="k", label="spiking (measured)")
-    ax.plot(z, c.curves["transfer_analytic"], "-", color="0.5", lw=2, alpha=0.6, label="LIF analytic")
+    analytic = np.asarray(c.curves["transfer_analytic"], dtype=float)
+    if np.any(np.isfinite(analytic)):  # NaN for a model without a closed-form rate
+        ax.plot(z, analytic, "-", color="0.5", lw=2, alpha=0.6, label="LIF analytic")
     own = c.circuit.population(c.output).activation_name
     ax.plot(z, c.curves["transfer_own"], "--", color=_COLORS[0], label=f"{own} (the artificial neuron)")
     zz = np.linspace(z.min(), z.max(), 300)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from ...models import LIF, NeuronModel
+from ...models import LIF, AdaptiveLIF, NeuronModel
 from ...models.tables import ModelTable
 
 __all__ = ["BRIAN2_MODELS", "unregister_brian2_model", "Brian2Model", "register_brian2_model", "brian2_model", "THRESHOLD_TOLERANCE"]
@@ -83,9 +83,30 @@ def _lif(spec: LIF, b2: Any) -> Brian2Model:
     )
 
 
+def _adaptive_lif(spec: AdaptiveLIF, b2: Any) -> Brian2Model:
+    """Adaptive LIF: ``dv/dt = (v_rest - v) / tau_m - w + I``, ``dw/dt = -w / tau_w``; a spike adds ``increment`` to
+    ``w``. Forward Euler for both variables (the model's docstring); ``w`` is not clamped while refractory. In
+    Brian2 ``w`` is named ``I_adapt`` (the synapses' weight variable is ``w``)."""
+    namespace: dict[str, Any] = {"v_rest": spec.v_rest, "v_th": spec.v_threshold, "v_reset": spec.v_reset,
+                                 "v_fire": _fire_level(spec), "tau_w": spec.tau_w_ms * b2.ms,
+                                 "increment": spec.increment_hz * b2.Hz}
+    if spec.leaky:
+        namespace["tau_m"] = spec.tau_m_ms * b2.ms
+    reset_v = "v = v_reset" if spec.reset == "value" else "v = v - (v_th - v_reset)"
+    return Brian2Model(
+        dv="(v_rest - v) / tau_m - I_adapt" if spec.leaky else "-I_adapt",
+        namespace=namespace,
+        reset=f"{reset_v}\nI_adapt += increment",
+        method="euler",
+        refractory_ms=spec.t_ref_ms,
+        initial={"v": spec.v_rest, "I_adapt": 0.0},
+        equations=("dI_adapt/dt = -I_adapt / tau_w : Hz",),
+    )
+
+
 #: Spec type -> ``fn(spec, brian2_module) -> Brian2Model``.
 BRIAN2_MODELS: ModelTable[Callable[[Any, Any], Brian2Model]] = ModelTable("Brian2 backend", "register_brian2_model",
-                                                                          {LIF: _lif})
+                                                                          {LIF: _lif, AdaptiveLIF: _adaptive_lif})
 register_brian2_model, unregister_brian2_model = BRIAN2_MODELS.register, BRIAN2_MODELS.unregister
 
 

@@ -20,10 +20,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ...models import LIF
+from ...models import LIF, AdaptiveLIF
 from ...models.tables import ModelTable
 
-__all__ = ["REFERENCE_MODELS", "unregister_reference_model", "LIFStep", "register_reference_model", "reference_step", "THRESHOLD_TOLERANCE"]
+__all__ = ["REFERENCE_MODELS", "unregister_reference_model", "LIFStep", "AdaptiveLIFStep", "register_reference_model", "reference_step", "THRESHOLD_TOLERANCE"]
 
 #: Relative tolerance of the threshold test, as a fraction of ``v_threshold - v_reset``.
 THRESHOLD_TOLERANCE = 1e-9
@@ -79,16 +79,53 @@ class LIFStep:
         return constants[0] + v
 
     def reset(self, v: np.ndarray, spiked: np.ndarray) -> None:
-        spec = self.spec
-        if spec.reset == "value":
-            v[spiked] = spec.v_reset
-        else:
-            v[spiked] = v[spiked] + (spec.v_reset - spec.v_threshold)
+        _reset_membrane(self.spec, v, spiked)
+
+
+def _reset_membrane(spec: Any, v: np.ndarray, spiked: np.ndarray) -> None:
+    """``v`` of the neurons that spiked: to ``v_reset``, or minus ``v_threshold - v_reset`` (in place)."""
+    if spec.reset == "value":
+        v[spiked] = spec.v_reset
+    else:
+        v[spiked] = v[spiked] + (spec.v_reset - spec.v_threshold)
+
+
+class AdaptiveLIFStep:
+    """The adaptive LIF neuron of :class:`neurocompare.models.AdaptiveLIF`, from its docstring: forward Euler
+    for ``dv/dt = (v_rest - v) / tau_m - w + I`` and ``dw/dt = -w / tau_w`` from the values at the start of the
+    step; a spike resets ``v`` and adds ``increment_hz`` to ``w``. ``w`` (one per neuron, created at the first
+    step) lives here and keeps decaying while the neuron is refractory.
+    """
+
+    def __init__(self, spec: AdaptiveLIF, dt_s: float) -> None:
+        self.spec, self.dt_s = spec, dt_s
+        self.v_init = spec.v_rest
+        self.t_ref_ms = spec.t_ref_ms
+        self.fire_level = spec.v_threshold - THRESHOLD_TOLERANCE * (spec.v_threshold - spec.v_reset)
+        self.tau_m_s = spec.tau_m_ms * _S_PER_MS
+        self.tau_w_s = spec.tau_w_ms * _S_PER_MS
+        self.w: np.ndarray | None = None
+
+    def prepare(self, i_analog: np.ndarray, i_bias: np.ndarray) -> tuple:
+        return (i_analog + i_bias,)
+
+    def step(self, v: np.ndarray, constants: tuple) -> np.ndarray:
+        if self.w is None:
+            self.w = np.zeros(np.shape(v))
+        w, (current,) = self.w, constants
+        leak = (self.spec.v_rest - v) / self.tau_m_s if self.spec.leaky else 0.0
+        self.w = w + self.dt_s * (-w / self.tau_w_s)
+        return v + self.dt_s * (leak - w + current)
+
+    def reset(self, v: np.ndarray, spiked: np.ndarray) -> None:
+        _reset_membrane(self.spec, v, spiked)
+        self.w[spiked] = self.w[spiked] + self.spec.increment_hz
 
 
 #: Spec type -> ``step_class(spec, dt_s)``.
 REFERENCE_MODELS: ModelTable[Callable[[Any, float], Any]] = ModelTable("reference simulator",
-                                                                       "register_reference_model", {LIF: LIFStep})
+                                                                       "register_reference_model",
+                                                                       {LIF: LIFStep, AdaptiveLIF: AdaptiveLIFStep})
 register_reference_model, unregister_reference_model = REFERENCE_MODELS.register, REFERENCE_MODELS.unregister
 
 

@@ -181,6 +181,12 @@ class Circuit:
         """Non-zero entries of the artificial weight matrices: the connected pairs (non-zero counts)."""
         return sum(p.n_connections for p in self.projections)
 
+    @property
+    def sink_names(self) -> tuple[str, ...]:
+        """Neuron populations that are the source of no projection (a circuit's read-outs), in order."""
+        fed = {p.pre for p in self.projections}
+        return tuple(n for n in self.population_names if n not in fed)
+
     def topological_order(self) -> tuple[str, ...] | None:
         """Neuron populations in an order where every source precedes its targets.
 

@@ -91,16 +91,15 @@ def resolve_backend(spec: Any, default: str, what: str) -> Backend:
     )
 
 
-def _default_output(circuit: Circuit) -> str:
-    fed = {p.pre for p in circuit.projections}
-    sinks = [n for n in circuit.population_names if n not in fed]
-    return sinks[-1] if sinks else circuit.population_names[-1]
+def default_output(circuit: Circuit) -> str:
+    """The population whose answer compare() reads by default: the last one that projects nowhere (else the last)."""
+    return (circuit.sink_names or circuit.population_names)[-1]
 
 
 def _check_readout(circuit: Circuit, output: str | None, readout: str | None, threshold: Any, labels: Any,
                    batch: int) -> tuple[str, str, np.ndarray | None]:
     """The output population, the read-out and the checked labels (None: no labels), or an error naming them."""
-    output = output if output is not None else _default_output(circuit)
+    output = output if output is not None else default_output(circuit)
     if output not in circuit.population_names:
         raise UnknownNameError(
             f"compare: output {output!r} is not a neuron population of {circuit.name!r}; valid: "

@@ -38,7 +38,7 @@ import numpy as np
 from .activations import BUILTIN_ACTIVATIONS
 from .backends import ArtificialBackend, ReferenceBackend
 from .circuit import Circuit
-from .compare import compare, resolve_backend
+from .compare import compare, default_output, resolve_backend
 from .errors import BackendError, NeurocompareError, ParameterError
 from .inputs import normalize_inputs
 from .models import LIF, effective_neuron
@@ -61,13 +61,6 @@ def _widgets() -> Any:
     except ImportError as exc:
         raise BackendError(f"The explorer needs ipywidgets; install it with '{_INSTALL}' ({exc}).") from None
     return ipywidgets
-
-
-def _default_output(circuit: Circuit) -> str:
-    """The last population that projects nowhere (as :func:`~neurocompare.compare.compare` reads its answer)."""
-    fed = {p.pre for p in circuit.projections}
-    sinks = [n for n in circuit.population_names if n not in fed]
-    return sinks[-1] if sinks else circuit.population_names[-1]
 
 
 def _check_circuit(circuit: Any, inputs: Any) -> tuple[Circuit, dict[str, np.ndarray]]:
@@ -150,7 +143,7 @@ class Explorer:
         self.full_spiking = (resolve_backend(clock, "spiking", "full_spiking") if full_spiking == "spiking"
                              else resolve_backend(full_spiking, "spiking", "full_spiking"))
         self.seed, self.artificial = seed, ArtificialBackend()
-        self.output = _default_output(self.base)
+        self.output = default_output(self.base)
         self.counts = {f"{p.pre}->{p.post}": p.counts.astype(float) for p in self.base.projections}
         self.biases = {p.name: np.broadcast_to(p.bias, (p.size,)).astype(float) for p in self.base.populations}
         self.latencies_ms: list[float] = []

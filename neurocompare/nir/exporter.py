@@ -153,8 +153,7 @@ def to_nir(circuit: Any, *, rate_scale_hz: float = 200.0, dt_ms: float = 0.1, ne
         if np.any(pop.bias != 0) and pop.name not in bias_done:
             report.unsupported(pop.name, "bias", "a population with a bias but no incoming projection: NIR carries "
                                                  "constant inputs in the Affine node of an incoming edge")
-    fed = {p.pre for p in circuit.projections}
-    outs = [p.name for p in circuit.populations if p.name not in fed] or [circuit.populations[-1].name]
+    outs = circuit.sink_names or circuit.population_names[-1:]
     for o in outs:
         nodes[f"out_{o}"] = nir.Output(output_type=np.array([circuit.population(o).size]))
         edges.append((o, f"out_{o}"))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterator
 
 import numpy as np
@@ -29,7 +31,6 @@ METADATA_KEY = "neurocompare"
 STRICT_OFFSET = 2e-9
 #: Largest denominator tried when looking for one unit of which every weight is an integer multiple.
 _MAX_DIVISOR = 64
-_NAME_OK = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -191,13 +192,13 @@ def _span(v: np.ndarray) -> str:
     return f"{v.min():.6g}" if np.ptp(v) == 0 else f"{v.min():.6g} .. {v.max():.6g}"
 
 
-def _population_names(flat: Flat, meta: dict[str, Any], report: ConversionReport) -> dict[str, str]:
+def _population_names(flat: Flat, report: ConversionReport) -> dict[str, str]:
+    """A valid, unique population name per input and cell node (renames are reported)."""
     names: dict[str, str] = {}
     for node, kind in flat.kinds.items():
         if kind not in ("input", "cell"):
             continue
-        base = re.sub(r"[^A-Za-z0-9_]", "_", node)
-        base = base if base[:1].isalpha() else f"n_{base}"
+        base = _safe_name(node, prefix="n_")
         name, i = base[:60], 1
         while name in names.values():
             name, i = f"{base[:56]}_{i}", i + 1
@@ -372,7 +373,7 @@ def from_nir(source: Any, *, convention: str | NirConvention | None = None, dt_s
                                             "to one dt later per synaptic hop than the exporter's step"
                                             + ("" if conv.dt_s is None else f" ({conv.dt_s * 1e3:g} ms)"))
     flat = flatten(graph)
-    names = _population_names(flat, meta, report)
+    names = _population_names(flat, report)
     pop_meta = meta.get("populations", {}) if isinstance(meta.get("populations"), dict) else {}
     cells = {n: _cell(report, conv, n, flat.nodes[n], pop_meta.get(names[n], {}).get("activation", activation))
              for n, k in flat.kinds.items() if k == "cell"}
@@ -405,13 +406,13 @@ def _description(label: str, conv: NirConvention, report: ConversionReport) -> s
 
 
 def _stem(source: Any) -> str | None:
-    import os
-    return os.path.splitext(os.path.basename(os.fspath(source)))[0] if isinstance(source, (str, os.PathLike)) else None
+    return Path(source).stem if isinstance(source, (str, os.PathLike)) else None
 
 
-def _safe_name(name: str) -> str:
+def _safe_name(name: str, *, prefix: str = "c_") -> str:
+    """``name`` with every character but letters, digits and '_' replaced by '_', starting with a letter."""
     base = re.sub(r"[^A-Za-z0-9_]", "_", str(name))
-    base = base if base[:1].isalpha() else f"c_{base}"
+    base = base if base[:1].isalpha() else f"{prefix}{base}"
     return base[:64]
 
 

@@ -376,5 +376,6 @@ def all_figures(c: Comparison) -> list[tuple[str, str, Callable[[], Figure]]]:
                                     "curve, the artificial activation and the best relu / sigmoid / tanh fits.",
                         lambda: transfer_function(c)))
     for panel in c.extras:
-        figs.append((f"extra_{panel.name}", panel.caption, (lambda p=panel: panel_figure(p))))
+        if panel.kind != "table":  # a table is text: the reports show it as an HTML / Markdown table
+            figs.append((f"extra_{panel.name}", panel.caption, (lambda p=panel: panel_figure(p))))
     return figs

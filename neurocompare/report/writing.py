@@ -41,6 +41,7 @@ import numpy as np
 from ..comparison import Comparison, versions
 from ..errors import ReportError
 from ..glossary import terms_used
+from ..notebook import figure_png
 from ..table import FIGURE_COLUMNS
 from .html import html_figure, html_glossary, html_table, md_table, page
 
@@ -208,11 +209,8 @@ def _write_figures(c: Comparison, folder: Path) -> list[_Figure]:
     from .figures import all_figures  # matplotlib is imported only when writing figures
 
     folder.mkdir()
-    tables = {f"extra_{p.name}" for p in c.extras if p.kind == "table"}
     figures = []
     for stem, caption, make in all_figures(c):
-        if stem in tables:
-            continue
         data = _png(make())
         (folder / f"{stem}.png").write_bytes(data)
         figures.append((stem, caption, data))
@@ -220,10 +218,8 @@ def _write_figures(c: Comparison, folder: Path) -> list[_Figure]:
 
 
 def _png(fig: Any) -> bytes:
-    """A matplotlib figure as PNG bytes (100 dpi, the resolution of every report figure)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    return buf.getvalue()
+    """A matplotlib figure as PNG bytes (100 dpi, the resolution of every report figure; not cropped)."""
+    return figure_png(fig, dpi=100, tight=False)
 
 
 def _write_text(path: Path, text: str) -> None:

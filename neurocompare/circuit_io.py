@@ -38,21 +38,22 @@ import scipy.sparse
 from .activations import BUILTIN_ACTIVATIONS
 from .populations import InputPopulation, NeuronPopulation, Projection
 from .errors import CircuitError, ParameterError
-from .models import neuron_from_dict, neuron_to_dict
+from .models import neuron_from_dict, neuron_to_dict, synapse_from_dict, synapse_to_dict
 
 __all__ = ["FILE_FORMAT", "FILE_VERSION", "READABLE_VERSIONS", "SPARSE_KEYS", "stores_sparse", "circuit_to_dict",
            "circuit_from_dict", "circuit_to_json", "circuit_from_json", "save_circuit", "load_circuit"]
 
 FILE_FORMAT = "neurocompare.circuit"
-#: The newest version this neurocompare writes (3 when some counts are stored sparse, else 2).
-FILE_VERSION = 3
+#: The newest version this neurocompare writes (4 when a population names its synapse model, else 3 when some
+#: counts are stored sparse, else 2).
+FILE_VERSION = 4
 #: The versions it reads.
-READABLE_VERSIONS = (1, 2, 3)
+READABLE_VERSIONS = (1, 2, 3, 4)
 #: The keys of the sparse form of a projection's counts (version 3).
 SPARSE_KEYS = ("shape", "rows", "cols", "values")
 
 _TOP_KEYS = {"format", "version", "name", "description", "inputs", "populations", "projections"}
-_POP_KEYS = {"name", "size", "bias", "activation", "neuron"}
+_POP_KEYS = {"name", "size", "bias", "activation", "neuron", "synapse"}
 _PROJ_KEYS = {"pre", "post", "counts", "unit_weight", "delay_ms"}
 
 
@@ -67,6 +68,8 @@ def _population_dict(pop: NeuronPopulation) -> dict[str, Any]:
                             "activation": pop.activation}
     if pop.neuron is not None:
         data["neuron"] = neuron_to_dict(pop.neuron)
+    if pop.synapse is not None:
+        data["synapse"] = synapse_to_dict(pop.synapse)
     return data
 
 
@@ -90,11 +93,13 @@ def _projection_dict(proj: Projection) -> dict[str, Any]:
 
 
 def circuit_to_dict(circuit: Any) -> dict[str, Any]:
-    """Plain-data form of a circuit, the content of a circuit file (version 3 if some counts are sparse, else 2)."""
+    """Plain-data form of a circuit, the content of a circuit file (version 4 if a population names its synapse
+    model, else 3 if some counts are sparse, else 2: the oldest version that can hold it)."""
     projections = [_projection_dict(p) for p in circuit.projections]
+    version = 3 if any(isinstance(p["counts"], dict) for p in projections) else 2
     return {
         "format": FILE_FORMAT,
-        "version": 3 if any(isinstance(p["counts"], dict) for p in projections) else 2,
+        "version": 4 if any(p.synapse is not None for p in circuit.populations) else version,
         "name": circuit.name,
         "description": circuit.description,
         "inputs": [{"name": p.name, "size": p.size} for p in circuit.inputs],
@@ -163,6 +168,17 @@ def _header(where: str, data: Any) -> dict:
     return top
 
 
+def _no_synapse(where: str, i: int, entry: Any) -> Any:
+    """An input entry; one naming a synapse or neuron model gets an error saying why inputs take none."""
+    if isinstance(entry, dict):
+        for key in ("synapse", "neuron"):
+            if key in entry:
+                raise CircuitError(f"{where}: input #{i} ({entry.get('name')!r}) has a {key} model "
+                                   f"({entry[key]!r}); inputs receive no synapses and have no neurons: give the "
+                                   f"{key} model to the population the input projects to.")
+    return entry
+
+
 def _population(where: str, i: int, entry: Any, version: int) -> NeuronPopulation:
     p = dict(_mapping(where, entry, f"population #{i}", _POP_KEYS, {"name", "size"}))
     if not isinstance(p.get("activation", "relu"), str):
@@ -173,6 +189,11 @@ def _population(where: str, i: int, entry: Any, version: int) -> NeuronPopulatio
             raise CircuitError(f"{where}: population #{i}: a version-1 file has no neuron 'model' tag; "
                                "write version 2 to name the model.")
         p["neuron"] = neuron_from_dict(neuron, owner=f"Population {p.get('name')!r}")
+    if "synapse" in p:
+        if version < 4:
+            raise CircuitError(f"{where}: population #{i}: a synapse model needs file version 4; this file says "
+                               f"version {version}. Write version 4.")
+        p["synapse"] = synapse_from_dict(p["synapse"], owner=f"Population {p.get('name')!r}")
     return NeuronPopulation(**p)
 
 
@@ -228,7 +249,8 @@ def circuit_from_dict(data: Any, *, factory: Callable[..., Any], source: str = "
     where = source
     top = _header(where, data)
     try:
-        inputs = [InputPopulation(**_mapping(where, p, f"input #{i}", {"name", "size"}, {"name", "size"}))
+        inputs = [InputPopulation(**_mapping(where, _no_synapse(where, i, p), f"input #{i}", {"name", "size"},
+                                             {"name", "size"}))
                   for i, p in enumerate(top.get("inputs", []))]
         pops = [_population(where, i, p, top["version"]) for i, p in enumerate(top["populations"])]
         projs = [_projection(where, i, p, top["version"]) for i, p in enumerate(top.get("projections", []))]

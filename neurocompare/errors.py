@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = [
     "NeurocompareError",
+    "CoarseTimeStepWarning",
     "CircuitError",
     "ParameterError",
     "InputError",
@@ -69,3 +70,8 @@ class NotConvergedWarning(NeurocompareWarning):
     Its last-step values then depend on the step count (for a period-2 cycle, on its parity).
     """
 
+
+
+class CoarseTimeStepWarning(NeurocompareWarning):
+    """A neuron model runs at a time step coarser than its dynamics need (the message names model, dt and the
+    recommended one)."""

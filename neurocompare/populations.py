@@ -30,7 +30,7 @@ import scipy.sparse
 from ._validation import first_index, fmt_index, fmt_number, frozen
 from .activations import BUILTIN_ACTIVATIONS
 from .errors import CircuitError, ParameterError
-from .models import NeuronModel, check_neuron
+from .models import NeuronModel, SynapseModel, check_neuron, check_synapse
 
 __all__ = ["InputPopulation", "NeuronPopulation", "Projection", "check_name"]
 
@@ -173,6 +173,9 @@ class NeuronPopulation:
     neuron : NeuronModel, optional
         The spiking neuron model of this population (a registered spec such as
         :class:`~neurocompare.models.LIF`); ``None`` uses the backend's default.
+    synapse : SynapseModel, optional
+        How synapses onto this population act (:mod:`neurocompare.models.synapses`: delta jump, exponential
+        current, exponential conductance); ``None`` uses the backend's default (delta).
     """
 
     name: str
@@ -180,6 +183,7 @@ class NeuronPopulation:
     bias: Any = 0.0
     activation: str | Callable[[np.ndarray], np.ndarray] = "relu"
     neuron: NeuronModel | None = None
+    synapse: SynapseModel | None = None
 
     def __post_init__(self) -> None:
         check_name("Population", self.name)
@@ -208,6 +212,7 @@ class NeuronPopulation:
             raise CircuitError(f"{owner}: activation must be a name or a callable; got {act!r}.")
         try:
             check_neuron(owner, self.neuron)
+            check_synapse(owner, self.synapse)
         except ParameterError as exc:
             raise CircuitError(str(exc)) from None
 

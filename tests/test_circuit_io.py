@@ -36,18 +36,19 @@ def test_version_1_files_load_with_lif_neurons(tmp_path):
 def test_saved_files_are_version_2_with_a_model_tag_and_round_trip(tmp_path):
     c = Circuit.from_dict(V1)
     data = circuit_to_dict(c)
-    assert data["version"] == 2 and FILE_VERSION == 3  # version 3 only when some counts are stored sparse
+    assert data["version"] == 2 and FILE_VERSION == 4  # 3 only with sparse counts, 4 only with a synapse model
     assert data["populations"][0]["neuron"] == {"model": "lif", **V1["populations"][0]["neuron"]}
     assert "neuron" not in data["populations"][1]
     assert Circuit.load(c.save(tmp_path / "c.json")) == c
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda d: d["populations"][0]["neuron"].update(model="izhikevich"),
-     r"c.json: Population 'hidden': Unknown neuron model 'izhikevich'; valid: lif"),
+    (lambda d: d["populations"][0]["neuron"].update(model="izhikevic"),
+     r"c.json: Population 'hidden': Unknown neuron model 'izhikevic'; valid: lif, adaptive_lif, izhikevich, adex, "
+     r"hodgkin_huxley"),
     (lambda d: d["populations"][0]["neuron"].update(tau_s_ms=5.0),
      r"unknown neuron parameter\(s\) tau_s_ms for model 'lif'"),
-    (lambda d: d.update(version=4), r"unsupported circuit file version 4; this neurocompare reads versions 1, 2, 3"),
+    (lambda d: d.update(version=5), r"unsupported circuit file version 5; this neurocompare reads versions 1, 2, 3, 4"),
 ])
 def test_bad_model_entries_name_the_population_and_the_value(change, message):
     data = json.loads(json.dumps(V1))

@@ -8,6 +8,7 @@ and argument checks, never their simulation code.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable, Mapping, Protocol, Sequence, runtime_checkable
 
 import numpy as np
@@ -16,15 +17,15 @@ from .._validation import check_positive, check_seed
 from ..circuit import Circuit
 from ..encoding import Encoding, get_encoding
 from ..inputs import normalize_inputs
-from ..errors import ParameterError, UnknownNameError
-from ..models import LIF, check_neuron, effective_neuron
+from ..errors import CoarseTimeStepWarning, ParameterError, UnknownNameError
+from ..models import LIF, check_neuron, check_synapse, effective_neuron, effective_synapse, synapse_to_dict
 from ..progress import progress_callback
 from ..results import Result
 
 __all__ = ["Backend", "ClockSettings", "CLOCK_SETTINGS", "check_record"]
 
 #: The settings every clock-driven spiking backend takes.
-CLOCK_SETTINGS = ("duration_ms", "dt_ms", "encoding", "rate_scale_hz", "neuron")
+CLOCK_SETTINGS = ("duration_ms", "dt_ms", "encoding", "rate_scale_hz", "neuron", "synapse")
 
 
 @runtime_checkable
@@ -47,7 +48,8 @@ class ClockSettings:
 
     ``duration_ms`` (simulated time per sample, a whole number of steps), ``dt_ms`` (time step),
     ``encoding`` (how input values become spikes or currents), ``rate_scale_hz`` (the rate that
-    stands for activation 1.0) and ``neuron`` (the model of populations that set none; ``LIF()``).
+    stands for activation 1.0), ``neuron`` (the model of populations that set none; ``LIF()``) and ``synapse``
+    (the synapse model of populations that set none; delta).
     """
 
     name = "clock"
@@ -55,7 +57,7 @@ class ClockSettings:
     max_steps: int | None = None
 
     def __init__(self, *, duration_ms: float = 100.0, dt_ms: float = 0.1, encoding: str | Encoding = "poisson",
-                 rate_scale_hz: float = 200.0, neuron: Any = None) -> None:
+                 rate_scale_hz: float = 200.0, neuron: Any = None, synapse: Any = None) -> None:
         owner = type(self).__name__
         max_steps = self.max_steps
         self.duration_ms = check_positive(owner, "duration_ms", duration_ms)
@@ -75,6 +77,7 @@ class ClockSettings:
         self.encoding = get_encoding(encoding)
         self.rate_scale_hz = check_positive(owner, "rate_scale_hz", rate_scale_hz)
         self.neuron = check_neuron(owner, neuron) or LIF()
+        self.synapse = effective_synapse(None, check_synapse(owner, synapse))
 
     @property
     def n_steps(self) -> int:
@@ -85,10 +88,36 @@ class ClockSettings:
         """The neuron model ``population`` runs with here (its own, else this backend's)."""
         return effective_neuron(population, self.neuron)
 
+    def synapse_of(self, population: Any) -> Any:
+        """The synapse model of ``population``'s incoming synapses here (its own, else this backend's)."""
+        return effective_synapse(population, self.synapse)
+
+    def potential_unit(self, neuron: Any) -> float:
+        """The membrane change one circuit unit of charge makes in ``neuron`` at this rate scale and dt (1.0 for
+        the LIF family; calibrated for the biophysical models, see :mod:`neurocompare.backends.calibration`)."""
+        from .calibration import potential_unit
+        return potential_unit(neuron, rate_scale_hz=self.rate_scale_hz, dt_ms=self.dt_ms)
+
+    def check_models(self, circuit: Circuit) -> None:
+        """Before anything is simulated: conductance synapses' reversal potentials against each population's neuron
+        model (errors), and a warning for each model run at a dt coarser than it needs."""
+        warned = set()
+        for pop in circuit.populations:
+            neuron, synapse = self.model_of(pop), self.synapse_of(pop)
+            if hasattr(synapse, "reversal"):
+                synapse.reversal(neuron, owner=f"Population {pop.name!r}: synapse {synapse.model_name!r}")
+            if self.dt_ms > neuron.max_dt_ms * (1 + 1e-9) and neuron.model_name not in warned:
+                warned.add(neuron.model_name)
+                warnings.warn(
+                    f"Population {pop.name!r}: neuron model {neuron.model_name!r} at dt_ms = {self.dt_ms:g} is coarser "
+                    f"than it needs (at most {neuron.max_dt_ms:g} ms; recommended {neuron.default_dt_ms:g} ms): its "
+                    "spike times and rates are not converged. See neurocompare.convergence.converged_dt.",
+                    CoarseTimeStepWarning, stacklevel=4)
+
     def settings(self) -> dict[str, Any]:
         """The constructor arguments that give this backend again (objects, not plain data)."""
         return {"duration_ms": self.duration_ms, "dt_ms": self.dt_ms, "encoding": self.encoding,
-                "rate_scale_hz": self.rate_scale_hz, "neuron": self.neuron}
+                "rate_scale_hz": self.rate_scale_hz, "neuron": self.neuron, "synapse": self.synapse}
 
     def replace(self, **changes: Any) -> "ClockSettings":
         """A backend of the same class and settings, with ``changes`` applied (validated as in the constructor)."""
@@ -106,6 +135,7 @@ class ClockSettings:
             "encoding": self.encoding.to_dict(),
             "rate_scale_hz": self.rate_scale_hz,
             "neuron": self.neuron.to_dict(),
+            "synapse": synapse_to_dict(self.synapse),
         }
 
     def __repr__(self) -> str:
@@ -155,6 +185,7 @@ class ClockSettings:
         if not isinstance(circuit, Circuit):
             raise ParameterError(f"{type(self).__name__}: circuit must be a Circuit; got {type(circuit).__name__}.")
         values, batch = normalize_inputs(circuit, inputs)
+        self.check_models(circuit)
         return circuit, values, batch, check_seed(seed), check_record(circuit, record_voltage)
 
     def _simulate(self, circuit: Circuit, values: dict, batch: int, seed: int, record: dict, *,

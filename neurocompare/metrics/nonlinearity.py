@@ -16,7 +16,7 @@ from ..errors import ParameterError, UnknownNameError
 from ._degenerate import nan_warned
 from .registry import MetricSpec, register_metric
 
-__all__ = ["FIT_KINDS", "fit_activation", "evaluate_fit", "rheobase_drive"]
+__all__ = ["FIT_KINDS", "fit_activation", "evaluate_fit", "rheobase_drive", "onset_type"]
 
 _FORMS: dict[str, Callable[..., np.ndarray]] = {
     "relu": lambda z, a, c: a * np.maximum(z - c, 0.0),
@@ -170,3 +170,29 @@ register_metric(MetricSpec(
     "rheobase_drive", "nonlinearity", "activation units",
     "smallest drive W x + b (activation units) at which the spiking neuron fires in the f-I sweep",
     lambda d: d.rheobase_drive, direction="zero"))
+
+
+def onset_type(drive: np.ndarray, rate_hz: np.ndarray, *, jump_hz: float = 20.0) -> str:
+    """Hodgkin's excitability class of a measured f-I curve: "I" if firing starts continuously from 0 Hz, "II"
+    if the rate at the first drive that fires already exceeds ``jump_hz`` (a discontinuous onset).
+
+    Hodgkin (1948) class 1 neurons fire at arbitrarily low rates near rheobase (a saddle-node on invariant
+    circle bifurcation: the rate grows like sqrt(I - I_rh)); class 2 neurons (a Hopf bifurcation, e.g. the squid
+    axon) jump to a finite rate. The verdict is only as good as the sampling: the drives must be finer than the
+    onset, near rheobase. "none" if nothing fired.
+
+    References
+    ----------
+    A. L. Hodgkin, "The local electric changes associated with repetitive action in a non-medullated axon",
+    J. Physiol. 107, 165-181 (1948). E. M. Izhikevich, Dynamical Systems in Neuroscience, MIT Press (2007), ch. 1.
+    """
+    drive = np.asarray(drive, dtype=float)
+    rate = np.asarray(rate_hz, dtype=float)
+    if drive.shape != rate.shape or drive.ndim != 1:
+        raise ParameterError(f"onset_type: drive and rate_hz must be 1-D of one length; got {drive.shape} and "
+                             f"{rate.shape}.")
+    order = np.argsort(drive)
+    fired = np.flatnonzero(rate[order] > 0)
+    if not fired.size:
+        return "none"
+    return "II" if rate[order][fired[0]] > jump_hz else "I"

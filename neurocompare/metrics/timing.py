@@ -24,6 +24,7 @@ __all__ = [
     "convergence",
     "settled_fraction",
     "isi_cv",
+    "adaptation_index",
     "first_spike_latency_ms",
     "decoded_at_times",
     "agreement_curve",
@@ -74,6 +75,40 @@ def isi_cv(trains: Sequence[SpikeTrains], *, min_spikes: int = 3) -> float:
     if not cvs:
         return nan_warned(f"isi_cv: no neuron fired {min_spikes} or more spikes")
     return float(np.mean(cvs))
+
+
+def adaptation_index(times_ms: Any, *, duration_ms: float) -> float:
+    """Spike-frequency adaptation of one train under a constant stimulus: ``1 - f_inf / f_0``.
+
+    ``f_0 = 1 / ISI_1`` is the onset rate (the first interval) and ``f_inf = 1 / mean ISI`` of the intervals that
+    end in the second half of the stimulus, ``[duration_ms / 2, duration_ms]``: the steady state (Benda & Herz
+    2003, whose onset and steady-state f-I curves these are). 0 for a regular train, towards 1 for strong
+    adaptation, < 0 when the train accelerates; a burst at onset also makes it large.
+
+    Parameters
+    ----------
+    times_ms : array of spike times of one train (sorted), the stimulus starting at 0
+    duration_ms : float
+        Length of the stimulus.
+
+    Returns
+    -------
+    float
+        NaN (with a :class:`~neurocompare.errors.NoSpikesWarning`) without a first interval or without two
+        spikes in the second half.
+
+    References
+    ----------
+    J. Benda, A. V. M. Herz, "A universal model for spike-frequency adaptation", Neural Comput. 15,
+    2523-2564 (2003).
+    """
+    t = np.asarray(times_ms, dtype=float)
+    if np.any(np.diff(t) < 0):
+        raise InputError("adaptation_index: spike times must be sorted ascending.")
+    late = np.diff(t)[t[1:] >= duration_ms / 2] if len(t) > 1 else np.zeros(0)
+    if len(t) < 2 or len(late) < 1:
+        return nan_warned(f"adaptation_index: {len(t)} spikes, too few for an onset and a steady-state interval")
+    return float(1.0 - (t[1] - t[0]) / late.mean())
 
 
 def first_spike_latency_ms(trains: SpikeTrains) -> float:

@@ -33,6 +33,18 @@ class NeuronModel:
     """
 
     model_name: ClassVar[str] = ""
+    #: The time step the model is meant to run at (ms), and the coarsest one that still gives its dynamics
+    #: (above it a run warns, naming the model, the dt and this value).
+    default_dt_ms: ClassVar[float] = 0.1
+    max_dt_ms: ClassVar[float] = math.inf
+    #: False: the model lives in the circuit's units (potentials in threshold gaps, currents in 1/s). True: it has
+    #: biophysical units (mV, ms and its own current unit) and the circuit's drive 1.0 stands for its
+    #: ``drive_unit`` current, calibrated when None (see :mod:`neurocompare.backends.calibration`).
+    calibrated: ClassVar[bool] = False
+    #: The field holding the drive unit of a calibrated model ("" for the others).
+    drive_unit_field: ClassVar[str] = ""
+    #: Named parameter sets: preset name -> field values (see :meth:`preset`).
+    presets: ClassVar[dict[str, dict[str, Any]]] = {}
 
     def to_dict(self) -> dict[str, Any]:
         """The parameters as plain data (JSON-ready: an infinite value is written as "inf")."""
@@ -56,6 +68,49 @@ class NeuronModel:
             return cls(**values)
         except ParameterError as exc:
             raise ParameterError(f"{owner}: {exc}") from None
+
+    @classmethod
+    def preset(cls, name: str, **changes: Any) -> "NeuronModel":
+        """The spec of a named preset (``cls.presets``), with ``changes`` applied; unknown names list the valid ones."""
+        from ..errors import UnknownNameError
+        key = {k.lower(): k for k in cls.presets}.get(str(name).lower())
+        if key is None:
+            valid = ", ".join(cls.presets) or "none"
+            raise UnknownNameError(f"Unknown {cls.model_name} preset {name!r}; valid: {valid}.")
+        return cls(**{**cls.presets[key], **changes})
+
+    @property
+    def drive_unit(self) -> float | None:
+        """The current that drive 1.0 stands for, in the model's current unit (None: calibrate); 1.0 stands for
+        ``rate_scale_hz`` threshold gaps per second in the models that live in the circuit's units."""
+        return None
+
+    def with_drive_unit(self, current: float | None) -> "NeuronModel":
+        """This spec with its drive unit set (calibrated models only; the others are returned unchanged)."""
+        if not self.drive_unit_field:
+            return self
+        from dataclasses import replace
+        return replace(self, **{self.drive_unit_field: current})  # type: ignore[type-var]
+
+    def drive_dvdt(self, current: float) -> float:
+        """The membrane's rate of change (potential units per ms) a constant ``current`` (model units) causes."""
+        return float(current)
+
+    def resting_potential(self) -> float:
+        """The membrane potential without input (the reference for conductance synapses)."""
+        return float(self.v_rest)  # type: ignore[attr-defined]
+
+    def threshold_gap(self) -> tuple[float, float]:
+        """``(low, high)``: where the membrane is reset to (or rests) and where spikes start; reversal potentials of
+        conductance synapses must lie outside it."""
+        return float(self.v_reset), float(self.v_threshold)  # type: ignore[attr-defined]
+
+    def default_reversal(self) -> tuple[float, float]:
+        """Default ``(e_exc, e_inh)`` of conductance synapses: for a LIF at rest 0 and threshold 1, 13/3 and -1,
+        the potentials 0 mV and -80 mV of a neuron resting at -65 mV with its threshold at -50 mV."""
+        rest = float(self.v_rest)  # type: ignore[attr-defined]
+        gap = float(self.v_threshold) - rest  # type: ignore[attr-defined]
+        return rest + 13.0 / 3.0 * gap, rest - gap
 
     @property
     def reset_step(self) -> float:

@@ -15,7 +15,7 @@ from ..errors import CircuitError, ParameterError, UnknownNameError
 from .base import NeuronModel
 
 __all__ = ["register_neuron_model", "unregister_neuron_model", "neuron_model", "neuron_models", "neuron_to_dict",
-           "neuron_from_dict", "check_neuron", "DEFAULT_MODEL"]
+           "neuron_from_dict", "neuron_from_name", "check_neuron", "DEFAULT_MODEL"]
 
 #: The model a circuit-file entry without a "model" tag is (every version-1 file).
 DEFAULT_MODEL = "lif"
@@ -86,3 +86,13 @@ def neuron_from_dict(data: Any, *, owner: str = "neuron") -> NeuronModel:
     except UnknownNameError as exc:
         raise UnknownNameError(f"{owner}: {exc}") from None
     return cls.from_dict(params, owner=owner)
+
+
+def neuron_from_name(text: str, *, owner: str = "neuron") -> NeuronModel:
+    """A spec from ``"model"`` or ``"model:PRESET"`` (e.g. ``"izhikevich:RS"``, ``"adex:adapting"``), with defaults."""
+    name, _, preset = str(text).partition(":")
+    try:
+        cls = neuron_model(name.strip())
+        return cls.preset(preset.strip()) if preset else cls()
+    except UnknownNameError as exc:
+        raise UnknownNameError(f"{owner}: {exc}") from None

@@ -61,7 +61,7 @@ import logging
 from typing import Any, Callable, Mapping, Sequence
 
 from ...circuit import Circuit
-from ...errors import UnknownNameError
+from ...errors import ParameterError, UnknownNameError
 from ...results import Result
 from ..base import CLOCK_SETTINGS, ClockSettings
 from .build import Builder
@@ -173,6 +173,13 @@ class SpikingBackend(ClockSettings):
         """The input mode "auto" resolves to for this circuit and batch size."""
         if not self.encoding.is_spiking:
             return "synapses"  # analog inputs are constant currents: nothing to deliver per step
+        stateful = [p.post for p in circuit.projections
+                    if circuit.is_input(p.pre) and self.synapse_of(circuit.population(p.post)).has_state]
+        if self.input_mode == "drive" and stateful:
+            raise ParameterError(
+                f"SpikingBackend: input_mode='drive' adds input spikes to membranes, but population {stateful[0]!r} "
+                f"has {self.synapse_of(circuit.population(stateful[0])).model_name!r} synapses; use input_mode='auto' "
+                "or 'synapses'.")
         if self.input_mode != "auto":
             return self.input_mode
-        return "drive" if self.synapse_mode == "aggregate" else "synapses"
+        return "drive" if self.synapse_mode == "aggregate" and not stateful else "synapses"

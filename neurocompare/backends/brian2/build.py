@@ -12,7 +12,8 @@ from ...results import SpikeTrains
 from ...spike_input import given_trains, grid_steps, trains_for_run
 from ..base import ClockSettings
 from .drive import InputDrive
-from .models import Brian2Model, brian2_model
+from ...models import ExpConductanceSynapse, ExpCurrentSynapse
+from .models import brian2_model
 from .runtime import brian2_context, import_brian2
 from .simulation import SpikingSimulation
 
@@ -44,9 +45,11 @@ class Builder:
         start = time.perf_counter()
         target = be.choose_target(circuit, batch)
         input_mode = be.choose_input_mode(circuit, batch)
-        b2 = import_brian2()
+        b2 = self._b2 = import_brian2()
         dt = be.dt_ms * b2.ms
         self.models = {p.name: brian2_model(be.model_of(p), b2) for p in circuit.populations}
+        self.synapse_models = {p.name: be.synapse_of(p) for p in circuit.populations}
+        self.units = {p.name: be.potential_unit(be.model_of(p)) for p in circuit.populations}
         with brian2_context(b2, target):
             trains = self._inputs(b2, dt, input_mode)
             drives = self._input_drives(trains) if input_mode == "drive" else {}
@@ -58,7 +61,8 @@ class Builder:
             backend=be, circuit=circuit, batch_size=batch, seed=self.seed, target=target, input_mode=input_mode,
             values=self.values, input_trains=trains, network=network, groups=self.groups, synapses=synapses,
             spike_monitors=spike_monitors, neuron_slices=slices, state_monitors=state_monitors,
-            integration={name: m.method for name, m in self.models.items()},
+            integration={name: self._method(name) for name in self.models},
+            synapse_models=dict(self.synapse_models), potential_units=dict(self.units),
             build_time_s=time.perf_counter() - start,
         )
 
@@ -168,6 +172,8 @@ class Builder:
             step = np.round(tr.time_ms / be.dt_ms).astype(np.int64)
             sign = tr.sign if tr.sign is not None else np.ones(len(step))
             weights = proj.counts * float(proj.unit_weight)  # (post, pre)
+            if self.units[proj.post] != 1.0:
+                weights = weights * self.units[proj.post]
             d_steps = np.broadcast_to(self._delay_steps(proj), weights.shape)
             drive = out.setdefault(proj.post, InputDrive(self.batch, circuit.population(proj.post).size, n_steps))
             for d in np.unique(d_steps[weights != 0]):
@@ -187,15 +193,33 @@ class Builder:
         """
         blocks: dict[Any, list[NeuronPopulation]] = {}
         for pop in self.circuit.populations:
-            blocks.setdefault(self.be.model_of(pop), []).append(pop)
+            blocks.setdefault((self.be.model_of(pop), self.synapse_models[pop.name]), []).append(pop)
         return list(blocks.values())
 
-    def _equations(self, model: Brian2Model, delayed: Sequence[int]) -> str:
-        """The model's equations plus what every model shares: input currents and the overflow counter."""
-        rhs = f"{model.dv} + I_bias + I_analog" if model.dv else "I_bias + I_analog"
+    def _method(self, name: str) -> str:
+        """The integration method of a population's group: its model's, or the one for synapses with state."""
+        model = self.models[name]
+        if self.synapse_models[name].has_state and model.method_with_synapse_state:
+            return model.method_with_synapse_state
+        return model.method
+
+    def _equations(self, name: str, delayed: Sequence[int]) -> str:
+        """The model's equations plus what every model shares: input currents, the synapses' state (a current or
+        conductances) and the overflow counter. Input currents are in 1/s, times the potential unit ``v_unit``
+        for the models with units of their own."""
+        model, synapse = self.models[name], self.synapse_models[name]
+        inputs = "I_bias + I_analog" + (" + I_syn" if isinstance(synapse, ExpCurrentSynapse) else "")
+        if self.units[name] != 1.0:
+            inputs = f"v_unit * ({inputs})"
+        if isinstance(synapse, ExpConductanceSynapse):
+            inputs += " + g_exc * (e_exc - v) + g_inh * (e_inh - v)"
+        rhs = f"{model.dv} + {inputs}" if model.dv else inputs
+        synaptic = {ExpCurrentSynapse: ("dI_syn/dt = -I_syn / tau_syn : Hz",),
+                    ExpConductanceSynapse: ("dg_exc/dt = -g_exc / tau_syn : Hz", "dg_inh/dt = -g_inh / tau_syn : Hz")}
         lines = [
             f"dv/dt = {rhs} : 1" + (" (unless refractory)" if model.refractory_ms > 0 else ""),
             *model.equations,
+            *synaptic.get(type(synapse), ()),
             "I_bias : Hz (constant)",
             "I_analog : Hz",
             "v_overflow : 1",  # counts spikes fired from a non-finite membrane (the reset would hide them)
@@ -212,13 +236,16 @@ class Builder:
         """
         be, batch = self.be, self.batch
         model = self.models[pops[0].name]
+        namespace = {**model.namespace, **self._synapse_namespace(pops[0].name)}
         bounds = np.cumsum([0] + [batch * p.size for p in pops]).tolist()
         slices = {p.name: slice(lo, hi) for p, lo, hi in zip(pops, bounds, bounds[1:])}
         currents = [analog.get(p.name, {}) for p in pops]
         delays = sorted({d for cur in currents for d in cur})
         delayed = [d for d in delays if d > 0]
         kwargs: dict[str, Any] = {}
-        if model.refractory_ms > 0:
+        if model.refractory_condition:
+            kwargs["refractory"] = model.refractory_condition
+        elif model.refractory_ms > 0:
             # A clamp longer than the run ends with it: same spikes, and Brian2 cannot take t_ref > 1e4 s
             # (a neuron's lastspike starts at -1e4 s) nor t_ref beyond int64 steps.
             kwargs["refractory"] = min(model.refractory_ms, be.duration_ms + be.dt_ms) * b2.ms
@@ -226,9 +253,9 @@ class Builder:
         # name, or "pops_" + the first population's name and how many more share the group.
         name = f"pop_{pops[0].name}" if len(pops) == 1 else f"pops_{pops[0].name}_{len(pops) - 1}"
         group = b2.NeuronGroup(
-            bounds[-1], self._equations(model, delayed), threshold=model.threshold,
-            reset="v_overflow += int(v > 1.7976931348623157e308)\n" + model.reset, method=model.method,
-            namespace=dict(model.namespace), dt=dt, name=name, **kwargs,
+            bounds[-1], self._equations(pops[0].name, delayed), threshold=model.threshold,
+            reset="v_overflow += int(v > 1.7976931348623157e308)\n" + model.reset, method=self._method(pops[0].name),
+            namespace=namespace, dt=dt, name=name, **kwargs,
         )
         for var, value in model.initial.items():
             setattr(group, var, value)
@@ -249,6 +276,30 @@ class Builder:
                 drive.timestep = op.clock.variables["timestep"]
                 self.operations.append(op)
         return group, slices
+
+    def _synapse_namespace(self, name: str) -> dict[str, Any]:
+        """Constants of a population's synapse model (and its potential unit) for the group's and synapses' code."""
+        synapse, unit = self.synapse_models[name], self.units[name]
+        out: dict[str, Any] = {} if unit == 1.0 else {"v_unit": unit}
+        if synapse.has_state:
+            out["tau_syn"] = synapse.tau_syn_ms * 1e-3 * self._b2.second
+        if isinstance(synapse, ExpConductanceSynapse):
+            k_exc, k_inh, e_exc, e_inh = synapse.jumps(self.be.model_of(self.circuit.population(name)), unit,
+                                                       owner=f"Population {name!r}")
+            out.update(k_exc=k_exc * self._b2.Hz, k_inh=k_inh * self._b2.Hz, e_exc=e_exc, e_inh=e_inh)
+        return out
+
+    def _on_pre(self, post: str) -> str:
+        """What a spike arriving at ``post`` does: a jump of ``v`` (gated while clamped), of the synaptic current,
+        or of the excitatory or inhibitory conductance (by the weight's sign)."""
+        synapse = self.synapse_models[post]
+        if isinstance(synapse, ExpCurrentSynapse):
+            return "I_syn_post += w / tau_syn"
+        if isinstance(synapse, ExpConductanceSynapse):
+            return "g_exc_post += k_exc * w * int(w > 0)\ng_inh_post -= k_inh * w * int(w < 0)"
+        jump = "w" if self.units[post] == 1.0 else "w * v_unit"
+        clamped = self.models[post].refractory_ms > 0
+        return f"v_post += {jump} * int(not_refractory_post)" if clamped else f"v_post += {jump}"
 
     def _synapses(self, b2: Any, proj: Projection, pre_group: Any, post_group: Any, dt: Any, index: int) -> Any | None:
         be, batch, circuit = self.be, self.batch, self.circuit
@@ -275,13 +326,12 @@ class Builder:
             # Spikes encoding a negative value act with the opposite sign (see encoding.py).
             sign = np.where(self.values[proj.pre] < 0, -1.0, 1.0)
             w = w * sign[:, pre_local].ravel()
-        clamped = self.models[proj.post].refractory_ms > 0
-        on_pre = "v_post += w * int(not_refractory_post)" if clamped else "v_post += w"
         syn = b2.Synapses(
             pre_group,
             post_group,
             model="w : 1 (constant)",
-            on_pre=on_pre,
+            on_pre=self._on_pre(proj.post),
+            namespace=self._synapse_namespace(proj.post),
             dt=dt,
             name=f"syn_{index}",
         )

@@ -14,7 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from ...models import LIF, AdaptiveLIF, NeuronModel
+import math
+
+from ...models import LIF, AdaptiveLIF, AdEx, HodgkinHuxley, Izhikevich, NeuronModel
 from ...models.tables import ModelTable
 
 __all__ = ["BRIAN2_MODELS", "unregister_brian2_model", "Brian2Model", "register_brian2_model", "brian2_model", "THRESHOLD_TOLERANCE"]
@@ -46,6 +48,12 @@ class Brian2Model:
         Further model equations (other state variables), in Brian2 syntax.
     threshold : str
         The spike condition; by default ``v >= v_fire`` with ``v_fire`` in ``namespace``.
+    refractory_condition : str
+        A condition that keeps the neuron from spiking again while true (Brian2's boolean ``refractory``; the
+        membrane is not clamped); "" for none. Used instead of ``refractory_ms``.
+    method_with_synapse_state : str
+        The integration method when the population's synapses have state (a current or conductances); ""
+        for ``method``.
     """
 
     dv: str
@@ -57,6 +65,8 @@ class Brian2Model:
     equations: tuple[str, ...] = ()
     threshold: str = "v >= v_fire"
     extra: Mapping[str, Any] = field(default_factory=dict)
+    refractory_condition: str = ""
+    method_with_synapse_state: str = ""
 
 
 def _fire_level(spec: NeuronModel) -> float:
@@ -80,6 +90,9 @@ def _lif(spec: LIF, b2: Any) -> Brian2Model:
         method="exact" if spec.leaky else "euler",
         refractory_ms=spec.t_ref_ms,
         initial={"v": spec.v_rest},
+        # with a synaptic current or conductance: v advanced exactly for the step's start values, the synaptic
+        # variables decaying exactly (exponential Euler); without the leak (and perhaps no conductance) Euler
+        method_with_synapse_state="exponential_euler" if spec.leaky else "euler",
     )
 
 
@@ -104,9 +117,85 @@ def _adaptive_lif(spec: AdaptiveLIF, b2: Any) -> Brian2Model:
     )
 
 
+def _izhikevich(spec: Izhikevich, b2: Any) -> Brian2Model:
+    """Izhikevich (2003): ``dv/dt = (0.04 v^2 + 5 v + 140 - u) / ms + input``, ``du/dt = a (b v - u) / ms``; at
+    ``v >= v_peak``: ``v = c``, ``u += d``. Forward Euler (v in mV as a plain number)."""
+    return Brian2Model(
+        dv="(0.04*v**2 + 5*v + 140 - u) / ms",
+        namespace={"a": spec.a_per_ms, "b": spec.b_per_ms, "c": spec.c_mv, "d": spec.d_mv_per_ms,
+                   "v_fire": _fire_level(spec), "ms": b2.ms},
+        reset="v = c\nu += d",
+        method="euler",
+        refractory_ms=0.0,
+        initial={"v": spec.v_init_mv, "u": spec.b_per_ms * spec.v_init_mv},
+        equations=("du/dt = a * (b * v - u) / ms : 1",),
+    )
+
+
+def _adex(spec: AdEx, b2: Any) -> Brian2Model:
+    """AdEx (Brette & Gerstner 2005): ``C dv/dt = g_L (E_L - v) + g_L D_T exp((v - V_T) / D_T) - I_w + I``,
+    ``tau_w dI_w/dt = a (v - E_L) - I_w``; at ``v >= v_peak``: ``v = V_r``, ``I_w += b``. Forward Euler (mV, pF,
+    nS, pA as plain numbers; ``w`` is named ``I_w``: the synapses' weight variable is ``w``)."""
+    return Brian2Model(
+        dv="(g_L * (E_L - v) + g_L * D_T * exp((v - V_T) / D_T) - I_w) / (C * ms)",
+        namespace={"g_L": spec.g_l_ns, "E_L": spec.e_l_mv, "D_T": spec.delta_t_mv, "V_T": spec.v_t_mv,
+                   "C": spec.c_pf, "a": spec.a_ns, "b": spec.b_pa, "tau_w": spec.tau_w_ms * b2.ms,
+                   "V_r": spec.v_reset_mv, "v_fire": _fire_level(spec), "ms": b2.ms},
+        reset="v = V_r\nI_w += b",
+        method="euler",
+        refractory_ms=spec.t_ref_ms,
+        initial={"v": spec.e_l_mv, "I_w": 0.0},
+        equations=("dI_w/dt = (a * (v - E_L) - I_w) / tau_w : 1",),
+    )
+
+
+def _hh_steady_state(spec: HodgkinHuxley, v: float) -> dict[str, float]:
+    """The gates' steady states ``alpha / (alpha + beta)`` at ``v`` (the initial values)."""
+    def ratio(a: float, b: float) -> float:
+        return a / (a + b)
+    x_m, x_n = -(v + 40.0) / 10.0, -(v + 55.0) / 10.0
+    a_m = 1.0 if abs(x_m) < 1e-7 else 0.1 * (v + 40.0) / -math.expm1(x_m)
+    a_n = 0.1 if abs(x_n) < 1e-7 else 0.01 * (v + 55.0) / -math.expm1(x_n)
+    return {"m": ratio(a_m, 4.0 * math.exp(-(v + 65.0) / 18.0)),
+            "h": ratio(0.07 * math.exp(-(v + 65.0) / 20.0), 1.0 / (1.0 + math.exp(-(v + 35.0) / 10.0))),
+            "n": ratio(a_n, 0.125 * math.exp(-(v + 65.0) / 80.0))}
+
+
+def _hodgkin_huxley(spec: HodgkinHuxley, b2: Any) -> Brian2Model:
+    """Hodgkin-Huxley (1952), rest at -65 mV: sodium, potassium and leak currents over C; each gate
+    ``dx/dt = phi (alpha_x (1 - x) - beta_x x)``, alpha_m and alpha_n written with ``exprel`` (their 0/0 limits
+    handled). Exponential Euler; a spike when v reaches ``v_spike`` from below (refractory while ``v >= v_fire``,
+    without clamping the membrane)."""
+    gates = (
+        "dm/dt = phi * (alpha_m * (1 - m) - beta_m * m) / ms : 1",
+        "dh/dt = phi * (alpha_h * (1 - h) - beta_h * h) / ms : 1",
+        "dn/dt = phi * (alpha_n * (1 - n) - beta_n * n) / ms : 1",
+        "alpha_m = 1.0 / exprel(-(v + 40) / 10) : 1",
+        "beta_m = 4 * exp(-(v + 65) / 18) : 1",
+        "alpha_h = 0.07 * exp(-(v + 65) / 20) : 1",
+        "beta_h = 1 / (1 + exp(-(v + 35) / 10)) : 1",
+        "alpha_n = 0.1 / exprel(-(v + 55) / 10) : 1",
+        "beta_n = 0.125 * exp(-(v + 65) / 80) : 1",
+    )
+    return Brian2Model(
+        dv="(g_Na * m**3 * h * (E_Na - v) + g_K * n**4 * (E_K - v) + g_Leak * (E_Leak - v)) / (C * ms)",
+        namespace={"g_Na": spec.g_na_ms_per_cm2, "g_K": spec.g_k_ms_per_cm2, "g_Leak": spec.g_l_ms_per_cm2,
+                   "E_Na": spec.e_na_mv, "E_K": spec.e_k_mv, "E_Leak": spec.e_l_mv, "C": spec.c_uf_per_cm2,
+                   "phi": spec.phi, "v_fire": _fire_level(spec), "ms": b2.ms},
+        reset="",
+        method="exponential_euler",
+        refractory_ms=0.0,
+        initial={"v": spec.v_init_mv, **_hh_steady_state(spec, spec.v_init_mv)},
+        equations=gates,
+        refractory_condition="v >= v_fire",
+    )
+
+
 #: Spec type -> ``fn(spec, brian2_module) -> Brian2Model``.
 BRIAN2_MODELS: ModelTable[Callable[[Any, Any], Brian2Model]] = ModelTable("Brian2 backend", "register_brian2_model",
-                                                                          {LIF: _lif, AdaptiveLIF: _adaptive_lif})
+                                                                          {LIF: _lif, AdaptiveLIF: _adaptive_lif,
+                                                                           Izhikevich: _izhikevich, AdEx: _adex,
+                                                                           HodgkinHuxley: _hodgkin_huxley})
 register_brian2_model, unregister_brian2_model = BRIAN2_MODELS.register, BRIAN2_MODELS.unregister
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from ...circuit import Circuit
 from ...errors import SimulationError
-from ...models import neuron_to_dict
+from ...models import neuron_to_dict, synapse_to_dict
 from ...results import Result, SpikeTrains, VoltageTrace
 from ...spike_input import input_activations
 from ..base import ClockSettings
@@ -34,7 +34,9 @@ class SpikingSimulation:
     spike_monitors : dict population name -> the SpikeMonitor of its NeuronGroup (indices are the
         group's: the population's neurons are ``neuron_slices[name]``)
     neuron_slices : dict population name -> slice of its neurons in its NeuronGroup
-    integration : dict population name -> Brian2 integration method of its neuron model
+    integration : dict population name -> Brian2 integration method of its group
+    synapse_models : dict population name -> the synapse model of its incoming synapses
+    potential_units : dict population name -> its neuron model's potential unit (1.0: the circuit's units)
     """
 
     backend: ClockSettings  # the SpikingBackend that built it
@@ -53,6 +55,8 @@ class SpikingSimulation:
     state_monitors: dict[str, tuple[Any, np.ndarray]]
     integration: dict[str, str]
     build_time_s: float
+    synapse_models: dict[str, Any] = field(default_factory=dict)
+    potential_units: dict[str, float] = field(default_factory=dict)
     _ran: bool = field(default=False, repr=False)
 
     def run(self, *, progress: Callable[[float, float], None] | None = None) -> Result:
@@ -144,6 +148,8 @@ class SpikingSimulation:
             "neurons": {
                 p.name: neuron_to_dict(be.model_of(p)) for p in circuit.populations
             },
+            "synapse_models": {name: synapse_to_dict(m) for name, m in self.synapse_models.items()},
+            "potential_units": dict(self.potential_units),
             "integration": dict(self.integration),
             "brian2_synapses": n_syn,
             "brian2_version": b2.__version__,

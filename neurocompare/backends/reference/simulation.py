@@ -11,11 +11,12 @@ import numpy as np
 
 from ...circuit import Circuit, NeuronPopulation
 from ...errors import InputError, ParameterError, SimulationError
-from ...models import neuron_to_dict
+from ...models import neuron_to_dict, synapse_to_dict
 from ...results import Result, SpikeTrains, VoltageTrace
 from ...spike_input import given_trains, input_activations, trains_for_run
 from ..base import ClockSettings
 from .models import reference_step
+from .synapses import SynapticState, synaptic_state
 
 
 __all__ = ["Simulation", "TARGET"]
@@ -52,6 +53,13 @@ def _synaptic_delay_steps(delays_ms: np.ndarray, dt_s: float, n_steps: int) -> n
     return np.minimum(steps, n_steps).astype(np.int64)
 
 
+def _method(pop: "_Population") -> str:
+    """The integration scheme a population ran with (its model's; exponential Euler for exact LIF with synaptic
+    state)."""
+    method = getattr(pop.model, "method", "as the model's step")
+    return "exponential_euler" if method == "exact" and pop.syn is not None else method
+
+
 @dataclass
 class _Population:
     """State and constants of one neuron population over the batch."""
@@ -66,8 +74,12 @@ class _Population:
     last_spike: np.ndarray | None = None  # (batch, size) step of the last spike; None if t_ref = 0
     ref_steps: int = 0
     v_fire: float = 0.0
-    buffer: np.ndarray | None = None  # (slots, batch, size) ring buffer of synaptic input
+    buffers: list[np.ndarray] = field(default_factory=list)  # per channel: (slots, batch, size) ring buffer
     coeffs: tuple = ()
+    unit: float = 1.0  # the model's potential unit (delta jumps are multiplied by it)
+    syn: SynapticState | None = None  # synapses with state (None: delta jumps into v)
+    i_total: Any = 0.0
+    armed: np.ndarray | None = None  # models without reset: may spike (v has been below firing level)
     spike_steps: list[np.ndarray] = field(default_factory=list)
     spike_flat: list[np.ndarray] = field(default_factory=list)
 
@@ -82,14 +94,22 @@ class _Population:
         if model.t_ref_ms > 0:
             self.ref_steps = _refractory_steps(model.t_ref_ms, self.dt_s)
             self.last_spike = np.full(self.v.shape, _NEVER, dtype=np.int64)
+        if getattr(model, "rearm_below", False):
+            self.armed = np.ones(self.v.shape, dtype=bool)
         self.update_coefficients()
 
     def update_coefficients(self) -> None:
         self.coeffs = self.model.prepare(self.i_analog, self.i_bias)
+        self.i_total = self.i_analog + self.i_bias
 
     def integrate(self, step: int) -> np.ndarray | None:
         """State update of step ``step``; returns the not-clamped mask (None if t_ref = 0)."""
-        new = self.model.step(self.v, self.coeffs)
+        if self.syn is None:
+            new = self.model.step(self.v, self.coeffs)
+        else:
+            drive, g = self.syn.drive_and_conductance()
+            new = self.model.advance(self.v, self.i_total + drive, g)
+            self.syn.advance()
         if self.last_spike is None:
             self.v = new
             return None
@@ -99,6 +119,10 @@ class _Population:
 
     def threshold(self, step: int, free: np.ndarray | None) -> np.ndarray:
         spiked = self.v >= self.v_fire
+        if self.armed is not None:  # Brian2's boolean refractoriness: re-armed once v was below the level
+            self.armed |= ~spiked
+            spiked &= self.armed
+            self.armed &= ~spiked
         if free is not None:
             spiked &= free
         if spiked.any():
@@ -110,9 +134,17 @@ class _Population:
         return spiked
 
     def deliver(self, step: int, free: np.ndarray | None, spiked: np.ndarray) -> None:
-        if self.buffer is None:
+        if not self.buffers:
             return
-        slot = self.buffer[step % len(self.buffer)]
+        if self.syn is not None:  # into the synaptic current or conductances, clamped or not
+            slots = [buf[step % len(buf)] for buf in self.buffers]
+            self.syn.receive(slots)
+            for slot in slots:
+                slot[...] = 0.0
+            return
+        slot = self.buffers[0][step % len(self.buffers[0])]
+        if self.unit != 1.0:
+            slot *= self.unit
         if free is None:
             self.v = self.v + slot
         else:
@@ -148,6 +180,7 @@ class _Pathway:
     pre: str
     post: str
     by_delay: tuple[tuple[int, np.ndarray], ...]
+    channel: int = 0  # conductance synapses: 0 excitatory (positive weights), 1 inhibitory (their magnitudes)
 
 
 class Simulation:
@@ -231,7 +264,12 @@ class Simulation:
                     f"Population {pop.name!r}: the {what} is not finite in float64; scale the bias, the "
                     "inputs or rate_scale_hz down."
                 )
-        model = reference_step(self.be.model_of(pop), self.dt_s)
+        neuron, synapse = self.be.model_of(pop), self.be.synapse_of(pop)
+        model = reference_step(neuron, self.dt_s)
+        unit = self.be.potential_unit(neuron)
+        if unit != 1.0:
+            i_bias, i_analog = i_bias * unit, i_analog * unit
+            onsets = {d: c * unit for d, c in onsets.items()}
         return _Population(
             name=pop.name,
             model=model,
@@ -240,6 +278,8 @@ class Simulation:
             i_analog=i_analog,
             onsets=onsets,
             dt_s=self.dt_s,
+            unit=unit,
+            syn=synaptic_state(synapse, neuron, model, unit, shape, self.dt_s, f"Population {pop.name!r}"),
         )
 
     def _pathways(self) -> list[_Pathway]:
@@ -261,15 +301,20 @@ class Simulation:
             connected &= steps < self.n_steps  # spikes that would arrive after the run are dropped
             if not connected.any():
                 continue
-            by_delay = []
-            for d in np.unique(steps[connected]):
-                w = np.where(connected & (steps == d), weights, 0.0)
-                by_delay.append((int(d), np.ascontiguousarray(w.T)))
-            paths.append(_Pathway(proj.pre, proj.post, tuple(by_delay)))
-            max_delay[proj.post] = max(max_delay.get(proj.post, 0), max(d for d, _ in by_delay))
+            syn = self.pops[proj.post].syn
+            split = ((0, np.maximum(weights, 0.0)), (1, np.maximum(-weights, 0.0))) if syn and syn.channels == 2 \
+                else ((0, weights),)
+            for channel, part in split:
+                by_delay = []
+                for d in np.unique(steps[connected & (part != 0)]):
+                    w = np.where(connected & (steps == d), part, 0.0)
+                    by_delay.append((int(d), np.ascontiguousarray(w.T)))
+                if by_delay:
+                    paths.append(_Pathway(proj.pre, proj.post, tuple(by_delay), channel))
+                    max_delay[proj.post] = max(max_delay.get(proj.post, 0), max(d for d, _ in by_delay))
         for name, d in max_delay.items():
             pop = self.pops[name]
-            pop.buffer = np.zeros((d + 1, *pop.v.shape))
+            pop.buffers = [np.zeros((d + 1, *pop.v.shape)) for _ in range(pop.syn.channels if pop.syn else 1)]
         return paths
 
     # -------------------------------------------------------------------- run
@@ -313,7 +358,7 @@ class Simulation:
                     vec = self._input_spikes(path.pre, step)
                     if vec is None:
                         continue
-                buffer = self.pops[path.post].buffer
+                buffer = self.pops[path.post].buffers[path.channel]
                 n_slots = len(buffer)
                 for d, w_t in path.by_delay:
                     buffer[(step + d) % n_slots] += vec @ w_t
@@ -353,6 +398,9 @@ class Simulation:
             "batch_size": batch,
             "n_steps": self.n_steps,
             "neurons": {p.name: neuron_to_dict(self.be.model_of(p)) for p in circuit.populations},
+            "synapse_models": {p.name: synapse_to_dict(self.be.synapse_of(p)) for p in circuit.populations},
+            "potential_units": {name: pop.unit for name, pop in self.pops.items()},
+            "integration": {name: _method(pop) for name, pop in self.pops.items()},
             "synapses": {p.name: p.n_synapses for p in circuit.projections},
             "delivery": "count x unit_weight per connection",
             "numpy_version": np.__version__,

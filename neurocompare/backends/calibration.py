@@ -1,0 +1,198 @@
+"""What drive 1.0 means for each neuron model: the calibration of the circuit's units onto a model's currents.
+
+The circuit speaks in dimensionless units: a bias ``b`` is the current ``b * rate_scale_hz`` (1/s), a synapse of
+weight ``w`` moves the membrane by ``w`` threshold gaps, an input value 1.0 is a train at ``rate_scale_hz``. For
+the LIF family (:class:`~neurocompare.models.LIF`, :class:`~neurocompare.models.AdaptiveLIF`) those are the
+model's own units: drive 1.0 is the current at which a non-leaky integrator with threshold 1 and no refractory
+period fires at exactly ``rate_scale_hz`` (the ANN-conversion convention; leak and refractoriness make a LIF
+fire slower, and that difference is measured, not calibrated away). Every number of a LIF circuit is today's.
+
+The biophysical models (Izhikevich, AdEx, Hodgkin-Huxley; ``spec.calibrated``) have their own units (mV, pA,
+uA/cm^2). For them drive 1.0 is the constant current ``I_1`` at which the model, started from rest, fires at
+``rate_scale_hz`` (spike count over :data:`WINDOW_MS` / the window): the smallest such current, found on the
+reference simulator at the run's dt (two batched sweeps of :data:`GRID` currents: a geometric one over seven
+decades, then a linear one inside the bracket; relative precision ~5e-4), cached per (model, parameters,
+rate_scale_hz, dt) in memory and on disk. Or it is the spec's ``drive_unit`` when that is set. Then
+
+- a bias or analog input ``x`` is the current ``x * I_1``;
+- a synapse of weight ``w`` carries the charge of the current ``I_1`` flowing for ``w / rate_scale_hz``: a
+  presynaptic train at ``rate_scale_hz`` through weight ``w`` brings on average the current ``w * I_1``, as for
+  the LIF (delta: a jump of ``w * potential_unit``; see :mod:`neurocompare.models.synapses` for the others);
+
+both through one number, the model's **potential unit**: the membrane change (mV) one circuit unit of charge
+makes, ``dv/dt(I_1) * 1 ms-per-s / rate_scale_hz`` (1.0 for the LIF family).
+
+A model that cannot fire at ``rate_scale_hz`` at all (the squid axon at 6.3 C stays below ~130 Hz) gets an error
+naming its highest rate: lower ``rate_scale_hz`` or set the drive unit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import ParameterError
+from ..models import neuron_to_dict
+
+__all__ = ["Calibration", "calibrate", "drive_current", "potential_unit", "rates_at", "WINDOW_MS", "GRID",
+           "cache_path"]
+
+log = logging.getLogger(__name__)
+
+#: The window the calibration counts spikes in (ms), from rest.
+WINDOW_MS = 1000.0
+#: Currents per sweep.
+GRID = 96
+#: Bumped whenever the calibration's definition or the reference models change what they compute.
+_VERSION = 1
+#: Decades of the first sweep, in units of the current that changes v by 1 mV per ms.
+_DECADES = (-3.0, 4.0)
+_MEMORY: dict[str, "Calibration"] = {}
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The current drive 1.0 stands for, and how it was found."""
+
+    model: str
+    current: float  # in the model's current unit
+    target_hz: float
+    rate_hz: float  # measured at ``current``
+    dt_ms: float
+    window_ms: float
+    potential_unit: float  # model potential per circuit unit (mV)
+
+
+def cache_path() -> Path | None:
+    """Where calibrations are kept between runs: ``$NEUROCOMPARE_CACHE_DIR/calibration.json``, else
+    ``~/.cache/neurocompare/calibration.json``; None if ``NEUROCOMPARE_CACHE_DIR`` is set to the empty string."""
+    root = os.environ.get("NEUROCOMPARE_CACHE_DIR")
+    if root == "":
+        return None
+    base = Path(root) if root else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "neurocompare"
+    return base / "calibration.json"
+
+
+def _key(neuron: Any, rate_scale_hz: float, dt_ms: float) -> str:
+    return json.dumps({"v": _VERSION, "neuron": neuron_to_dict(neuron.with_drive_unit(None)),
+                       "rate_scale_hz": float(rate_scale_hz), "dt_ms": float(dt_ms), "window_ms": WINDOW_MS},
+                      sort_keys=True)
+
+
+def _load_disk() -> dict[str, Any]:
+    path = cache_path()
+    if path is None or not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text())
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _store_disk(key: str, cal: Calibration) -> None:
+    """Add one calibration to the cache file (atomically: a temporary file, then a rename); never fails a run."""
+    path = cache_path()
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = _load_disk()
+        data[key] = asdict(cal)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".calibration.", suffix=".tmp")
+        with os.fdopen(fd, "w") as fh:
+            json.dump(data, fh)
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only home: calibrate again next time
+        log.debug("calibration cache not written (%s)", exc)
+
+
+def rates_at(neuron: Any, currents: Any, *, dt_ms: float, duration_ms: float = WINDOW_MS) -> np.ndarray:
+    """Firing rates (Hz: spike count / duration) of ``neuron`` started from rest under each constant current (the
+    model's current unit), all in one batched run of the reference simulator."""
+    from ..circuit import Circuit, NeuronPopulation
+    from .reference.backend import ReferenceBackend
+
+    currents = np.asarray(currents, dtype=float)
+    spec = neuron.with_drive_unit(1.0) if neuron.calibrated else neuron
+    circuit = Circuit("calibration", populations=[NeuronPopulation("n", len(currents), bias=currents, neuron=spec)])
+    result = ReferenceBackend(duration_ms=duration_ms, dt_ms=dt_ms, rate_scale_hz=1.0).run(circuit, seed=0)
+    return result.spikes["n"].counts()[0] / (duration_ms * 1e-3)
+
+
+def _first_at_least(currents: np.ndarray, rates: np.ndarray, target: float) -> int | None:
+    hit = np.flatnonzero(rates >= target)
+    return int(hit[0]) if hit.size else None
+
+
+def calibrate(neuron: Any, *, rate_scale_hz: float, dt_ms: float) -> Calibration:
+    """The smallest current at which ``neuron`` fires at ``rate_scale_hz`` (see the module docstring); cached."""
+    if not neuron.calibrated:
+        raise ParameterError(f"calibrate: {neuron.model_name!r} lives in the circuit's units; nothing to calibrate.")
+    key = _key(neuron, rate_scale_hz, dt_ms)
+    if key in _MEMORY:
+        return _MEMORY[key]
+    stored = _load_disk().get(key)
+    if isinstance(stored, dict):
+        try:
+            cal = _MEMORY[key] = Calibration(**stored)
+            return cal
+        except TypeError:
+            pass
+    scale = 1.0 / neuron.drive_dvdt(1.0)  # the current that changes v by 1 mV/ms
+    target = float(rate_scale_hz)
+    currents = scale * np.logspace(*_DECADES, GRID)
+    rates = rates_at(neuron, currents, dt_ms=dt_ms)
+    i = _first_at_least(currents, rates, target)
+    if i is None or i == 0:
+        best = int(np.argmax(rates))
+        raise ParameterError(
+            f"{neuron.model_name}: cannot calibrate drive 1.0 to rate_scale_hz = {rate_scale_hz:g} Hz: the model fires "
+            f"at most {rates[best]:.4g} Hz (at {currents[best]:.4g} {_unit(neuron)}, dt {dt_ms:g} ms, over "
+            f"{WINDOW_MS:g} ms from rest). Use rate_scale_hz <= {0.9 * rates[best]:.3g}, or set "
+            f"{neuron.drive_unit_field} to the current drive 1.0 should mean."
+            if i is None else
+            f"{neuron.model_name}: already fires at {rates[0]:.4g} Hz at the smallest current tried "
+            f"({currents[0]:.4g} {_unit(neuron)}); set {neuron.drive_unit_field} explicitly.")
+    fine = np.linspace(currents[i - 1], currents[i], GRID)
+    fine_rates = rates_at(neuron, fine, dt_ms=dt_ms)
+    j = _first_at_least(fine, fine_rates, target)
+    current, rate = (float(fine[j]), float(fine_rates[j])) if j is not None else (float(currents[i]), float(rates[i]))
+    cal = Calibration(neuron.model_name, current, float(rate_scale_hz), rate, float(dt_ms), WINDOW_MS,
+                      neuron.drive_dvdt(current) * 1e3 / rate_scale_hz)
+    _MEMORY[key] = cal
+    _store_disk(key, cal)
+    log.info("calibrated %s: drive 1.0 = %.6g %s (%.4g Hz at dt %g ms)", neuron.model_name, current, _unit(neuron),
+             rate, dt_ms)
+    return cal
+
+
+def _unit(neuron: Any) -> str:
+    field = neuron.drive_unit_field
+    return {"pa": "pA", "ua_per_cm2": "uA/cm^2", "mv_per_ms": "mV/ms"}.get(field.removeprefix("drive_unit_"), "")
+
+
+def drive_current(neuron: Any, *, rate_scale_hz: float, dt_ms: float) -> float:
+    """The current (model units) drive 1.0 stands for: the spec's ``drive_unit``, else its calibration."""
+    if neuron.drive_unit is not None:
+        return float(neuron.drive_unit)
+    return calibrate(neuron, rate_scale_hz=rate_scale_hz, dt_ms=dt_ms).current
+
+
+def potential_unit(neuron: Any, *, rate_scale_hz: float, dt_ms: float) -> float:
+    """Model potential per circuit unit (see the module docstring): 1.0 for the LIF family."""
+    if not neuron.calibrated:
+        return 1.0
+    current = drive_current(neuron, rate_scale_hz=rate_scale_hz, dt_ms=dt_ms)
+    unit = neuron.drive_dvdt(current) * 1e3 / rate_scale_hz
+    if not (math.isfinite(unit) and unit > 0):  # pragma: no cover - drive units are validated > 0
+        raise ParameterError(f"{neuron.model_name}: the potential unit must be finite and > 0; got {unit!r}.")
+    return unit

@@ -42,6 +42,15 @@ def assert_same_spikes(a, b, *, at_least: int = 1) -> None:
     np.testing.assert_array_equal(a.time_ms, b.time_ms)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _calibration_cache(tmp_path_factory):
+    """Calibrations (neurocompare.backends.calibration) go to a per-session folder, never the user's cache."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NEUROCOMPARE_CACHE_DIR", str(tmp_path_factory.mktemp("neurocompare_cache")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(12345)

@@ -17,7 +17,7 @@ alpha_m and alpha_n formulas are 0/0; their limits (1 and 0.1) are used within 1
 gating variables start at their steady state at ``v_init_mv``.
 
 A spike is the step in which V reaches ``v_spike_mv`` (0 mV) from below; the neuron cannot spike again until V
-has fallen below it. There is no reset and no clamp: the channels repolarise the membrane. Constant current
+has been below it at the start of a step (synaptic jumps included). There is no reset and no clamp: the channels repolarise the membrane. Constant current
 gives a type II (Hodgkin class 2) onset: no firing below rheobase (~6.3 uA/cm^2 at 6.3 C), then ~50 Hz at once.
 Both simulators integrate it with exponential Euler (each variable advanced exactly for the others held fixed
 over the step: V and every gate are linear in themselves; Brian2's ``exponential_euler``, GENESIS's default)

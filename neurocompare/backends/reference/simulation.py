@@ -104,6 +104,8 @@ class _Population:
 
     def integrate(self, step: int) -> np.ndarray | None:
         """State update of step ``step``; returns the not-clamped mask (None if t_ref = 0)."""
+        if self.armed is not None:  # re-armed at the start of a step with v below the firing level (before the update)
+            self.armed |= self.v < self.v_fire
         if self.syn is None:
             new = self.model.step(self.v, self.coeffs)
         else:
@@ -119,8 +121,7 @@ class _Population:
 
     def threshold(self, step: int, free: np.ndarray | None) -> np.ndarray:
         spiked = self.v >= self.v_fire
-        if self.armed is not None:  # Brian2's boolean refractoriness: re-armed once v was below the level
-            self.armed |= ~spiked
+        if self.armed is not None:  # no reset: a neuron spikes again only once re-armed (see integrate)
             spiked &= self.armed
             self.armed &= ~spiked
         if free is not None:

@@ -9,7 +9,7 @@ loading one never executes anything.
 Hypothesis runs derandomised (the same examples every run, like every other seeded test here)
 with its example database off. Examples per run: 120 Python-built circuits, 100 mutated
 circuit files, 40 raw files, 120 input batches, 50 reference-simulator runs and 12
-Brian2-vs-reference runs (numpy target): 442 in all.
+Brian2-vs-reference runs (numpy target) and 10 of them with random neuron and synapse models: 452 in all.
 
 Bugs the fuzzing found (and that were fixed) keep a minimal reproducer each as a regression
 test at the end of the file (``test_fixed_bug_*``).
@@ -44,7 +44,10 @@ from neurocompare import (
     Result,
     SpikingBackend,
 )
-from neurocompare.errors import NotConvergedWarning
+from neurocompare.crosscheck import _compare
+from neurocompare.errors import CoarseTimeStepWarning, NotConvergedWarning
+from neurocompare.models import (AdaptiveLIF, AdEx, DeltaSynapse, ExpConductanceSynapse, ExpCurrentSynapse,
+                                 HodgkinHuxley, Izhikevich)
 from neurocompare.backends.reference import ReferenceBackend
 
 FUZZ = settings(
@@ -495,11 +498,9 @@ def test_reference_simulator_runs_or_raises(run):
         assert np.all(np.isfinite(res.voltages[circuit.populations[-1].name].v))
 
 
-@settings(FUZZ, max_examples=12)
-@given(run=spiking_runs())
-def test_brian2_and_reference_agree_or_raise_the_same_error(run):
-    """Random small circuits: the same outcome from both, identical spikes when they run."""
-    circuit, values, options, seed = run
+def run_both_or_fail_alike(circuit, values, options, seed) -> tuple[Any, Any]:
+    """(Brian2 result, reference result), both finite; or (None, None) after both raised the same well-formed
+    error."""
     errors = {}
 
     def go(cls, **extra):
@@ -509,19 +510,75 @@ def test_brian2_and_reference_agree_or_raise_the_same_error(run):
             errors[cls.__name__] = exc
             return None
 
-    brian = go(SpikingBackend, target="numpy")
-    ref = go(ReferenceBackend)
+    brian, ref = go(SpikingBackend, target="numpy"), go(ReferenceBackend)
     note(f"errors: {errors}")
     assert (brian is None) == (ref is None), f"one simulator failed: {errors}"
     if brian is None:
         assert type(errors["SpikingBackend"]) is type(errors["ReferenceBackend"])
         check_error(errors["SpikingBackend"], "SpikingBackend.run")
-        return
+        return None, None
     assert_finite_result(brian, circuit)
+    return brian, ref
+
+
+@settings(FUZZ, max_examples=12)
+@given(run=spiking_runs())
+def test_brian2_and_reference_agree_or_raise_the_same_error(run):
+    """Random small circuits: the same outcome from both, identical spikes when they run."""
+    circuit, values, options, seed = run
+    brian, ref = run_both_or_fail_alike(circuit, values, options, seed)
+    if brian is None:
+        return
     for name in brian.spikes:
         np.testing.assert_array_equal(brian.spikes[name].time_ms, ref.spikes[name].time_ms, err_msg=name)
         np.testing.assert_array_equal(brian.spikes[name].neuron, ref.spikes[name].neuron, err_msg=name)
         np.testing.assert_array_equal(brian.spikes[name].sample, ref.spikes[name].sample, err_msg=name)
+
+
+# ------------------------------------------------------- every neuron and synapse model (issue 18)
+MODEL_CHOICES = (
+    LIF(), LIF(tau_m_ms=math.inf, reset="subtract", t_ref_ms=0.0), AdaptiveLIF(increment_hz=20.0),
+    Izhikevich.preset("RS"), Izhikevich.preset("CH", drive_unit_mv_per_ms=3.0), AdEx.preset("adapting"),
+    AdEx.preset("bursting", drive_unit_pa=50.0, t_ref_ms=1.0), HodgkinHuxley(drive_unit_ua_per_cm2=2.0),
+)
+SYNAPSE_CHOICES = (None, DeltaSynapse(), ExpCurrentSynapse(tau_syn_ms=2.0), ExpConductanceSynapse(),
+                   ExpConductanceSynapse(tau_syn_ms=8.0, e_exc=10.0, e_inh=-90.0))
+
+
+@st.composite
+def model_runs(draw):
+    """Random small circuits whose populations each draw a neuron and a synapse model (some pairs invalid: a
+    reversal potential of 10 / -90 is inside a LIF's threshold gap... or not; the simulators must agree)."""
+    spec = draw(circuit_specs(max_delay=2.0))
+    spec["populations"] = [{**p, "neuron": draw(st.sampled_from(MODEL_CHOICES)),
+                            "synapse": draw(st.sampled_from(SYNAPSE_CHOICES))} for p in spec["populations"]]
+    circuit = build_valid(spec)
+    values = {p.name: draw(hnp.arrays(np.float64, (draw(st.integers(1, 2)), p.size), elements=ok_float(0.0, 1.0)))
+              for p in circuit.inputs}
+    fine = any(p.neuron.model_name == "hodgkin_huxley" for p in circuit.populations)
+    options = {"dt_ms": 0.025 if fine else draw(st.sampled_from([0.05, 0.1])), "duration_ms": 20.0,
+               "encoding": draw(st.sampled_from(["poisson", "regular", "analog"])), "rate_scale_hz": 200.0}
+    return circuit, values, options, draw(st.integers(0, 2**32))
+
+
+@settings(FUZZ, max_examples=10)
+@given(run=model_runs())
+def test_any_neuron_and_synapse_model_runs_alike_on_both_simulators_or_fails_alike(run):
+    """Both simulators give finite results with spikes that agree (identical for the linear models, 99% within a
+    step and counts within 1% for the others), or raise the same well-formed error."""
+    circuit, values, options, seed = run
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CoarseTimeStepWarning)
+        brian, ref = run_both_or_fail_alike(circuit, values, options, seed)
+    if brian is None:
+        return
+    for name in brian.spikes:
+        a, b = brian.spikes[name], ref.spikes[name]
+        event(f"spikes: {'some' if len(a) else 'none'}")
+        if len(a) == len(b) and np.array_equal(a.time_ms, b.time_ms) and np.array_equal(a.neuron, b.neuron):
+            continue
+        check = _compare(name, a, b, options["dt_ms"])
+        assert check.close, f"{name}: {check}"
 
 
 # ------------------------------------------------ regression tests for bugs the fuzzing found

@@ -95,7 +95,7 @@ class ClockSettings:
     def potential_unit(self, neuron: Any) -> float:
         """The membrane change one circuit unit of charge makes in ``neuron`` at this rate scale and dt (1.0 for
         the LIF family; calibrated for the biophysical models, see :mod:`neurocompare.backends.calibration`)."""
-        from .calibration import potential_unit
+        from .calibration import potential_unit  # here: calibration imports the reference package, which needs us
         return potential_unit(neuron, rate_scale_hz=self.rate_scale_hz, dt_ms=self.dt_ms)
 
     def check_models(self, circuit: Circuit) -> None:

@@ -24,7 +24,8 @@ over the step: V and every gate are linear in themselves; Brian2's ``exponential
 at dt 0.01 ms (above 0.025 ms spike times and the rheobase move visibly).
 
 Units: the circuit's drive ``x`` becomes the current ``x * drive_unit_ua_per_cm2``; None calibrates it so that drive
-1.0 makes the neuron fire at ``rate_scale_hz``, if it can: at 6.3 C the squid axon fires at most ~170 Hz.
+1.0 makes the neuron fire at ``rate_scale_hz``, if it can: at 6.3 C the squid axon fires at most ~128 Hz (at
+~62 uA/cm^2; above ~64 its oscillation no longer reaches 0 mV).
 """
 
 from __future__ import annotations

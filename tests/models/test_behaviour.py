@@ -40,8 +40,8 @@ def test_hodgkin_huxley_has_a_type_II_onset():
     a subcritical Hopf bifurcation, the spiking limit cycle born with a finite frequency; the repetitive-firing
     threshold for a step from rest is ~6.2-6.3 uA/cm^2 (Dayan & Abbott 2001, fig. 5.11). Measured (reference
     simulator, dt 0.01 ms, 1 s from rest, 0.01 uA/cm^2 steps): the last current without sustained firing is 6.26
-    (only a damped onset transient: 2-9 spikes, none in the second half), the first with it 6.27, at 52 Hz
-    (second-half rate), i.e. a jump of 52 Hz for a 0.16 % change of current; 68 Hz at 10 uA/cm^2.
+    (only a damped onset transient: 0-9 spikes, none in the second half), the first with it 6.27, at 50 Hz
+    (second-half rate), i.e. a jump of 50 Hz for a 0.16 % change of current; 52-56 Hz up to 6.5; 68 Hz at 10.
     Bounds: rheobase in [6.2, 6.3]; the rate at the first sustained current > 40 Hz; at most 10 transient spikes
     below rheobase.
     """
@@ -71,11 +71,11 @@ def test_izhikevich_rs_has_a_type_I_like_onset_at_low_rate():
     dt 0.1 ms, 2 s from rest, steady rate = 1 / mean ISI of the second half): no repetitive firing up to
     3.76 mV/ms, 5.16 Hz at 3.78, then smoothly up to 8.41 Hz at 4.30 (steps of at most 0.45 Hz per 0.02 mV/ms).
     Not from exactly 0 Hz: a finer sweep (5e-5 mV/ms steps, reference simulator, 4 s) finds the onset between
-    3.77390 and 3.77395 mV/ms at 4.40 Hz (the same at dt 0.02 ms). With b = 0.2 > a = 0.02 the rest state loses
-    stability in a Hopf bifurcation (at 3.794 mV/ms, from the Jacobian) and the spiking cycle appears just below it
-    at a low but finite rate set by the slow recovery variable (1/a = 50 ms) - operationally type I, strictly a
-    small jump. Bounds: rheobase in (3.76, 3.78]; onset rate in [4, 10) Hz; rates increase with current, each
-    step < 1 Hz.
+    3.77390 and 3.77395 mV/ms at 4.40 Hz (dt 0.02 ms: between 3.770 and 3.775, at 4.8 Hz). With b = 0.2 > a = 0.02
+    the rest state loses stability in a Hopf bifurcation (at 3.797 mV/ms, where the trace 0.08 v + 5 - a of the
+    Jacobian vanishes on the rest branch) and the spiking cycle appears just below it, at a low but finite rate set by
+    the slow recovery variable (1/a = 50 ms): operationally type I, strictly a small jump.
+    Bounds: rheobase in (3.76, 3.78]; onset rate in [4, 10) Hz; rates increase with current, each step < 1 Hz.
     """
     duration = 2000.0
     currents = np.round(np.arange(3.70, 4.301, 0.02), 3)
@@ -103,7 +103,7 @@ def test_izhikevich_fs_adapts_less_than_rs_but_not_zero():
     ========  =====  =====  =====  =====  ==========================
     I mV/ms   10     15     20     40     2x rheobase (7.55 / 7.72)
     RS        0.475  0.846  0.874  0.871  0.229
-    FS        0.403  0.370  0.333  0.278  0.343
+    FS        0.402  0.370  0.333  0.278  0.343
     ========  =====  =====  =====  =====  ==========================
 
     So the textbook "FS < 0.1" is false for the 2003 model with this index: u starts at b v_init and, with
@@ -121,7 +121,7 @@ def test_izhikevich_fs_adapts_less_than_rs_but_not_zero():
         trains = spike_trains_at(Izhikevich.preset(name), currents, simulator="brian2", duration_ms=duration)
         index[name] = np.array([adaptation_index(t, duration_ms=duration) for t in trains])
     rs, fs = index["RS"], index["FS"]
-    assert rs[0] == pytest.approx(0.475, abs=0.02) and fs[0] == pytest.approx(0.403, abs=0.02), (rs, fs)
+    assert rs[0] == pytest.approx(0.475, abs=0.02) and fs[0] == pytest.approx(0.402, abs=0.02), (rs, fs)
     assert rs[0] - fs[0] >= 0.05, (rs, fs)
     assert np.all(rs[1:4] > 0.8) and np.all(fs[1:4] < 0.45), (rs, fs)
     assert np.all(fs > 0.25), f"FS keeps an onset transient at every current here: {fs}"
@@ -146,7 +146,8 @@ def test_izhikevich_ch_bursts_with_bimodal_intervals():
     assert 14 <= len(long) <= 18, len(long)
     burst_sizes = np.diff(np.flatnonzero(np.concatenate([[True], isi > 40.0, [True]])))
     assert burst_sizes.min() >= 3 and burst_sizes.max() <= 8, burst_sizes
-    assert len(train) == 87 and short.max() == pytest.approx(5.1, abs=0.15) and long.min() == pytest.approx(46.9, abs=0.15)
+    assert len(train) == 87, len(train)
+    assert short.max() == pytest.approx(5.1, abs=0.15) and long.min() == pytest.approx(46.9, abs=0.15)
 
 
 def test_adaptive_lif_adaptation_matches_benda_herz_theory():
@@ -257,9 +258,10 @@ def test_shunting_inhibition_is_subtractive_not_divisive_for_a_lif():
     20 x 0.1               0.912, 0.176     0.817, 0.611     0.999, 0.557
     =====================  ===============  ===============  ===============
 
-    Gain ratio conductance / current 1.46 and 1.22; current shifts c by 0.49 and 0.44 (theory 0.5) with gain ratio
-    to none 0.97 and 0.90. With 200 x 0.01 the conductance rates match the constant-shunt LIF (tau' = 1/(1/tau_m + g))
-    within 3.5 Hz wherever it predicts >= 60 Hz (e.g. 70.5/71.7, 117.5/117.1, 196.5/194.8 Hz).
+    Gain ratio conductance / current 1.46 and 1.22 (1.45-1.46 and 1.22-1.27 for input seeds 1-4); current shifts c
+    by 0.49 and 0.44 (theory 0.5) with gain ratio to none 0.97 and 0.90. With 200 x 0.01 the conductance rates match
+    the constant-shunt LIF (tau' = 1/(1/tau_m + g)) within 1.7 Hz wherever it predicts >= 60 Hz (e.g. 70.5/71.7,
+    117.5/117.1, 196.5/194.8 Hz).
     Bounds: current: offset shift 0.5 +- 0.1 at 200 x 0.01 (> 0.3 at 20 x 0.1), gain ratio to none 0.85-1.1;
     conductance: gain ratio to current >= 1.15 for both; constant-shunt theory within 5 Hz where >= 60 Hz.
     """
@@ -271,7 +273,7 @@ def test_shunting_inhibition_is_subtractive_not_divisive_for_a_lif():
         current, conductance = _relu_fit(z, rates["current"]), _relu_fit(z, rates["conductance"])
         assert shift[0] <= current[1] - none[1] <= shift[1], (none, current)
         assert 0.85 <= current[0] / none[0] <= 1.1, (none, current)
-        assert conductance[0] / current[0] >= 1.15, f"shunting is not divisive: gains {conductance[0]:.3f} vs {current[0]:.3f}"
+        assert conductance[0] / current[0] >= 1.15, f"not divisive: gains {conductance[0]:.3f} vs {current[0]:.3f}"
     shunted_lif = LIF(tau_m_ms=1e3 / (1e3 / 20.0 + g)).analytic_rate_hz(z * 200.0)
     high = shunted_lif >= 60.0
     assert high.sum() >= 10
@@ -294,7 +296,8 @@ def test_lif_and_adex_saturate_at_one_over_the_refractory_period():
     duration = 200.0
 
     def rates(neuron, currents, dt=None):
-        trains = spike_trains_at(neuron, np.asarray(currents, float), simulator="brian2", dt_ms=dt, duration_ms=duration)
+        trains = spike_trains_at(neuron, np.asarray(currents, float), simulator="brian2", dt_ms=dt,
+                                 duration_ms=duration)
         return trains, np.array([len(t) for t in trains]) / (duration * 1e-3)
 
     lif_currents = [1e3, 1e4, 1e5, 1e6]
@@ -336,8 +339,8 @@ def test_hodgkin_huxley_rate_peaks_then_the_spikes_vanish():
 
     Source: Rinzel & Miller 1980 / Izhikevich 2007 ch. 7: the HH limit cycle shrinks as I grows and disappears in a
     Hopf bifurcation near 154 uA/cm^2 (depolarisation block). Measured (reference simulator, dt 0.01 ms, 500 ms,
-    second-half rate): with the package's spike definition (V crossing 0 mV) 108, 116, 120, 124, 128 Hz at 40, 50,
-    54, 60, 62 uA/cm^2, then 0 from 64 on (only 1-3 onset spikes): the oscillation's peaks fall below 0 mV there.
+    second-half rate): with the package's spike definition (V crossing 0 mV) 68, 108, 116, 120, 120, 128 Hz at 10, 40,
+    50, 54, 58, 62 uA/cm^2, then 0 from 64 on (only 1-3 onset spikes): the oscillation's peaks fall below 0 mV there.
     Counted at -40 mV the small oscillation goes on - 147, 153, 167 Hz at 100, 120, 150 uA/cm^2 - and is gone at
     160 (true block). So the "~170 Hz at most" of the HodgkinHuxley docstring counts sub-0 mV oscillations; with 0 mV
     detection the ceiling is ~128 Hz. Bounds: maximum 110-140 Hz at 50-63 uA/cm^2, rising up to it; no sustained

@@ -15,8 +15,10 @@ V_r -58), ``adapting`` (g_L 12, tau_w 300, b 60, otherwise as tonic), ``initial_
 E_L -58, a 4, tau_w 150, b 120, V_r -50) and ``bursting`` (regular bursting: C 200, g_L 10, E_L -58, a 2,
 tau_w 120, b 100, V_r -46). V_peak is 0 mV (Naud et al.; NEST's default); the membrane starts at E_L, w at 0.
 
-Both simulators integrate it with forward Euler (default dt 0.05 ms: the exponential term makes the upstroke
-steep, and an Euler step that jumps past V_peak is cut there by the reset).
+Both simulators integrate it with forward Euler (an Euler step that jumps past V_peak is cut there by the reset).
+Euler converges to first order here: against NEST's adaptive RKF45 (``aeif_psc_delta``) the tonic preset at
+800 pA (~190 Hz) fires 3.6% slower at dt 0.05 ms, 1.8% at 0.025 ms (the default) and 0.9% at 0.01 ms; above
+0.05 ms a run warns.
 
 Units: the circuit's drive ``x`` becomes the current ``x * drive_unit_pa``; None calibrates it so that drive 1.0
 makes the neuron fire at ``rate_scale_hz``.
@@ -79,8 +81,8 @@ class AdEx(NeuronModel):
     """
 
     model_name: ClassVar[str] = "adex"
-    default_dt_ms: ClassVar[float] = 0.05
-    max_dt_ms: ClassVar[float] = 0.1
+    default_dt_ms: ClassVar[float] = 0.025
+    max_dt_ms: ClassVar[float] = 0.05
     calibrated: ClassVar[bool] = True
     drive_unit_field: ClassVar[str] = "drive_unit_pa"
     presets: ClassVar[dict[str, dict[str, Any]]] = ADEX_PRESETS

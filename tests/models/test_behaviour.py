@@ -198,8 +198,8 @@ def test_adex_adapting_preset_adapts_identically_on_both_simulators():
     duration = 1000.0
     currents = np.array([400.0, 500.0])
     neuron = AdEx.preset("adapting")
-    ours = spike_trains_at(neuron, currents, simulator="brian2", duration_ms=duration)
-    ref = spike_trains_at(neuron, currents, simulator="reference", duration_ms=duration)
+    ours = spike_trains_at(neuron, currents, simulator="brian2", dt_ms=0.05, duration_ms=duration)
+    ref = spike_trains_at(neuron, currents, simulator="reference", dt_ms=0.05, duration_ms=duration)
     for current, a, b, expected, n in zip(currents, ours, ref, (0.848, 0.849), (11, 17)):
         assert len(a) == len(b) == n, (current, len(a), len(b))
         assert np.max(np.abs(a - b)) <= 0.05 + 1e-9, (current, a - b)
@@ -310,10 +310,10 @@ def test_lif_and_adex_saturate_at_one_over_the_refractory_period():
     trains, r = rates(LIF(t_ref_ms=0.0), [1e6])
     assert r[0] == 10_000.0 and np.allclose(np.diff(trains[0]), 0.1), r
 
-    trains, r = rates(AdEx.preset("adapting", t_ref_ms=2.0), [1e4, 1e5, 1e6])
+    trains, r = rates(AdEx.preset("adapting", t_ref_ms=2.0), [1e4, 1e5, 1e6], dt=0.05)
     assert np.all(np.diff(r) >= 0) and 380.0 <= r[0] < r[-1] == 500.0, r
     np.testing.assert_allclose(np.diff(trains[-1])[-10:], 2.0, atol=1e-6)
-    trains, r = rates(AdEx.preset("adapting"), [1e4, 1e5, 1e6])
+    trains, r = rates(AdEx.preset("adapting"), [1e4, 1e5, 1e6], dt=0.05)
     assert r[0] > 500.0 and r[-1] == 20_000.0, r  # dt 0.05 ms: one spike per step
 
 

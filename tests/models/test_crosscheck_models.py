@@ -32,7 +32,7 @@ SYNAPSES = {"delta": DeltaSynapse(), "exp_current": ExpCurrentSynapse(tau_syn_ms
             "conductance": ExpConductanceSynapse(tau_syn_ms=4.0)}
 LINEAR = {"lif", "if_subtract", "adaptive_lif"}
 #: Simulated time: a second of drive, except Hodgkin-Huxley (dt 0.01 ms on Brian2's numpy target is ~35 s/s).
-DURATION_MS = {"hodgkin_huxley": 200.0}
+DURATION_MS = {"hodgkin_huxley": 150.0}
 
 
 def _random_circuit(rng: np.random.Generator, *, unit: float) -> Circuit:

@@ -9,7 +9,8 @@ same initial state:
 - ``Izhikevich`` RS and FS vs ``izhikevich`` (``consistent_integration=True``: forward Euler from the old (v, u),
   as ours), same dt 0.1 ms, V_th = v_peak 30 mV, V_m = -65 mV, U_m = b V_m.
 - ``AdEx`` tonic and adapting (Naud 2008) vs ``aeif_psc_delta`` (GSL RKF45, adaptive, tolerance 1e-6, i.e.
-  converged). Ours is forward Euler: at its default dt 0.05 ms the rate at 800 pA (tonic) is 3.6 % below NEST's,
+  converged). Ours is forward Euler: at dt 0.05 ms the rate at 800 pA (tonic) is 3.6 % below NEST's (1.8 % at its
+  default 0.025 ms),
   so ours runs at **dt 0.01 ms** here (0.9 % below; 0.005 ms: 0.5 %). The reference simulator carries the f-I
   comparison; Brian2 at dt 0.01 ms is checked on three currents (it gives the reference's spikes).
 - ``HodgkinHuxley`` vs ``hh_psc_alpha`` (1 uA/cm^2 <-> 100 pA with C_m 100 pF; NEST's E_L default is -54.402 mV,

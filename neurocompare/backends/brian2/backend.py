@@ -65,6 +65,7 @@ from ...errors import ParameterError, UnknownNameError
 from ...results import Result
 from ..base import CLOCK_SETTINGS, ClockSettings
 from .build import Builder
+from .models import brian2_model
 from .runtime import cython_available, import_brian2
 from .simulation import SpikingSimulation
 
@@ -88,8 +89,12 @@ THRESHOLD_TOLERANCE = 1e-9
 #: numpy take the same time once compiled (Brian2's per-step overhead dominates), and the first
 #: cython use compiles for about a minute, so only much larger runs are worth it.
 AUTO_CYTHON_NEURON_STEPS = 2_000_000_000
-#: ... or this many synapse-steps, if cython works here.
+#: ... or this many synapse-steps, if cython works here ...
 AUTO_CYTHON_SYNAPSE_STEPS = 50_000_000_000
+#: ... or when the numpy target's per-step overhead alone would take longer than this (s): each neuron group's
+#: model states its cost per step (``Brian2Model.numpy_step_s``; Hodgkin-Huxley ~0.9 ms against ~30 us for a
+#: LIF: benchmarks/fi_models.py), and cython compiles in 10-45 s, once per network shape.
+AUTO_CYTHON_NUMPY_SECONDS = 60.0
 
 
 class SpikingBackend(ClockSettings):
@@ -167,6 +172,11 @@ class SpikingBackend(ClockSettings):
         synapses = batch * (circuit.n_synapses if self.synapse_mode == "multi" else
                             sum(p.n_connections for p in circuit.projections))
         big = neurons * self.n_steps > AUTO_CYTHON_NEURON_STEPS or synapses * self.n_steps > AUTO_CYTHON_SYNAPSE_STEPS
+        if not big:
+            b2 = import_brian2()
+            groups = {(self.model_of(p), self.synapse_of(p)) for p in circuit.populations}
+            big = self.n_steps * sum(brian2_model(neuron, b2).numpy_step_s for neuron, _ in groups) \
+                > AUTO_CYTHON_NUMPY_SECONDS
         return "cython" if big and cython_available() else "numpy"
 
     def choose_input_mode(self, circuit: Circuit, batch: int) -> str:

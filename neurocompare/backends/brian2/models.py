@@ -54,6 +54,9 @@ class Brian2Model:
     method_with_synapse_state : str
         The integration method when the population's synapses have state (a current or conductances); ""
         for ``method``.
+    numpy_step_s : float
+        Wall time of one step of one group on the numpy target (its per-step overhead, measured), which the
+        "auto" target weighs against cython's compile time.
     """
 
     dv: str
@@ -67,6 +70,7 @@ class Brian2Model:
     extra: Mapping[str, Any] = field(default_factory=dict)
     refractory_condition: str = ""
     method_with_synapse_state: str = ""
+    numpy_step_s: float = 3e-5
 
 
 def _fire_level(spec: NeuronModel) -> float:
@@ -188,6 +192,7 @@ def _hodgkin_huxley(spec: HodgkinHuxley, b2: Any) -> Brian2Model:
         initial={"v": spec.v_init_mv, **_hh_steady_state(spec, spec.v_init_mv)},
         equations=gates,
         refractory_condition="v >= v_fire",
+        numpy_step_s=9e-4,  # 90 s for 1 s at dt 0.01 ms (benchmarks/fi_models.py)
     )
 
 

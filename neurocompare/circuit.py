@@ -295,7 +295,9 @@ class Circuit:
         for p in self.inputs:
             lines.append(f"  input  {p.name:<12} size {p.size}")
         for p in self.populations:
-            lines.append(f"  neuron {p.name:<12} size {p.size}  activation {p.activation_name}")
+            models = "".join(f"  {what} {m.label() if what == 'neuron' else m.model_name}"
+                             for what, m in (("neuron", p.neuron), ("synapse", p.synapse)) if m is not None)
+            lines.append(f"  neuron {p.name:<12} size {p.size}  activation {p.activation_name}{models}")
         for pr in self.projections:
             d = pr.delays
             delay = f"{d.min():g} ms" if d.min() == d.max() else f"{d.min():g}-{d.max():g} ms"

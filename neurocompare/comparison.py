@@ -23,6 +23,7 @@ import numpy as np
 from .circuit import Circuit
 from .errors import ParameterError, UnknownNameError
 from .metrics import Metric
+from .models import effective_neuron, effective_synapse, neuron_from_dict, synapse_from_dict
 from .results import Result, _jsonable
 
 __all__ = ["Comparison", "TableRow", "Panel", "PANEL_KINDS", "SEED_TABLE", "TABLE_HEADER", "versions"]
@@ -196,6 +197,14 @@ class Comparison:
             return self.metrics[name].value
         except KeyError:
             raise UnknownNameError(f"Comparison {self.name!r}: no metric {name!r}; valid: {', '.join(self.metrics)}.") from None
+
+    def spiking_models(self) -> dict[str, tuple[Any, Any]]:
+        """Population -> (neuron model, synapse model) of the spiking run: the population's own, else the backend's
+        (kept as plain data in ``parameters``; LIF and delta when a saved report predates them)."""
+        neuron = neuron_from_dict(self.parameters.get("neuron") or {}, owner="comparison parameters")
+        synapse = self.parameters.get("synapse")
+        synapse = synapse_from_dict(synapse, owner="comparison parameters") if synapse else None
+        return {p.name: (effective_neuron(p, neuron), effective_synapse(p, synapse)) for p in self.circuit.populations}
 
     def with_extras(
         self, *, metrics: Mapping[str, Metric] | None = None, panels: Sequence[Panel] = ()

@@ -11,6 +11,7 @@ from __future__ import annotations
 __all__ = [
     "NeurocompareError",
     "CoarseTimeStepWarning",
+    "CalibrationWarning",
     "CircuitError",
     "ParameterError",
     "InputError",
@@ -75,3 +76,7 @@ class NotConvergedWarning(NeurocompareWarning):
 class CoarseTimeStepWarning(NeurocompareWarning):
     """A neuron model runs at a time step coarser than its dynamics need (the message names model, dt and the
     recommended one)."""
+
+
+class CalibrationWarning(NeurocompareWarning):
+    """A neuron model cannot fire at the rate scale drive 1.0 should mean; drive 1.0 is its fastest firing."""

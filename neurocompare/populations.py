@@ -156,7 +156,7 @@ class InputPopulation:
 
 @dataclass(frozen=True, eq=False)
 class NeuronPopulation:
-    """``size`` neurons sharing an activation (artificial side) and LIF parameters (spiking side).
+    """``size`` neurons sharing an activation (artificial side) and a neuron and synapse model (spiking side).
 
     Parameters
     ----------
@@ -232,6 +232,7 @@ class NeuronPopulation:
         return (
             f"NeuronPopulation({self.name!r}, size={self.size}, activation={self.activation_name!r}"
             + (f", neuron={self.neuron!r}" if self.neuron is not None else "")
+            + (f", synapse={self.synapse!r}" if self.synapse is not None else "")
             + ")"
         )
 

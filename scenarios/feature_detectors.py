@@ -8,7 +8,7 @@ whether the spiking neurons rank the houses as the artificial ones do (rank corr
 
 from neurocompare import LIF, Circuit, InputPopulation, NeuronPopulation, Projection, SpikingBackend
 from neurocompare.compare import compare
-from neurocompare.studies import selectivity, synthetic_houses
+from neurocompare.studies import model_dt, selectivity, synthetic_houses, with_models
 from neurocompare.scenarios import run_script
 
 DETECTORS = ("family_home", "city_flat", "new_build", "fixer_upper")
@@ -28,10 +28,13 @@ def build_circuit():
                    projections=[Projection("house", "detectors", COUNTS, unit_weight=0.25)])
 
 
-def run(*, seed=0, progress=None, n_houses=60, duration_ms=300.0, encoding="poisson", rate_scale_hz=200.0):
+def run(*, seed=0, progress=None, n_houses=60, duration_ms=300.0, encoding="poisson", rate_scale_hz=200.0, neuron="",
+        synapse=""):
+    """``neuron``, ``synapse``: another neuron / synapse model for the detectors (e.g. "izhikevich:RS", "conductance")."""
     x, features = synthetic_houses(n_houses, seed=seed)
-    spiking = SpikingBackend(duration_ms=duration_ms, encoding=encoding, rate_scale_hz=rate_scale_hz)
-    comparison = compare(build_circuit(), x, spiking=spiking, seed=seed,
+    spiking = SpikingBackend(duration_ms=duration_ms, dt_ms=model_dt(neuron), encoding=encoding,
+                             rate_scale_hz=rate_scale_hz)
+    comparison = compare(with_models(build_circuit(), neuron=neuron, synapse=synapse), x, spiking=spiking, seed=seed,
                          probes=("fi", "delays"), readout="argmax", progress=progress)
     metrics, panels = selectivity(comparison, features, DETECTORS)
     return comparison.with_extras(metrics=metrics, panels=panels)

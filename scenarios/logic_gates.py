@@ -10,6 +10,7 @@ delays, and shows that XOR with the identity activation collapses into one linea
 from neurocompare import Circuit, InputPopulation, NeuronPopulation, Projection, Regular, SpikingBackend
 from neurocompare.compare import compare
 from neurocompare.scenarios import run_script
+from neurocompare.studies import model_dt, with_models
 from neurocompare.studies.gates import IF_NEURON, XOR_INPUTS as ROWS, gate_robustness, linear_xor, xor_circuit
 
 THRESHOLD = 0.25  # an output is "1" above a quarter of the rate scale (step outputs are 0 or 1)
@@ -24,10 +25,12 @@ def build_circuit(gate="xor", activation="step"):
                                                  activation=activation, neuron=IF_NEURON)])
 
 
-def run(*, seed=0, progress=None, duration_ms=200.0, trials=25, jitter_ms=2.0, delay_ms=2.0, rate_scale_hz=100.0):
-    be = dict(duration_ms=duration_ms, rate_scale_hz=rate_scale_hz)
+def run(*, seed=0, progress=None, duration_ms=200.0, trials=25, jitter_ms=2.0, delay_ms=2.0, rate_scale_hz=100.0,
+        neuron="", synapse=""):
+    """``neuron``, ``synapse``: another neuron / synapse model for every gate (e.g. "adex:tonic", "exp_current")."""
+    be = dict(duration_ms=duration_ms, rate_scale_hz=rate_scale_hz, dt_ms=model_dt(neuron))
     regular = SpikingBackend(encoding="regular", **be)
-    gates = {g: build_circuit(g) for g in ("and", "or", "xor")}
+    gates = {g: with_models(build_circuit(g), neuron=neuron, synapse=synapse) for g in ("and", "or", "xor")}
     comparison = compare(gates["xor"], ROWS, spiking=regular, seed=seed,
                          probes=("fi", "delays"), threshold=THRESHOLD, progress=progress)
     noisy = {"poisson": SpikingBackend(encoding="poisson", **be),

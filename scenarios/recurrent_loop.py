@@ -11,7 +11,7 @@ import numpy as np
 
 from neurocompare import ArtificialBackend, LIF, Circuit, InputPopulation, NeuronPopulation, Projection, SpikingBackend
 from neurocompare.compare import compare
-from neurocompare.studies import recurrent_dynamics, with_delays
+from neurocompare.studies import model_dt, recurrent_dynamics, with_delays, with_models
 from neurocompare.scenarios import run_script
 
 INPUTS = np.array([[1.0, 1.0], [1.0, 0.9], [0.9, 1.0], [1.0, 0.7], [0.6, 1.0], [0.8, 0.8], [1.0, 0.3], [0.2, 1.0]])
@@ -27,11 +27,14 @@ def build_circuit(delay_ms=0.0):
 
 
 def run(*, seed=0, progress=None, duration_ms=1000.0, delay_ms=10.0, steps=40, encoding="poisson",
-        rate_scale_hz=250.0):
-    spiking = SpikingBackend(duration_ms=duration_ms, encoding=encoding, rate_scale_hz=rate_scale_hz)
-    comparison = compare(build_circuit(), INPUTS, spiking=spiking, artificial=ArtificialBackend(steps=steps),
+        rate_scale_hz=250.0, neuron="", synapse=""):
+    """``neuron``, ``synapse``: another neuron / synapse model for the pair (e.g. "hodgkin_huxley", "conductance")."""
+    spiking = SpikingBackend(duration_ms=duration_ms, dt_ms=model_dt(neuron), encoding=encoding,
+                             rate_scale_hz=rate_scale_hz)
+    circuit = with_models(build_circuit(), neuron=neuron, synapse=synapse)
+    comparison = compare(circuit, INPUTS, spiking=spiking, artificial=ArtificialBackend(steps=steps),
                          seed=seed, probes=("fi", "delays"), readout="argmax", progress=progress)
-    delayed = spiking.run(with_delays(build_circuit(), {"wta->wta": delay_ms}), INPUTS, seed=seed)
+    delayed = spiking.run(with_delays(circuit, {"wta->wta": delay_ms}), INPUTS, seed=seed)
     metrics, panels = recurrent_dynamics(comparison, delayed, delay_ms=delay_ms)
     return comparison.with_extras(metrics=metrics, panels=panels)
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from neurocompare import LIF, Circuit, InputPopulation, NeuronPopulation, Projection, SpikingBackend
 from neurocompare.compare import compare
-from neurocompare.studies import activation_sweep, fi_curve, fi_panel, membrane_panel, metric
+from neurocompare.studies import activation_sweep, fi_curve, fi_panel, membrane_panel, metric, model_dt, with_models
 from neurocompare.scenarios import run_script
 
 NEURON = LIF(tau_m_ms=20.0, t_ref_ms=2.0, reset="value")
@@ -26,15 +26,19 @@ def build_circuit():
 
 
 def run(*, seed=0, progress=None, duration_ms=500.0, encoding="regular", rate_scale_hz=1000.0, n_drives=40,
-        fi_points=41):
-    """``fi_points`` input rates from 0 to 0.4 x rate_scale_hz for the f-I curve (at least 500 ms each)."""
+        fi_points=41, neuron="", synapse=""):
+    """``fi_points`` input rates from 0 to 0.4 x rate_scale_hz for the f-I curve (at least 500 ms each);
+    ``neuron``, ``synapse``: another neuron / synapse model (e.g. "izhikevich:RS", "conductance")."""
     x = np.outer(np.r_[0.3, 0.55, 2.0, np.linspace(0, 2.5, n_drives)], [1.0, 0.6, 0.8])  # 3 example drives first
-    spiking = SpikingBackend(duration_ms=duration_ms, encoding=encoding, rate_scale_hz=rate_scale_hz)
-    comparison = compare(build_circuit(), x, spiking=spiking, seed=seed,
-                         probes=("fi", "delays"), readout="threshold", threshold=0.0,
-                         progress=progress)
+    spiking = SpikingBackend(duration_ms=duration_ms, dt_ms=model_dt(neuron), encoding=encoding,
+                             rate_scale_hz=rate_scale_hz)
+    circuit = with_models(build_circuit(), neuron=neuron, synapse=synapse)
+    comparison = compare(circuit, x, spiking=spiking, seed=seed, probes=("fi", "delays"), readout="threshold",
+                         threshold=0.0, progress=progress)
     sweep, fits = activation_sweep(comparison)
-    fi = fi_curve(NEURON, rate_scale_hz * np.linspace(0, 0.4, fi_points), duration_ms=max(duration_ms, 500.0))
+    model = circuit.populations[0].neuron  # the f-I curve below in the model's own units, against the LIF formula
+    fi = fi_curve(model, rate_scale_hz * np.linspace(0, 0.4, fi_points), duration_ms=max(duration_ms, 500.0),
+                  dt_ms=spiking.dt_ms, rate_scale_hz=rate_scale_hz)
     extras = {"fi_max_isi_error_ms": metric(fi.max_isi_error_ms, "ms", "largest |ISI - analytic ISI| of the f-I curve")}
     return comparison.with_extras(metrics={**fits, **extras}, panels=[
         sweep, fi_panel(fi, rate_scale_hz=rate_scale_hz),

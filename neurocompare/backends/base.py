@@ -18,7 +18,8 @@ from ..circuit import Circuit
 from ..encoding import Encoding, get_encoding
 from ..inputs import normalize_inputs
 from ..errors import CoarseTimeStepWarning, ParameterError, UnknownNameError
-from ..models import LIF, check_neuron, check_synapse, effective_neuron, effective_synapse, synapse_to_dict
+from ..models import (LIF, check_neuron, check_synapse, effective_neuron, effective_synapse, neuron_to_dict,
+                      synapse_to_dict)
 from ..progress import progress_callback
 from ..results import Result
 
@@ -134,7 +135,7 @@ class ClockSettings:
             "dt_ms": self.dt_ms,
             "encoding": self.encoding.to_dict(),
             "rate_scale_hz": self.rate_scale_hz,
-            "neuron": self.neuron.to_dict(),
+            "neuron": neuron_to_dict(self.neuron),
             "synapse": synapse_to_dict(self.synapse),
         }
 

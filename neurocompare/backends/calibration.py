@@ -22,8 +22,9 @@ rate_scale_hz, dt) in memory and on disk. Or it is the spec's ``drive_unit`` whe
 both through one number, the model's **potential unit**: the membrane change (mV) one circuit unit of charge
 makes, ``dv/dt(I_1) * 1 ms-per-s / rate_scale_hz`` (1.0 for the LIF family).
 
-A model that cannot fire at ``rate_scale_hz`` at all (the squid axon at 6.3 C peaks at ~128 Hz) gets an error
-naming its highest rate: lower ``rate_scale_hz`` or set the drive unit.
+A model that cannot fire at ``rate_scale_hz`` at all (the squid axon at 6.3 C peaks at ~128 Hz) takes the current of
+its fastest firing as drive 1.0, with a :class:`~neurocompare.errors.CalibrationWarning` naming its ceiling: lower
+``rate_scale_hz`` to compare like with like, or set the drive unit.
 """
 
 from __future__ import annotations
@@ -33,13 +34,14 @@ import logging
 import math
 import os
 import tempfile
+import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..errors import CalibrationWarning, ParameterError
 from ..models import neuron_to_dict
 from .reference.models import reference_step
 from .reference.population import Population
@@ -117,6 +119,14 @@ def _store_disk(key: str, cal: Calibration) -> None:
         log.debug("calibration cache not written (%s)", exc)
 
 
+def _from_disk(key: str) -> Calibration | None:
+    stored = _load_disk().get(key)
+    try:
+        return Calibration(**stored) if isinstance(stored, dict) else None
+    except TypeError:  # written by another version
+        return None
+
+
 def rates_at(neuron: Any, currents: Any, *, dt_ms: float, duration_ms: float = WINDOW_MS) -> np.ndarray:
     """Firing rates (Hz: spike count / duration) of ``neuron`` started from rest under each constant current (the
     model's current unit), all in one batched loop of the reference simulator's population step."""
@@ -146,41 +156,49 @@ def calibrate(neuron: Any, *, rate_scale_hz: float, dt_ms: float) -> Calibration
     if not neuron.calibrated:
         raise ParameterError(f"calibrate: {neuron.model_name!r} lives in the circuit's units; nothing to calibrate.")
     key = _key(neuron, rate_scale_hz, dt_ms)
-    if key in _MEMORY:
-        return _MEMORY[key]
-    stored = _load_disk().get(key)
-    if isinstance(stored, dict):
-        try:
-            cal = _MEMORY[key] = Calibration(**stored)
-            return cal
-        except TypeError:
-            pass
+    cached = _MEMORY.get(key) or _from_disk(key)
+    if cached is not None:
+        _MEMORY[key] = cached
+        if cached.rate_hz < cached.target_hz:
+            _warn_ceiling(cached, neuron)
+        return cached
     scale = 1.0 / neuron.drive_dvdt(1.0)  # the current that changes v by 1 mV/ms
     target = float(rate_scale_hz)
     currents = scale * np.logspace(*_DECADES, GRID)
     rates = rates_at(neuron, currents, dt_ms=dt_ms)
     i = _first_at_least(currents, rates, target)
-    if i is None or i == 0:
-        best = int(np.argmax(rates))
+    if i == 0:
         raise ParameterError(
-            f"{neuron.model_name}: cannot calibrate drive 1.0 to rate_scale_hz = {rate_scale_hz:g} Hz: the model fires "
-            f"at most {rates[best]:.4g} Hz (at {currents[best]:.4g} {_unit(neuron)}, dt {dt_ms:g} ms, over "
-            f"{WINDOW_MS:g} ms from rest). Use rate_scale_hz <= {0.9 * rates[best]:.3g}, or set "
-            f"{neuron.drive_unit_field} to the current drive 1.0 should mean."
-            if i is None else
             f"{neuron.model_name}: already fires at {rates[0]:.4g} Hz at the smallest current tried "
             f"({currents[0]:.4g} {_unit(neuron)}); set {neuron.drive_unit_field} explicitly.")
-    fine = np.linspace(currents[i - 1], currents[i], GRID)
-    fine_rates = rates_at(neuron, fine, dt_ms=dt_ms)
-    j = _first_at_least(fine, fine_rates, target)
-    current, rate = (float(fine[j]), float(fine_rates[j])) if j is not None else (float(currents[i]), float(rates[i]))
-    cal = Calibration(neuron.model_name, current, float(rate_scale_hz), rate, float(dt_ms), WINDOW_MS,
+    if i is None:  # the model's ceiling is below the rate scale: drive 1.0 is its fastest firing
+        best = int(np.argmax(rates))
+        fine = np.linspace(currents[max(best - 1, 0)], currents[min(best + 1, len(currents) - 1)], GRID)
+        fine_rates = rates_at(neuron, fine, dt_ms=dt_ms)
+        j = int(np.argmax(fine_rates))
+    else:
+        fine = np.linspace(currents[i - 1], currents[i], GRID)
+        fine_rates = rates_at(neuron, fine, dt_ms=dt_ms)
+        j = _first_at_least(fine, fine_rates, target)
+        fine, fine_rates, j = (fine, fine_rates, j) if j is not None else (currents, rates, i)
+    current = float(fine[j])
+    cal = Calibration(neuron.model_name, current, target, float(fine_rates[j]), float(dt_ms), WINDOW_MS,
                       neuron.drive_dvdt(current) * 1e3 / rate_scale_hz)
     _MEMORY[key] = cal
     _store_disk(key, cal)
     log.info("calibrated %s: drive 1.0 = %.6g %s (%.4g Hz at dt %g ms)", neuron.model_name, current, _unit(neuron),
-             rate, dt_ms)
+             cal.rate_hz, dt_ms)
+    if cal.rate_hz < target:
+        _warn_ceiling(cal, neuron)
     return cal
+
+
+def _warn_ceiling(cal: Calibration, neuron: Any) -> None:
+    warnings.warn(
+        f"{neuron.model_name} cannot fire at rate_scale_hz = {cal.target_hz:g} Hz: it fires at most {cal.rate_hz:.4g} Hz "
+        f"(at {cal.current:.4g} {_unit(neuron)}, dt {cal.dt_ms:g} ms), so drive 1.0 is that current: activations "
+        f"above {cal.rate_hz / cal.target_hz:.3g} are out of its reach. Lower rate_scale_hz to compare like with like, "
+        f"or set {neuron.drive_unit_field}.", CalibrationWarning, stacklevel=4)
 
 
 def _unit(neuron: Any) -> str:

@@ -79,6 +79,14 @@ class NeuronModel:
             raise UnknownNameError(f"Unknown {cls.model_name} preset {name!r}; valid: {valid}.")
         return cls(**{**cls.presets[key], **changes})
 
+    def label(self) -> str:
+        """A short name for figures and tables: the model, and its preset if the parameters are one
+        (``"izhikevich:RS"``), ``"lif (tau_m inf, subtract)"`` for the integrate-and-fire neuron of conversion."""
+        for name, values in self.presets.items():
+            if self.with_drive_unit(None) == type(self)(**values):
+                return f"{self.model_name}:{name}"
+        return self.model_name
+
     @property
     def drive_unit(self) -> float | None:
         """The current that drive 1.0 stands for, in the model's current unit (None: calibrate); 1.0 stands for

@@ -97,6 +97,10 @@ class LIF(NeuronModel):
         for name in ("tau_m_ms", "v_rest", "v_threshold", "v_reset", "t_ref_ms"):
             object.__setattr__(self, name, float(getattr(self, name)))
 
+    def label(self) -> str:
+        """``"lif"``, or ``"if"`` without the leak, with ", subtract" for reset by subtraction."""
+        return ("lif" if self.leaky else "if") + (", subtract" if self.reset == "subtract" else "")
+
     @property
     def leaky(self) -> bool:
         """False for the non-leaky integrate-and-fire neuron (``tau_m_ms = inf``)."""

@@ -19,7 +19,7 @@ from matplotlib.patches import FancyArrowPatch
 from ..circuit import Circuit
 from ..comparison import Comparison
 from ..metrics import evaluate_fit
-from ..models import effective_neuron
+from ..models import LIF, effective_neuron, effective_synapse
 from .panels import COLORS as _COLORS, LINESTYLES, label_axes as _label, legend_outside, log_time_axis
 from .panels import new_figure as _fig, panel_figure
 
@@ -167,9 +167,7 @@ def membrane_traces(c: Comparison) -> Figure:
         ax = fig.subplots()
         ax.text(0.5, 0.5, "no membrane recorded", ha="center", transform=ax.transAxes)
         return fig
-    neuron = effective_neuron(c.circuit.population(c.output), c.parameters.get("neuron", {}))
-    neuron_params = neuron if isinstance(neuron, Mapping) else neuron.to_dict()  # the backend's is saved as a dict
-    v_th = float(neuron_params.get("v_threshold", 1.0))
+    v_th = float(c.spiking_models()[c.output][0].v_threshold)
     picks = membrane_choice(c)
     counts = np.asarray(c.snn.spikes[c.output].counts())
     fig = _fig(10, 0.6 + 2.8 * len(picks))
@@ -311,8 +309,12 @@ def _layout(circuit: Circuit) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def circuit_diagram(circuit: Circuit) -> Figure:
-    """Populations as nodes, projections as arrows labelled with synapse counts and delays."""
+def circuit_diagram(circuit: Circuit, models: Mapping[str, tuple[Any, Any]] | None = None) -> Figure:
+    """Populations as nodes (size, activation, spiking neuron and synapse model), projections as arrows labelled
+    with synapse counts and delays. ``models``: population -> (neuron, synapse) as
+    :meth:`~neurocompare.comparison.Comparison.spiking_models` gives (default: each population's own, else LIF
+    and delta)."""
+    models = models or {p.name: (effective_neuron(p, LIF()), effective_synapse(p, None)) for p in circuit.populations}
     pos = _layout(circuit)
     width = 2.6 * (max(x for x, _ in pos.values()) + 1) + 1
     height = 1.6 * (max(abs(y) for _, y in pos.values()) * 2 + 1) + 1.2
@@ -324,7 +326,9 @@ def circuit_diagram(circuit: Circuit) -> Figure:
         is_in = circuit.is_input(name)
         label = f"{name}\n{pop.size} {'inputs' if is_in else 'neurons'}"
         if not is_in:
-            label += f"\n{pop.activation_name}"
+            neuron, synapse = models[name]
+            label += f"\n{pop.activation_name} | {neuron.label()}"
+            label += "" if synapse.model_name == "delta" else f"\n{synapse.model_name} synapses"
         ax.text(x, y, label, ha="center", va="center", fontsize=9, zorder=3,
                 bbox=dict(boxstyle="round,pad=0.5", fc="#e8f0fe" if is_in else "#fde8e8", ec="0.3"))
     for p in circuit.projections:
@@ -355,8 +359,9 @@ def circuit_diagram(circuit: Circuit) -> Figure:
 def all_figures(c: Comparison) -> list[tuple[str, str, Callable[[], Figure]]]:
     """(file stem, caption, figure factory) for every figure of a comparison's report."""
     figs: list[tuple[str, str, Callable[[], Figure]]] = [
-        ("circuit", "The circuit: populations as nodes, projections labelled with synapse counts, unit weight "
-                    "and axonal delay.", lambda: circuit_diagram(c.circuit)),
+        ("circuit", "The circuit: populations as nodes (size, activation | spiking neuron model, and the synapse "
+                    "model where it is not the delta jump), projections labelled with synapse counts, unit weight "
+                    "and axonal delay.", lambda: circuit_diagram(c.circuit, c.spiking_models())),
         ("raster_heatmap", "Amplitude coding: the same samples as spikes (left) and as real values (right); a "
                            f"population of more than {RASTER_MAX_NEURONS} neurons shows its {RASTER_SHOWN} most "
                            "active ones (most spikes in these samples).",

@@ -291,6 +291,7 @@ def _metrics_doc(c: Comparison, meta: Mapping[str, Any], prov: Mapping[str, Any]
 
 def _repro_lines(c: Comparison, prov: Mapping[str, Any]) -> list[str]:
     p = c.parameters
+    integration, units = c.snn.info.get("integration", {}), c.snn.info.get("potential_units", {})
     enc = p.get("encoding", {})
     enc_name = enc.get("name") if isinstance(enc, Mapping) else enc
     return [
@@ -299,6 +300,10 @@ def _repro_lines(c: Comparison, prov: Mapping[str, Any]) -> list[str]:
         f"spiking: Brian2 code-generation target {p.get('target')}, dt {p.get('dt_ms')} ms, "
         f"{p.get('duration_ms')} ms simulated, {enc_name} coding at {p.get('rate_scale_hz')} Hz, "
         f"synapse mode {p.get('synapse_mode')}, input mode {p.get('input_mode', 'synapses')}",
+        "spiking models: " + "; ".join(
+            f"{name}: {neuron.label()} neuron ({integration.get(name, '?')} integration), {synapse.model_name} synapses"
+            + (f", potential unit {units[name]:.4g} mV (drive 1.0 = rate_scale_hz)" if units.get(name, 1.0) != 1.0 else "")
+            for name, (neuron, synapse) in c.spiking_models().items()),
         f"batch: {p.get('batch_size')} samples; output {c.output!r} read by {c.readout}",
         "versions: " + ", ".join(f"{k} {v}" for k, v in prov["versions"].items()),
         f"created: {prov['created']} (rendered with neurocompare {prov['rendered_with']})",

@@ -8,7 +8,7 @@
 - :mod:`.conversion`: a converted classifier's accuracy over time and its error budget.
 """
 
-from .common import binned_rates, metric, run_side_by_side, with_activation, with_delays
+from .common import binned_rates, metric, model_dt, run_side_by_side, with_activation, with_delays, with_models
 from .conversion import (
     BudgetTerm,
     accuracy_over_time,
@@ -34,7 +34,7 @@ from .recurrent import recurrent_dynamics
 from .selectivity import rank_correlations, selectivity, synthetic_houses
 
 __all__ = [
-    "metric", "with_activation", "with_delays", "run_side_by_side", "binned_rates",
+    "metric", "with_activation", "with_delays", "with_models", "model_dt", "run_side_by_side", "binned_rates",
     "FICurve", "fi_curve", "fi_panel", "membrane_panel", "activation_sweep",
     "TRUTH", "XOR_INPUTS", "IF_NEURON", "xor_circuit", "trial_agreement", "truth_table_rows", "gate_robustness", "linear_xor",
     "synthetic_houses", "selectivity", "rank_correlations", "recurrent_dynamics",

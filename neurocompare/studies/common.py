@@ -17,19 +17,43 @@ from ..backends.brian2 import SpikingBackend
 from ..circuit import Circuit
 from ..errors import ParameterError
 from ..metrics import Metric
+from ..models import neuron_from_name, synapse_from_dict
 from ..results import Result
 
-__all__ = ["metric", "with_activation", "with_delays", "run_side_by_side", "binned_rates"]
+__all__ = ["metric", "with_activation", "with_delays", "with_models", "model_dt", "run_side_by_side", "binned_rates"]
 
 
 def metric(value: float, unit: str, description: str) -> Metric:
     """Shorthand for a :class:`~neurocompare.metrics.Metric` with a float value."""
     return Metric(float(value), unit, description)
 
+
 def with_activation(circuit: Circuit, activation: Any) -> Circuit:
     """The circuit with every neuron population's activation replaced."""
     pops = [replace(p, activation=activation) for p in circuit.populations]
     return replace(circuit, populations=tuple(pops), name=circuit.name)
+
+
+def with_models(circuit: Circuit, *, neuron: str = "", synapse: str = "") -> Circuit:
+    """The circuit with every neuron population's neuron and/or synapse model replaced by the named one.
+
+    ``neuron``: a model name or ``"model:PRESET"`` (``"izhikevich:RS"``, ``"adex:adapting"``, ``"hodgkin_huxley"``);
+    ``synapse``: ``"delta"``, ``"exp_current"`` or ``"conductance"`` (defaults of each). ``""`` keeps the circuit's.
+    Unknown names are errors listing the valid ones. The scenarios' ``--set neuron=...`` / ``--set synapse=...``.
+    """
+    changes: dict[str, Any] = {}
+    if neuron:
+        changes["neuron"] = neuron_from_name(neuron, owner=f"{circuit.name}: option neuron")
+    if synapse:
+        changes["synapse"] = synapse_from_dict(synapse, owner=f"{circuit.name}: option synapse")
+    if not changes:
+        return circuit
+    return replace(circuit, populations=tuple(replace(p, **changes) for p in circuit.populations))
+
+
+def model_dt(neuron: str, dt_ms: float = 0.1) -> float:
+    """``dt_ms``, or the named neuron model's default time step where that is finer (Hodgkin-Huxley: 0.01 ms)."""
+    return min(dt_ms, neuron_from_name(neuron).default_dt_ms) if neuron else dt_ms
 
 
 def with_delays(circuit: Circuit, delays: Mapping[str, Any]) -> Circuit:

@@ -41,12 +41,19 @@ class FICurve:
 
 
 def fi_curve(
-    lif: LIF, drive_hz: Sequence[float], *, dt_ms: float = 0.1, duration_ms: float = 1000.0, target: str = "auto"
+    lif: LIF, drive_hz: Sequence[float], *, dt_ms: float = 0.1, duration_ms: float = 1000.0, target: str = "auto",
+    rate_scale_hz: float = 1.0,
 ) -> FICurve:
-    """Drive one neuron per entry of ``drive_hz`` (1/s) with a constant current and measure its rate."""
+    """Drive one neuron per entry of ``drive_hz`` (1/s) with a constant current and measure its rate.
+
+    ``lif`` may be any neuron model; a calibrated one (Izhikevich, AdEx, Hodgkin-Huxley) takes the drive in the
+    circuit's units, ``drive_hz / rate_scale_hz`` being the activation (its calibration at ``rate_scale_hz``);
+    the analytic curve is NaN where the model has no closed form.
+    """
     drive = np.asarray(drive_hz, dtype=float)
-    circuit = Circuit("fi_curve", populations=[NeuronPopulation("n", len(drive), bias=drive, neuron=lif)])
-    res = SpikingBackend(duration_ms=duration_ms, dt_ms=dt_ms, rate_scale_hz=1.0, target=target).run(circuit, seed=0)
+    bias, scale = (drive / rate_scale_hz, rate_scale_hz) if lif.calibrated else (drive, 1.0)
+    circuit = Circuit("fi_curve", populations=[NeuronPopulation("n", len(drive), bias=bias, neuron=lif)])
+    res = SpikingBackend(duration_ms=duration_ms, dt_ms=dt_ms, rate_scale_hz=scale, target=target).run(circuit, seed=0)
     trains = res.spikes["n"]
     analytic = lif.analytic_rate_hz(drive)
     rate = np.zeros(len(drive))

@@ -300,7 +300,7 @@ def main() -> None:
         "",
         f"Command: `{command}` (from the repository root, with `.venv/bin/python`); total {total / 60:.1f} min.",
         f"Machine: {machine()}.",
-        "Default dt per model: LIF 0.1 ms (exact integration), AdaptiveLIF 0.1 ms, Izhikevich 0.1 ms, AdEx 0.05 ms "
+        "Default dt per model: LIF 0.1 ms (exact integration), AdaptiveLIF 0.1 ms, Izhikevich 0.1 ms, AdEx 0.025 ms "
         "(forward Euler), HH 0.01 ms (exponential Euler). NEST: iaf_psc_delta and izhikevich at 0.1 ms, "
         "aeif_psc_delta at 0.1 ms (RKF45 adaptive inside each step), hh_psc_alpha at 0.01 ms. One thread each. "
         "Wall times are single measurements on a shared machine (other jobs were running): +-20 %.",

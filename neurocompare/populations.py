@@ -141,14 +141,25 @@ def _count_matrix(owner: str, counts: Any) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class InputPopulation:
-    """``size`` input channels; their values are given at run time, one row per sample."""
+    """``size`` input channels; their values are given at run time, one row per sample.
+
+    Inputs have no neurons and receive no synapses: ``neuron=`` or ``synapse=`` given here is an error that says
+    where the model belongs (the population the input projects to).
+    """
 
     name: str
     size: int
+    neuron: None = None
+    synapse: None = None
 
     def __post_init__(self) -> None:
         check_name("Input population", self.name)
         object.__setattr__(self, "size", _check_size(f"Input population {self.name!r}", self.size))
+        for what in ("neuron", "synapse"):
+            if getattr(self, what) is not None:
+                raise CircuitError(
+                    f"Input population {self.name!r}: inputs have no neurons and receive no synapses, so they take no "
+                    f"{what} model; got {getattr(self, what)!r}. Give it to the population the input projects to.")
 
     def __repr__(self) -> str:
         return f"InputPopulation({self.name!r}, size={self.size})"

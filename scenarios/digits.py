@@ -13,14 +13,15 @@ import numpy as np
 from neurocompare import SpikingBackend
 from neurocompare.compare import compare
 from neurocompare.convert import convert_trained
-from neurocompare.studies import coding_study, confusion_panels, error_budget, sample_images_panel, training_panels
+from neurocompare.studies import (DIGITS_MODELS, coding_study, confusion_panels, error_budget, model_dt, model_study,
+                                  sample_images_panel, training_panels, with_models)
 from neurocompare.metrics import readout
 from neurocompare.scenarios import run_script
 from neurocompare.tracking import log_training
 from neurocompare.training import train_mlp
 
 
-QUICK = {"epochs": 8, "test_images": 48, "budget_duration_ms": 100.0}
+QUICK = {"epochs": 8, "test_images": 48, "budget_duration_ms": 100.0, "models": ("if", "lif", "izhikevich:RS")}
 
 
 def build_circuit(*, seed=0, bits=5, epochs=50):
@@ -28,29 +29,37 @@ def build_circuit(*, seed=0, bits=5, epochs=50):
 
 
 def run(*, seed=0, progress=None, bits=5, duration_ms=100.0, encoding="regular", rate_scale_hz=1000.0, epochs=50,
-        test_images=0, budget=True, budget_duration_ms=300.0, mlflow=""):
-    """``test_images=0``: the whole test set; ``budget_duration_ms``: the ideal run of the error budget."""
+        test_images=0, budget=True, budget_duration_ms=300.0, budget_times_ms=(10.0,), models=DIGITS_MODELS,
+        neuron="", synapse="", mlflow=""):
+    """``test_images=0``: the whole test set; ``budget_duration_ms``: the ideal run of the error budget, read out at
+    ``budget_times_ms`` and duration_ms; ``models``: the per-model accuracy study; ``neuron``, ``synapse``: another
+    neuron / synapse model for the spiking network (e.g. "lif", "exp_current")."""
     trained = train_mlp(seed=seed, epochs=epochs)
     conv = convert_trained(trained, bits=bits)
     n = test_images or len(trained.y_test)
     x, y = trained.x_test[:n], trained.y_test[:n]
-    spiking = SpikingBackend(duration_ms=duration_ms, encoding=encoding, rate_scale_hz=rate_scale_hz,
-                             synapse_mode="aggregate")  # one synapse of n x unit per pair: identical spikes, faster
-    weights = {p.name: w for p, w in zip(conv.circuit.projections, conv.normalized_weights)}
-    c = compare(conv.circuit, x, spiking=spiking, seed=seed, labels=y,  # ann_accuracy, snn_accuracy: tie = wrong
+    spiking = SpikingBackend(duration_ms=duration_ms, dt_ms=model_dt(neuron), encoding=encoding,
+                             rate_scale_hz=rate_scale_hz, synapse_mode="aggregate")  # one synapse of n x unit per pair
+    circuit = with_models(conv.circuit, neuron=neuron, synapse=synapse)
+    weights = {p.name: w for p, w in zip(circuit.projections, conv.normalized_weights)}
+    c = compare(circuit, x, spiking=spiking, seed=seed, labels=y,  # ann_accuracy, snn_accuracy: tie = wrong
                 probes=("fi", "delays"), name="digits", readout="argmax", voltage_neurons=10,
                 float_weights=weights, progress=progress)
     ann_acc, snn_pred = trained.accuracy(x, y), readout(c.snn["out"], mode="argmax")
-    snn_acc = c.metrics["snn_accuracy"].value
     times = np.arange(1.0, duration_ms + 0.5, 1.0)
     metrics, acc_panel, _ = coding_study(c.circuit, x, y, ann_acc, backend=spiking, seed=seed, times_ms=times,
                                          codings=("analog", "regular", "poisson"), runs={encoding: c.snn})
     metrics["snn_time_to_within_1pp_ms"] = metrics[f"time_to_within_1pp_ms.{encoding}.rate"]
     panels = [acc_panel, *confusion_panels(y, {"ANN": trained.predict(x), "SNN": snn_pred}),
               sample_images_panel(x, y, trained.predict(x), snn_pred), *training_panels(trained)]
+    if models:
+        model_metrics, model_panel = model_study(conv.circuit, x, y, ann_acc, backend=spiking, seed=seed,
+                                                 times_ms=times, models=models)
+        metrics, panels = metrics | model_metrics, panels + [model_panel]
     if budget:
-        _, budget_metrics, *budget_panels = error_budget(trained, actual=spiking, actual_bits=bits, seed=seed, x=x, y=y,
-                                                         actual_accuracy=snn_acc, ideal_duration_ms=budget_duration_ms)
+        _, budget_metrics, budget_panels = error_budget(
+            trained, actual=spiking, actual_bits=bits, actual_circuit=c.circuit, actual_result=c.snn, seed=seed, x=x,
+            y=y, ideal_duration_ms=budget_duration_ms, times_ms=(*budget_times_ms, duration_ms))
         metrics, panels = metrics | budget_metrics, panels + budget_panels
     if mlflow:  # parameters, per-epoch metrics, the weight/bias plots and accuracy over time
         log_training(trained, [acc_panel, *training_panels(trained)], tracking_uri=mlflow,

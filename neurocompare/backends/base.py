@@ -13,7 +13,7 @@ from typing import Any, Callable, Mapping, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
-from .._validation import check_positive, check_seed
+from .._validation import check_positive, check_real, check_seed
 from ..circuit import Circuit
 from ..encoding import Encoding, get_encoding
 from ..inputs import normalize_inputs
@@ -26,7 +26,7 @@ from ..results import Result
 __all__ = ["Backend", "ClockSettings", "CLOCK_SETTINGS", "check_record"]
 
 #: The settings every clock-driven spiking backend takes.
-CLOCK_SETTINGS = ("duration_ms", "dt_ms", "encoding", "rate_scale_hz", "neuron", "synapse")
+CLOCK_SETTINGS = ("duration_ms", "dt_ms", "encoding", "rate_scale_hz", "neuron", "synapse", "v_init_fraction")
 
 
 @runtime_checkable
@@ -50,7 +50,8 @@ class ClockSettings:
     ``duration_ms`` (simulated time per sample, a whole number of steps), ``dt_ms`` (time step),
     ``encoding`` (how input values become spikes or currents), ``rate_scale_hz`` (the rate that
     stands for activation 1.0), ``neuron`` (the model of populations that set none; ``LIF()``) and ``synapse``
-    (the synapse model of populations that set none; delta).
+    (the synapse model of populations that set none; delta) and ``v_init_fraction`` (where every membrane starts:
+    0 at rest (default), 0.5 half-way from rest to threshold, the top of the model's threshold gap).
     """
 
     name = "clock"
@@ -58,7 +59,8 @@ class ClockSettings:
     max_steps: int | None = None
 
     def __init__(self, *, duration_ms: float = 100.0, dt_ms: float = 0.1, encoding: str | Encoding = "poisson",
-                 rate_scale_hz: float = 200.0, neuron: Any = None, synapse: Any = None) -> None:
+                 rate_scale_hz: float = 200.0, neuron: Any = None, synapse: Any = None,
+                 v_init_fraction: float = 0.0) -> None:
         owner = type(self).__name__
         max_steps = self.max_steps
         self.duration_ms = check_positive(owner, "duration_ms", duration_ms)
@@ -79,6 +81,7 @@ class ClockSettings:
         self.rate_scale_hz = check_positive(owner, "rate_scale_hz", rate_scale_hz)
         self.neuron = check_neuron(owner, neuron) or LIF()
         self.synapse = effective_synapse(None, check_synapse(owner, synapse))
+        self.v_init_fraction = check_real(owner, "v_init_fraction", v_init_fraction, low=0.0, high=1.0, low_open=False)
 
     @property
     def n_steps(self) -> int:
@@ -99,6 +102,13 @@ class ClockSettings:
         from .calibration import potential_unit  # here: calibration imports the reference package, which needs us
         return potential_unit(neuron, rate_scale_hz=self.rate_scale_hz, dt_ms=self.dt_ms)
 
+    def initial_v(self, neuron: Any) -> float | None:
+        """The membrane potential ``neuron`` starts at, or None for its own initial state (``v_init_fraction`` 0)."""
+        if self.v_init_fraction == 0.0:
+            return None
+        rest, high = neuron.resting_potential(), neuron.threshold_gap()[1]
+        return rest + self.v_init_fraction * (high - rest)
+
     def check_models(self, circuit: Circuit) -> None:
         """Before anything is simulated: conductance synapses' reversal potentials against each population's neuron
         model (errors), and a warning for each model run at a dt coarser than it needs."""
@@ -118,7 +128,8 @@ class ClockSettings:
     def settings(self) -> dict[str, Any]:
         """The constructor arguments that give this backend again (objects, not plain data)."""
         return {"duration_ms": self.duration_ms, "dt_ms": self.dt_ms, "encoding": self.encoding,
-                "rate_scale_hz": self.rate_scale_hz, "neuron": self.neuron, "synapse": self.synapse}
+                "rate_scale_hz": self.rate_scale_hz, "neuron": self.neuron, "synapse": self.synapse,
+                "v_init_fraction": self.v_init_fraction}
 
     def replace(self, **changes: Any) -> "ClockSettings":
         """A backend of the same class and settings, with ``changes`` applied (validated as in the constructor)."""
@@ -137,6 +148,7 @@ class ClockSettings:
             "rate_scale_hz": self.rate_scale_hz,
             "neuron": neuron_to_dict(self.neuron),
             "synapse": synapse_to_dict(self.synapse),
+            "v_init_fraction": self.v_init_fraction,
         }
 
     def __repr__(self) -> str:

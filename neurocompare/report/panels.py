@@ -96,7 +96,9 @@ def line_styles(labels: Sequence[str]) -> list[dict[str, Any]]:
 
 def panel_figure(panel: Panel) -> Figure:
     """Render a scenario's :class:`~neurocompare.comparison.Panel` (lines, bars, heatmap, images, table)."""
-    drawer = _NAMED_DRAWERS.get((panel.name, panel.kind)) or _PANEL_DRAWERS[panel.kind]
+    named = (d for (name, kind), d in _NAMED_DRAWERS.items()
+             if kind == panel.kind and (panel.name == name or panel.name.startswith(name + "_")))
+    drawer = next(named, None) or _PANEL_DRAWERS[panel.kind]
     return drawer(panel)
 
 
@@ -248,7 +250,8 @@ _PANEL_DRAWERS: dict[str, Callable[[Panel], Figure]] = {
     "bars": _series_panel,
 }
 
-#: (panel name, kind) -> its own drawer, for the panels a generic drawer cannot show well (module docstring).
+#: (panel name, kind) -> its own drawer, for the panels a generic drawer cannot show well (module docstring); a
+#: panel named NAME_SOMETHING (e.g. ``error_budget_bars_10ms``) is drawn like NAME.
 _NAMED_DRAWERS: dict[tuple[str, str], Callable[[Panel], Figure]] = {
     ("accuracy_time", "lines"): _accuracy_time_panel,
     ("error_budget_bars", "bars"): _budget_bars_panel,

@@ -10,11 +10,13 @@
 
 from .common import binned_rates, metric, model_dt, run_side_by_side, with_activation, with_delays, with_models
 from .conversion import (
+    DIGITS_MODELS,
     BudgetTerm,
     accuracy_over_time,
     coding_study,
     confusion_panels,
     error_budget,
+    model_study,
     sample_images_panel,
     time_within,
     training_panels,
@@ -39,5 +41,6 @@ __all__ = [
     "TRUTH", "XOR_INPUTS", "IF_NEURON", "xor_circuit", "trial_agreement", "truth_table_rows", "gate_robustness", "linear_xor",
     "synthetic_houses", "selectivity", "rank_correlations", "recurrent_dynamics",
     "BudgetTerm", "accuracy_over_time", "time_within", "coding_study", "error_budget", "training_panels",
+    "DIGITS_MODELS", "model_study",
     "confusion_panels", "sample_images_panel",
 ]

@@ -34,18 +34,21 @@ def with_activation(circuit: Circuit, activation: Any) -> Circuit:
     return replace(circuit, populations=tuple(pops), name=circuit.name)
 
 
-def with_models(circuit: Circuit, *, neuron: str = "", synapse: str = "") -> Circuit:
-    """The circuit with every neuron population's neuron and/or synapse model replaced by the named one.
+def with_models(circuit: Circuit, *, neuron: Any = "", synapse: Any = "") -> Circuit:
+    """The circuit with every neuron population's neuron and/or synapse model replaced.
 
-    ``neuron``: a model name or ``"model:PRESET"`` (``"izhikevich:RS"``, ``"adex:adapting"``, ``"hodgkin_huxley"``);
-    ``synapse``: ``"delta"``, ``"exp_current"`` or ``"conductance"`` (defaults of each). ``""`` keeps the circuit's.
-    Unknown names are errors listing the valid ones. The scenarios' ``--set neuron=...`` / ``--set synapse=...``.
+    ``neuron``: a spec, or a model name or ``"model:PRESET"`` (``"izhikevich:RS"``, ``"adex:adapting"``,
+    ``"hodgkin_huxley"``); ``synapse``: a spec, or ``"delta"``, ``"exp_current"`` or ``"conductance"`` (defaults of
+    each). ``""`` (or None) keeps the circuit's. Unknown names are errors listing the valid ones. The scenarios'
+    ``--set neuron=...`` / ``--set synapse=...``.
     """
     changes: dict[str, Any] = {}
     if neuron:
-        changes["neuron"] = neuron_from_name(neuron, owner=f"{circuit.name}: option neuron")
+        changes["neuron"] = neuron_from_name(neuron, owner=f"{circuit.name}: option neuron") \
+            if isinstance(neuron, str) else neuron
     if synapse:
-        changes["synapse"] = synapse_from_dict(synapse, owner=f"{circuit.name}: option synapse")
+        changes["synapse"] = synapse_from_dict(synapse, owner=f"{circuit.name}: option synapse") \
+            if isinstance(synapse, str) else synapse
     if not changes:
         return circuit
     return replace(circuit, populations=tuple(replace(p, **changes) for p in circuit.populations))

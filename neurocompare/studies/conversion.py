@@ -16,6 +16,7 @@ Read-outs of the output layer (both reported):
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
@@ -26,7 +27,9 @@ from ..circuit import Circuit
 from ..comparison import Panel
 from ..convert import convert_trained
 from ..encoding import Encoding, get_encoding
-from ..studies import metric, run_side_by_side, with_delays
+from ..errors import CalibrationWarning
+from ..models import LIF, neuron_from_name
+from ..studies import metric, run_side_by_side, with_delays, with_models
 from ..metrics import Metric, accuracy, decoded_at_times
 from ..results import Result
 
@@ -39,6 +42,8 @@ __all__ = [
     "confusion_panels",
     "sample_images_panel",
     "BudgetTerm",
+    "DIGITS_MODELS",
+    "model_study",
 ]
 
 
@@ -115,6 +120,55 @@ def coding_study(
     return metrics, panel, curves
 
 
+#: The neuron models of the digits' per-model study: the converted integrate-and-fire neuron ("if") and five others.
+DIGITS_MODELS = ("if", "lif", "adaptive_lif", "izhikevich:RS", "adex:tonic", "hodgkin_huxley")
+
+
+def model_study(
+    circuit: Circuit, x: np.ndarray, y: np.ndarray, ann_accuracy: float, *, backend: SpikingBackend, seed: int,
+    times_ms: np.ndarray, models: Sequence[str] = DIGITS_MODELS,
+) -> tuple[dict[str, Metric], Panel]:
+    """Accuracy vs simulated time with each neuron model in place of the converted one (same converted weights,
+    calibrated drive: :mod:`neurocompare.backends.calibration`), rate read-out.
+
+    "if" is the circuit's own (converted) neuron; the others are names for :func:`~neurocompare.models.
+    neuron_from_name`. Each model runs at the backend's dt or its own coarsest acceptable one
+    (``max_dt_ms``) where that is finer; the models of one dt run side by side in one Brian2 run. A model that
+    cannot fire at the rate scale (Hodgkin-Huxley at 1000 Hz) runs at its ceiling: the caption says so.
+    """
+    output = circuit.population_names[-1]
+    specs = {m: (circuit.population(output).neuron if m == "if" else neuron_from_name(m)) for m in models}
+    by_dt: dict[float, list[str]] = {}
+    for name, spec in specs.items():
+        by_dt.setdefault(min(backend.dt_ms, spec.max_dt_ms), []).append(name)
+    curves: dict[str, np.ndarray] = {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CalibrationWarning)
+        for dt, names in by_dt.items():
+            variants = [with_models(circuit, neuron=specs[n]) for n in names]
+            for name, res in zip(names, run_side_by_side(backend.replace(dt_ms=dt), variants, x, seed=seed)):
+                curves[name] = accuracy_over_time(res, circuit, output, y, times_ms, readout_mode="rate",
+                                                  backend=backend)
+    notes = sorted({str(w.message).split(":")[0] for w in caught if issubclass(w.category, CalibrationWarning)})
+    metrics: dict[str, Metric] = {}
+    for name, acc in curves.items():
+        key = name.replace(":", "_")
+        for t in (10.0, float(times_ms[-1])):
+            i = int(np.argmin(np.abs(times_ms - t)))
+            metrics[f"model_accuracy_{times_ms[i]:g}ms.{key}"] = metric(
+                acc[i], "fraction", f"SNN accuracy at {times_ms[i]:g} ms with the {specs[name].label()} neuron "
+                                    "(same converted weights, calibrated drive, rate read-out)")
+    series = {f"{specs[n].label()} (dt {min(backend.dt_ms, specs[n].max_dt_ms):g} ms)": curves[n] for n in specs}
+    series["ANN (reference)"] = np.full(len(times_ms), ann_accuracy)
+    caption = (f"Test accuracy over simulated time with each neuron model in place of the converted integrate-and-fire"
+               f" neuron ({backend.encoding.name} coding at {backend.rate_scale_hz:g} Hz, rate read-out, {len(y)} test "
+               "images); the weights are the same synapse counts, drive 1.0 is calibrated per model.")
+    if notes:
+        caption += " " + "; ".join(notes) + f": cannot fire at {backend.rate_scale_hz:g} Hz, so drive 1.0 is its fastest firing."
+    return metrics, Panel("accuracy_time_models", "Accuracy vs simulated time per neuron model", caption, "lines",
+                          x=times_ms, series=series, xlabel="simulated time (ms)", ylabel="test accuracy")
+
+
 # --------------------------------------------------------------------------- budget
 @dataclass(frozen=True)
 class BudgetTerm:
@@ -143,91 +197,142 @@ def error_budget(
     *,
     actual: SpikingBackend,
     actual_bits: int,
-    actual_accuracy: float,
+    actual_circuit: Circuit,
+    actual_result: Result,
     x: np.ndarray,
     y: np.ndarray,
     seed: int,
+    times_ms: Sequence[float] | None = None,
     ideal_dt_ms: float = 0.05,
     ideal_duration_ms: float = 300.0,
     ideal_bits: int = 16,
     whatif_delay_ms: float = 1.0,
+    whatif_neuron: Any = None,
+    whatif_v_init_fraction: float = 0.5,
     conversion_options: Mapping[str, Any] | None = None,
-) -> tuple[list[BudgetTerm], dict[str, Metric], Panel, Panel]:
-    """Attribute the ANN-SNN accuracy gap to its causes, one non-ideality at a time.
+) -> tuple[dict[float, list[BudgetTerm]], dict[str, Metric], list[Panel]]:
+    """Attribute the ANN-SNN accuracy gap to its causes, one non-ideality at a time, at each read-out time.
 
-    The *ideal* spiking run uses near-float weights (``ideal_bits``), analog input, reset by
-    subtraction, ``ideal_dt_ms`` and ``ideal_duration_ms``, no delays. Each term switches one
-    setting to the actual configuration's value and measures the accuracy change (rate read-out):
-    weight rounding (``actual_bits``), finite time (the ideal run decoded at the actual duration),
-    input coding (the actual encoding), dt (the actual dt). Reset to a fixed value, Poisson
-    coding and ``whatif_delay_ms`` axonal delays are what-if rows: non-idealities the actual
-    configuration does not have, shown but not added to the budget. The gap is the actual SNN
-    accuracy minus the float ANN's; the residual is what the terms do not explain (interactions).
+    The *ideal* spiking run uses near-float weights (``ideal_bits``), analog input, the converted integrate-and-fire
+    neuron (reset by subtraction), membranes starting at rest, ``ideal_dt_ms`` and ``ideal_duration_ms``, no delays.
+    Each term switches one setting to the actual configuration's value; every run is decoded at each read-out time
+    ``T`` in ``times_ms`` (default: the actual duration) and the term is its accuracy change from the ideal run
+    decoded at the same ``T``: weight rounding (``actual_bits``), input coding (the actual encoding), dt (the actual
+    dt), neuron model (the actual output population's model instead of the integrate-and-fire neuron) and initial
+    membrane potential (the actual ``v_init_fraction``); finite time is the ideal run at ``T`` against the ideal
+    run at ``ideal_duration_ms``. Terms the actual run does not have are what-ifs, shown but not added up: reset to
+    a fixed value, Poisson coding, ``whatif_delay_ms`` axonal delays, ``whatif_neuron`` (a LIF by default) when the
+    actual neuron is the integrate-and-fire one, and membranes starting ``whatif_v_init_fraction`` of the way to
+    threshold when the actual ones start at rest. The gap at ``T`` is the actual run (``actual_result``) decoded at
+    ``T`` minus the float ANN; the residual is what the terms do not explain (interactions).
+
+    Returns ``({T: terms}, metrics, panels)``: metrics of the actual duration keep their names (``budget_gap_pp``,
+    ``budget.weight_rounding_pp``); another ``T``'s are ``budget_{T}ms...``; each ``T`` has a table and a bar chart.
     """
     opts = dict(conversion_options or {})
+    times = sorted({float(t) for t in (times_ms or [actual.duration_ms])})
     ann_acc = float(trained.accuracy(x, y))
     ideal_conv = convert_trained(trained, bits=ideal_bits, **opts)
-    rounded_conv = convert_trained(trained, bits=actual_bits, **opts)
     circuit = ideal_conv.circuit
     output = circuit.population_names[-1]
     ideal_be = actual.replace(dt_ms=ideal_dt_ms, duration_ms=ideal_duration_ms, encoding="analog",
-                               synapse_mode="aggregate")
-    lif_actual = actual.model_of(rounded_conv.circuit.population(output))
-    delayed = with_delays(circuit, {p.name: whatif_delay_ms for p in circuit.projections})
-    # the runs that differ only in the circuit share one Brian2 run
-    ideal, rounded, reset_run, delayed_run = run_side_by_side(
-        ideal_be, [circuit, rounded_conv.circuit, _with_reset(circuit, "value", ideal_be), delayed], x, seed=seed)
-    ideal_acc = _acc(ideal, output, y)
-    terms: list[BudgetTerm] = []
+                               synapse_mode="aggregate", neuron=None, synapse=None, v_init_fraction=0.0)
+    model = actual.model_of(actual_circuit.population(output))
+    converted = ideal_be.model_of(circuit.population(output))
+    other = model if model != converted else (whatif_neuron or LIF())
+    v_init = actual.v_init_fraction or whatif_v_init_fraction
+    variants = {"rounded": convert_trained(trained, bits=actual_bits, **opts).circuit,
+                "neuron": with_models(circuit, neuron=other, synapse=actual.synapse_of(actual_circuit.population(output)))}
+    runs = _budget_runs(circuit, variants, ideal_be, actual, x, seed=seed, v_init=v_init, delay_ms=whatif_delay_ms)
+    ideal_full = _acc(runs["ideal"], output, y)
 
-    def term(name, setting, acc, in_actual=True):
-        terms.append(BudgetTerm(name, setting, acc, 100 * (acc - ideal_acc), in_actual))
+    described = [  # (term, setting, run, counted)
+        ("weight rounding", f"{actual_bits}-bit counts (|n| <= {2 ** actual_bits - 1})", "rounded", True),
+        ("input coding", f"{actual.encoding.name} instead of analog", "coding", True),
+        ("time step", f"dt {actual.dt_ms:g} ms instead of {ideal_dt_ms:g} ms", "dt", True),
+        ("neuron model", f"{other.label()} instead of {converted.label()} (the converted neuron)", "neuron",
+         model != converted),
+        ("initial membrane potential", f"membranes start {v_init:g} of the way to threshold instead of at rest",
+         "v_init", bool(actual.v_init_fraction)),
+        ("reset mode", "reset to a fixed value instead of by subtraction", "reset",
+         getattr(model, "reset", "subtract") != "subtract"),
+        ("input coding", "Poisson instead of analog", "poisson", False),
+        ("axonal delays", f"{whatif_delay_ms:g} ms on every synapse", "delayed", False),
+    ]
+    budgets: dict[float, list[BudgetTerm]] = {}
+    metrics: dict[str, Metric] = {}
+    panels: list[Panel] = []
+    for t in times:
+        terms = _terms_at(t, runs, described, output, y, ideal_acc=ideal_full, ideal_duration_ms=ideal_duration_ms)
+        m, *ps = _budget_report(terms, ann_acc=ann_acc, ideal_acc=ideal_full, actual_accuracy=_acc_at(actual_result, output, y, t),
+                                n_test=len(y), ideal_setting=f"{ideal_bits}-bit, analog, dt {ideal_dt_ms:g} ms, "
+                                                             f"{ideal_duration_ms:g} ms",
+                                at_ms=t, suffix="" if t == actual.duration_ms else f"_{t:g}ms")
+        budgets[t] = terms
+        metrics.update(m)
+        panels.extend(ps)
+    return budgets, metrics, panels
 
-    term("weight rounding", f"{actual_bits}-bit counts (|n| <= {2 ** actual_bits - 1})", _acc(rounded, output, y))
-    t_actual = np.array([actual.duration_ms])
-    finite = decoded_at_times(ideal.spikes[output], t_actual, rate_scale_hz=actual.rate_scale_hz)[0]
-    term("finite simulated time", f"{actual.duration_ms:g} ms instead of {ideal_duration_ms:g} ms",
-         accuracy(finite, y, mode="argmax"))
-    if actual.encoding.name != "analog":
-        term("input coding", f"{actual.encoding.name} instead of analog",
-             _acc(ideal_be.replace(encoding=actual.encoding).run(circuit, x, seed=seed), output, y))
-    term("time step", f"dt {actual.dt_ms:g} ms instead of {ideal_dt_ms:g} ms",
-         _acc(ideal_be.replace(dt_ms=actual.dt_ms).run(circuit, x, seed=seed), output, y))
-    if lif_actual.reset != "subtract":
-        term("reset mode", "reset to value", _acc(reset_run, output, y))
-    else:
-        term("reset mode (what-if)", "reset to a fixed value instead of by subtraction", _acc(reset_run, output, y),
-             in_actual=False)
-    if actual.encoding.name != "poisson":
-        term("input coding (what-if)", "Poisson instead of analog",
-             _acc(ideal_be.replace(encoding="poisson").run(circuit, x, seed=seed), output, y), in_actual=False)
-    term("axonal delays (what-if)", f"{whatif_delay_ms:g} ms on every synapse", _acc(delayed_run, output, y),
-         in_actual=False)
 
-    return terms, *_budget_report(terms, ann_acc=ann_acc, ideal_acc=ideal_acc, actual_accuracy=actual_accuracy,
-                                  n_test=len(y), ideal_setting=f"{ideal_bits}-bit, analog, dt {ideal_dt_ms:g} ms, "
-                                                               f"{ideal_duration_ms:g} ms")
+def _acc_at(result: Result, output: str, y: np.ndarray, t_ms: float) -> float:
+    """Accuracy of a run's output decoded from its first ``t_ms`` (argmax of the spike counts; a tie is wrong)."""
+    return accuracy(decoded_at_times(result.spikes[output], np.array([t_ms]), rate_scale_hz=1.0)[0], y, mode="argmax")
+
+
+def _terms_at(t: float, runs: Mapping[str, Result], described: Sequence[tuple[str, str, str, bool]], output: str,
+              y: np.ndarray, *, ideal_acc: float, ideal_duration_ms: float) -> list[BudgetTerm]:
+    """The budget's terms read out at ``t``: finite time (the ideal run at ``t`` vs its full length), then each
+    described run against the ideal run at ``t``; what-ifs (not counted) named so."""
+    ideal_t = _acc_at(runs["ideal"], output, y, t)
+    terms = [BudgetTerm("finite simulated time", f"{t:g} ms instead of {ideal_duration_ms:g} ms", ideal_t,
+                        100 * (ideal_t - ideal_acc), True)]
+    for name, setting, key, counted in described:
+        if key in runs:
+            acc = _acc_at(runs[key], output, y, t)
+            terms.append(BudgetTerm(name if counted else f"{name} (what-if)", setting, acc, 100 * (acc - ideal_t),
+                                    counted))
+    return terms
+
+
+def _budget_runs(circuit: Circuit, variants: dict[str, Circuit], ideal_be: SpikingBackend, actual: SpikingBackend,
+                 x: np.ndarray, *, seed: int, v_init: float, delay_ms: float) -> dict[str, Result]:
+    """The budget's runs by key: the ideal one, the circuit ``variants``, reset to value and delays (all side by side
+    in one Brian2 run), and the backend variants (coding, Poisson, dt, initial membrane potential)."""
+    variants = {"ideal": circuit, **variants, "reset": _with_reset(circuit, "value", ideal_be),
+                "delayed": with_delays(circuit, {p.name: delay_ms for p in circuit.projections})}
+    runs = dict(zip(variants, run_side_by_side(ideal_be, list(variants.values()), x, seed=seed)))
+    settings = {"coding": {"encoding": actual.encoding} if actual.encoding.name != "analog" else None,
+                "poisson": {"encoding": "poisson"} if actual.encoding.name != "poisson" else None,
+                "dt": {"dt_ms": actual.dt_ms}, "v_init": {"v_init_fraction": v_init}}
+    runs.update({key: ideal_be.replace(**change).run(circuit, x, seed=seed)
+                 for key, change in settings.items() if change is not None})
+    return runs
 
 
 def _budget_report(terms: Sequence[BudgetTerm], *, ann_acc: float, ideal_acc: float, actual_accuracy: float,
-                   n_test: int, ideal_setting: str) -> tuple[dict[str, Metric], Panel, Panel]:
-    """The budget's metrics, its table and its bar chart, from the measured terms."""
+                   n_test: int, ideal_setting: str, at_ms: float, suffix: str = "") -> tuple[dict[str, Metric], Panel, Panel]:
+    """The budget's metrics, its table and its bar chart, from the measured terms (read out at ``at_ms``; metric
+    and panel names get ``suffix``)."""
     gap_pp = 100 * (actual_accuracy - ann_acc)
     ideal_pp = 100 * (ideal_acc - ann_acc)
     explained = ideal_pp + sum(t.delta_pp for t in terms if t.in_actual)
     residual = gap_pp - explained
+    at = f" (read out at {at_ms:g} ms)"
     metrics = {
-        "budget_gap_pp": metric(gap_pp, "pp", "measured gap: actual SNN accuracy - ANN accuracy"),
-        "budget_ideal_pp": metric(ideal_pp, "pp", "ideal spiking run (near-float weights, analog, fine dt, long run) "
-                                                  "- ANN accuracy"),
-        "budget_explained_pp": metric(explained, "pp", "ideal-run offset + the terms present in the actual run"),
-        "budget_residual_pp": metric(residual, "pp", "gap - explained (interactions between non-idealities)"),
-        "budget_resolution_pp": metric(100 / n_test, "pp", "one test image, the smallest accuracy change measurable"),
+        f"budget{suffix}_gap_pp": metric(gap_pp, "pp", "measured gap: actual SNN accuracy - ANN accuracy" + at),
+        f"budget{suffix}_ideal_pp": metric(ideal_pp, "pp", "ideal spiking run (near-float weights, analog, fine dt, "
+                                                           "long run) - ANN accuracy"),
+        f"budget{suffix}_explained_pp": metric(explained, "pp", "ideal-run offset + the terms present in the actual "
+                                                                "run" + at),
+        f"budget{suffix}_residual_pp": metric(residual, "pp", "gap - explained (interactions between non-idealities)"
+                                              + at),
+        f"budget{suffix}_resolution_pp": metric(100 / n_test, "pp", "one test image, the smallest accuracy change "
+                                                                    "measurable"),
     }
     for t in terms:
         key = t.name.replace(" (what-if)", "").replace(" ", "_")
-        metrics[f"budget.{key}{'_whatif' if not t.in_actual else ''}_pp"] = metric(
-            t.delta_pp, "pp", f"accuracy change from the ideal run when switching on: {t.setting}")
+        metrics[f"budget{suffix}.{key}{'_whatif' if not t.in_actual else ''}_pp"] = metric(
+            t.delta_pp, "pp", f"accuracy change from the ideal run when switching on: {t.setting}" + at)
     rows = [["ideal spiking run", ideal_setting, f"{100 * ideal_acc:.2f}", f"{ideal_pp:+.2f}", "yes"]]
     rows += [[t.name, t.setting, f"{100 * t.accuracy:.2f}", f"{t.delta_pp:+.2f}", "yes" if t.in_actual else "no"]
              for t in terms]
@@ -235,17 +340,19 @@ def _budget_report(terms: Sequence[BudgetTerm], *, ann_acc: float, ideal_acc: fl
              ["measured gap (actual SNN - ANN)", f"ANN {100 * ann_acc:.2f}%, SNN {100 * actual_accuracy:.2f}%", "",
               f"{gap_pp:+.2f}", ""],
              ["residual (interactions)", "", "", f"{residual:+.2f}", ""]]
-    table = Panel("error_budget", "Error budget: where the accuracy goes",
-                  "One non-ideality switched on at a time from the ideal spiking run (rate read-out); 'counted' "
+    table = Panel(f"error_budget{suffix}", f"Error budget at {at_ms:g} ms: where the accuracy goes",
+                  f"One non-ideality switched on at a time from the ideal spiking run (rate read-out at {at_ms:g} ms); "
+                  "'counted' "
                   "terms are present in the actual configuration and should add up to the measured gap. One test "
                   f"image is {100 / n_test:.2f} pp: changes of that size are single images.", "table",
                   columns=["term", "setting", "accuracy (%)", "change (pp)", "counted"], rows=rows)
-    bars = _budget_bars(terms, ideal_pp=ideal_pp, explained=explained, gap_pp=gap_pp, residual=residual, n_test=n_test)
+    bars = _budget_bars(terms, ideal_pp=ideal_pp, explained=explained, gap_pp=gap_pp, residual=residual, n_test=n_test,
+                        at_ms=at_ms, suffix=suffix)
     return metrics, table, bars
 
 
 def _budget_bars(terms: Sequence[BudgetTerm], *, ideal_pp: float, explained: float, gap_pp: float, residual: float,
-                 n_test: int) -> Panel:
+                 n_test: int, at_ms: float, suffix: str) -> Panel:
     """The budget as bars: counted terms, then the totals, then the what-ifs (NaN where a series has no bar), and
     the one-test-image resolution (100 / n_test pp) as a constant series."""
     counted = [("ideal spiking run", ideal_pp)] + [(t.name, t.delta_pp) for t in terms if t.in_actual]
@@ -257,7 +364,7 @@ def _budget_bars(terms: Sequence[BudgetTerm], *, ideal_pp: float, explained: flo
     def column(part: int) -> list[float]:
         return [v if k == part else math.nan for k, group in enumerate((counted, totals, whatif)) for _, v in group]
 
-    return Panel("error_budget_bars", "Error budget: accuracy change per non-ideality",
+    return Panel(f"error_budget_bars{suffix}", f"Error budget at {at_ms:g} ms: accuracy change per non-ideality",
                  "Each counted term switches one non-ideality of the actual run on, alone, from the ideal spiking "
                  f"run; they should add up to the measured gap (sum {explained:+.2f} pp, gap {gap_pp:+.2f} pp, residual "
                  f"{residual:+.2f} pp). What-ifs are not in the actual run. Grey band: one test image of {n_test} "

@@ -63,6 +63,12 @@ def _backend(duration_ms: float, rate_scale_hz: float, dt_ms: float, **kw: Any) 
     return SpikingBackend(duration_ms=duration_ms, rate_scale_hz=rate_scale_hz, dt_ms=dt_ms, target="numpy", **kw)
 
 
+def _weight(neuron: Any, fraction: float, rate_scale_hz: float, dt_ms: float) -> float:
+    """The circuit weight whose delta jump is ``fraction`` of the neuron's threshold gap (the LIF: the fraction)."""
+    unit = _backend(dt_ms, rate_scale_hz, dt_ms).potential_unit(neuron)
+    return fraction * _rest_gap(neuron)[2] / unit
+
+
 def _crossing(x: np.ndarray, y: np.ndarray, level: float) -> float:
     """First x where y falls below ``level`` (linear interpolation); the last x if it never does."""
     below = np.flatnonzero(y < level)
@@ -76,7 +82,8 @@ def _crossing(x: np.ndarray, y: np.ndarray, level: float) -> float:
 
 # ----------------------------------------------------------------------------------------------- summation
 def _pair_run(neuron, synapses, weights, intervals, *, first_ms, tail_ms, rate_scale_hz, dt_ms, seed):
-    """Peaks above rest (model, sample) and spike counts; samples: the intervals, then one spike alone."""
+    """Peak depolarisation (model, sample) over a sample without input spikes, and spike counts; samples: the
+    intervals, then one spike alone, then no spike (the baseline: the membrane need not sit at rest)."""
     n = len(intervals)
     duration = first_ms + float(np.max(intervals)) + tail_ms
     pops = [NeuronPopulation(f"sum_{m}", 1, neuron=neuron, synapse=s) for m, s in synapses.items()]
@@ -85,12 +92,14 @@ def _pair_run(neuron, synapses, weights, intervals, *, first_ms, tail_ms, rate_s
     sample = np.r_[np.arange(n), np.arange(n), n]
     nrn = np.r_[np.zeros(n, int), np.ones(n, int), 0]
     times = np.r_[np.full(n, first_ms), first_ms + np.asarray(intervals, float), first_ms]
-    given = GivenSpikes(sample, nrn, times, duration_ms=duration, rate_scale_hz=rate_scale_hz, batch_size=n + 1)
+    given = GivenSpikes(sample, nrn, times, duration_ms=duration, rate_scale_hz=rate_scale_hz, batch_size=n + 2)
     res = _backend(duration, rate_scale_hz, dt_ms).run(circuit, {"pre": given}, seed=seed,
                                                           record_voltage={p.name: [0] for p in pops})
-    rest = _rest_gap(neuron)[0]
-    peaks = {m: res.voltages[f"sum_{m}"].v[:, 0, :].max(axis=1) - rest for m in synapses}
-    fired = {m: res.spikes[f"sum_{m}"].counts()[:, 0] for m in synapses}
+    peaks = {}
+    for m in synapses:
+        v = res.voltages[f"sum_{m}"].v[:, 0, :]
+        peaks[m] = (v[: n + 1] - v[n + 1]).max(axis=1)
+    fired = {m: res.spikes[f"sum_{m}"].counts()[: n + 1, 0] for m in synapses}
     return peaks, fired
 
 
@@ -98,11 +107,13 @@ def summation_window(neuron: Any, synapses: Mapping[str, Any], *, rate_scale_hz:
                      weight: float = 0.1, fire_peak: float = 0.6, max_interval_ms: float = 30.0,
                      step_ms: float = 0.5, first_ms: float = 10.0, tail_ms: float = 60.0, dt_ms: float = 0.1,
                      seed: int = 0) -> tuple[dict, dict]:
-    """Temporal summation of two spikes per synapse model (module docstring). Two runs (small weight; weights
-    scaled to ``fire_peak``). Returns (data, metrics): data holds intervals, the curves S, peaks and fired flags."""
+    """Temporal summation of two spikes per synapse model (module docstring). Two runs (``weight``: the delta jump
+    as a fraction of the threshold gap; then weights scaled so one spike peaks at ``fire_peak`` of the gap).
+    Returns (data, metrics): data holds the intervals, the curves S, fired flags and the scaled weights."""
     intervals = np.arange(0.0, max_interval_ms + step_ms / 2, step_ms)
     n = len(intervals)
     kw = dict(first_ms=first_ms, tail_ms=tail_ms, rate_scale_hz=rate_scale_hz, dt_ms=dt_ms, seed=seed)
+    weight = _weight(neuron, weight, rate_scale_hz, dt_ms)
     peaks, _ = _pair_run(neuron, synapses, dict.fromkeys(synapses, weight), intervals, **kw)
     gap = _rest_gap(neuron)[2]
     single = {m: peaks[m][n] for m in synapses}
@@ -114,14 +125,15 @@ def summation_window(neuron: Any, synapses: Mapping[str, Any], *, rate_scale_hz:
         curve = (peaks[m][:n] - single[m]) / single[m]
         fires = fired[m][:n] > 0
         window = float(intervals[np.argmin(fires)] - step_ms) if not fires.all() else float(intervals[-1])
-        window = window if fires[0] else math.nan
+        window = window if fires[0] and not fired[m][n] else math.nan
         data["curve"][m], data["fired"][m] = curve, fires
         metrics[f"summation_halfwidth_ms.{m}"] = metric(
             _crossing(intervals, curve, 0.5), "ms", f"{m}: interval at which the second spike's extra peak "
             "depolarisation falls to half its value at coincidence (weight small, no spike)")
         metrics[f"summation_window_ms.{m}"] = metric(
             window, "ms", f"{m}: largest interval at which two spikes still fire the neuron, weights scaled so "
-            f"one spike alone peaks at {fire_peak:g} of the threshold gap (NaN: the coincident pair does not fire)")
+            f"one spike alone peaks at {fire_peak:g} of the threshold gap (NaN: the coincident pair does not fire, "
+            "or one spike alone fires)")
         metrics[f"coincident_sum_ratio.{m}"] = metric(
             peaks[m][0] / (2 * single[m]), "ratio", f"{m}: peak of two coincident spikes / twice one spike's "
             "(1: linear summation; < 1: sublinear)")
@@ -159,8 +171,9 @@ def _holding_biases(neuron: Any, levels: np.ndarray, rate_scale_hz: float, dt_ms
 def effective_weight(neuron: Any, synapses: Mapping[str, Any], *, rate_scale_hz: float = 200.0,
                      weight: float = 0.05, levels: Sequence[float] | None = None, settle_ms: float = 150.0,
                      after_ms: float = 150.0, dt_ms: float = 0.1, seed: int = 0) -> tuple[dict, dict]:
-    """PSP vs holding potential per synapse model, excitatory and inhibitory (module docstring). ``levels``:
-    holding potentials as fractions of the threshold gap above rest (default -2 .. 0.9). One run, two samples."""
+    """PSP vs holding potential per synapse model, excitatory and inhibitory (module docstring). ``weight``: the
+    delta jump as a fraction of the threshold gap; ``levels``: holding potentials as fractions of the threshold gap
+    above rest (default -2 .. 0.9). One run, two samples (neurons that fire give NaN)."""
     rest, v_th, gap = _rest_gap(neuron)
     levels = np.linspace(-2.0, 0.9, 30) if levels is None else np.asarray(levels, float)
     bias = _holding_biases(neuron, rest + levels * gap, rate_scale_hz, dt_ms)
@@ -168,6 +181,7 @@ def effective_weight(neuron: Any, synapses: Mapping[str, Any], *, rate_scale_hz:
     levels, bias = levels[keep], bias[keep]
     h = len(levels)
     duration = settle_ms + after_ms
+    weight = _weight(neuron, weight, rate_scale_hz, dt_ms)
     pops, projs = [], []
     for m, s in synapses.items():
         for sign, kind in ((1, "exc"), (-1, "inh")):
@@ -186,8 +200,9 @@ def effective_weight(neuron: Any, synapses: Mapping[str, Any], *, rate_scale_hz:
         at = np.argmax(np.abs(diff), axis=1)
         data["peak"][p.name] = diff[np.arange(h), at]
         integral[p.name] = diff.sum(axis=1) * dt_ms
-        if res.spikes[p.name].counts().any():
-            data["peak"][p.name] = np.full(h, np.nan)  # the holding current fired the neuron: not a PSP
+        fired = res.spikes[p.name].counts().any(axis=0)  # the neuron fired: not a PSP (NaN)
+        data["peak"][p.name] = np.where(fired, np.nan, data["peak"][p.name])
+        integral[p.name] = np.where(fired, np.nan, integral[p.name])
     e_exc, e_inh = synapses["conductance"].reversal(neuron) if "conductance" in synapses else (math.nan, math.nan)
     metrics = {}
     unit = potential_label(neuron)
@@ -195,10 +210,10 @@ def effective_weight(neuron: Any, synapses: Mapping[str, Any], *, rate_scale_hz:
         for kind in ("exc", "inh"):
             name = f"{kind}_{m}"
             data["charge"][name] = integral[name] / integral[f"{kind}_delta"] if "delta" in synapses else None
-            peak = data["peak"][name]
-            slope, icpt = np.polyfit(v_hold, peak, 1)
-            pred = icpt + slope * v_hold
-            lin = float(np.max(np.abs(peak - pred)) / np.max(np.abs(peak)))
+            ok = np.isfinite(data["peak"][name])
+            vh, peak = v_hold[ok], data["peak"][name][ok]
+            slope, icpt = np.polyfit(vh, peak, 1)
+            lin = float(np.max(np.abs(peak - icpt - slope * vh)) / np.max(np.abs(peak)))
             data["fit"][name] = (slope, icpt)
             reversal = -icpt / slope if abs(slope) * gap > 1e-6 * np.max(np.abs(peak)) else math.nan
             label = "excitatory" if kind == "exc" else "inhibitory"
@@ -207,18 +222,20 @@ def effective_weight(neuron: Any, synapses: Mapping[str, Any], *, rate_scale_hz:
                                                          f"{m} {label}: peak PSP, membrane held at threshold (fit)")
             metrics[f"psp_variation.{name}"] = metric(float(np.ptp(peak) / np.max(np.abs(peak))), "fraction",
                                                       f"{m} {label}: range of the peak PSP over the holding potentials "
-                                                      "/ its largest size (0: a fixed weight)")
+                                                      "where the neuron stays silent / its largest size (0: a fixed "
+                                                      "weight)")
             metrics[f"psp_linearity_error.{name}"] = metric(lin, "fraction", f"{m} {label}: largest deviation of "
                                                             "the peak PSP from its linear fit in v / largest PSP")
             metrics[f"fitted_reversal.{name}"] = metric(reversal, unit, f"{m} {label}: x-intercept of the linear fit"
                                                         " peak PSP vs holding potential (NaN: no dependence)")
             if data["charge"][name] is not None:
-                c = data["charge"][name]
+                ok = np.isfinite(data["charge"][name])
+                vh, c = v_hold[ok], data["charge"][name][ok]
                 metrics[f"effective_weight_at_rest.{name}"] = metric(
-                    np.interp(rest, v_hold, c), "x delta", f"{m} {label}: charge of one spike (integral of the PSP) "
+                    np.interp(rest, vh, c), "x delta", f"{m} {label}: charge of one spike (integral of the PSP) "
                     "/ the delta synapse's, membrane at rest")
                 metrics[f"effective_weight_at_threshold.{name}"] = metric(
-                    np.polyval(np.polyfit(v_hold, c, 1), v_th), "x delta", f"{m} {label}: charge / the delta "
+                    np.polyval(np.polyfit(vh, c, 1), v_th), "x delta", f"{m} {label}: charge / the delta "
                     "synapse's, extrapolated (linear fit) to the membrane at threshold")
     metrics["spec_e_exc"] = metric(e_exc, unit, "the conductance synapse's excitatory reversal potential (spec)")
     metrics["spec_e_inh"] = metric(e_inh, unit, "the conductance synapse's inhibitory reversal potential (spec)")
@@ -303,3 +320,35 @@ def summary_panel(models: Sequence[str], metrics: Mapping[str, Any], compared: M
                  columns=["synapse", "firing window (ms)", "summation half-width (ms)", "eff. weight at rest",
                           "eff. weight at threshold", "fitted e_exc", "fitted e_inh", "inhibition gain ratio",
                           "inhibition offset shift", "compare r"], rows=rows)
+
+
+# ----------------------------------------------------------------------------------------------- compare
+def with_synapse(circuit: Circuit, synapse: Any) -> Circuit:
+    """The circuit with every neuron population receiving through ``synapse``."""
+    from dataclasses import replace
+    return replace(circuit, populations=tuple(replace(p, synapse=synapse) for p in circuit.populations))
+
+
+def compare_synapses(circuit: Circuit, x: np.ndarray, synapses: Mapping[str, Any], *, spiking: SpikingBackend,
+                     seed: int = 0, progress: Any = None, probes: Sequence[str] = (), probed: str = "delta",
+                     **kwargs: Any) -> dict[str, Any]:
+    """:func:`~neurocompare.compare.compare` of ``circuit`` with each synapse model: name -> Comparison. The
+    ``probes`` (extra runs) are made for the ``probed`` model only (the one whose report is written)."""
+    from ..compare import compare
+    return {m: compare(with_synapse(circuit, s), x, spiking=spiking, seed=seed, progress=progress,
+                       probes=probes if m == probed else (), **kwargs) for m, s in synapses.items()}
+
+
+def synapse_study(neuron: Any, synapses: Mapping[str, Any], *, rate_scale_hz: float = 200.0,
+                  max_interval_ms: float = 30.0, interval_step_ms: float = 0.5, holding_levels: int = 30,
+                  inhibition_duration_ms: float = 1000.0, fi_points: int = 41, dt_ms: float = 0.1,
+                  seed: int = 0) -> tuple[dict, list[Panel]]:
+    """The three measurements of the module docstring (four Brian2 runs): their metrics and figure panels."""
+    s_data, s_met = summation_window(neuron, synapses, rate_scale_hz=rate_scale_hz, max_interval_ms=max_interval_ms,
+                                     step_ms=interval_step_ms, dt_ms=dt_ms, seed=seed)
+    h_data, h_met = effective_weight(neuron, synapses, rate_scale_hz=rate_scale_hz, dt_ms=dt_ms, seed=seed,
+                                     levels=np.linspace(-2.0, 0.9, holding_levels))
+    i_data, i_met = inhibition_fi(neuron, synapses, rate_scale_hz=rate_scale_hz, duration_ms=inhibition_duration_ms,
+                                  z=np.linspace(0.0, 2.0, fi_points), dt_ms=dt_ms, seed=seed + 1)
+    panels = [summation_panel(s_data), holding_panel(h_data, neuron), inhibition_panel(i_data, rate_scale_hz)]
+    return {**s_met, **h_met, **i_met}, panels

@@ -115,6 +115,9 @@ def test_a_synapse_model_on_an_input_population_is_an_error(tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps(doc))
     with pytest.raises(CircuitError, match=r"input #0 \('x'\) has a synapse model .*inputs receive no synapses"):
         Circuit.load(tmp_path / "bad.json")
+    with pytest.raises(CircuitError, match=r"Input population 'x': inputs have no neurons and receive no synapses, so "
+                                           r"they take no synapse model; got ExpCurrentSynapse"):
+        InputPopulation("x", 2, synapse=ExpCurrentSynapse())
 
 
 @pytest.mark.parametrize("synapse, message", [

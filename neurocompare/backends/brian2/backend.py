@@ -94,7 +94,7 @@ AUTO_CYTHON_SYNAPSE_STEPS = 50_000_000_000
 #: ... or when the numpy target's per-step overhead alone would take longer than this (s): each neuron group's
 #: model states its cost per step (``Brian2Model.numpy_step_s``; Hodgkin-Huxley ~0.9 ms against ~30 us for a
 #: LIF: benchmarks/fi_models.py), and cython compiles in 10-45 s, once per network shape.
-AUTO_CYTHON_NUMPY_SECONDS = 60.0
+AUTO_CYTHON_NUMPY_SECONDS = 20.0
 
 
 class SpikingBackend(ClockSettings):

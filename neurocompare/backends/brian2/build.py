@@ -259,6 +259,9 @@ class Builder:
         )
         for var, value in model.initial.items():
             setattr(group, var, value)
+        v0 = be.initial_v(be.model_of(pops[0]))
+        if v0 is not None:  # v_init_fraction: the membranes start part of the way to threshold
+            group.v = v0
         group.I_bias = np.concatenate([np.tile(p.bias * be.rate_scale_hz, batch) for p in pops]) * b2.Hz
         for d in delays:  # analog currents, zero where a population has none; delayed ones switch on later
             stacked = np.concatenate([np.broadcast_to(cur.get(d, 0.0), (batch, p.size)).ravel()

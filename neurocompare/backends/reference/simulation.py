@@ -136,13 +136,14 @@ class Simulation:
         neuron, synapse = self.be.model_of(pop), self.be.synapse_of(pop)
         model = reference_step(neuron, self.dt_s)
         unit = self.be.potential_unit(neuron)
+        v0 = self.be.initial_v(neuron)  # None: the model's own initial state
         if unit != 1.0:
             i_bias, i_analog = i_bias * unit, i_analog * unit
             onsets = {d: c * unit for d, c in onsets.items()}
         return Population(
             name=pop.name,
             model=model,
-            v=np.full(shape, float(model.v_init)),
+            v=np.full(shape, float(model.v_init if v0 is None else v0)),
             i_bias=i_bias,
             i_analog=i_analog,
             onsets=onsets,

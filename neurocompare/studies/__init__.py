@@ -5,7 +5,10 @@
 - :mod:`.gates`: truth tables and agreement over noisy trials;
 - :mod:`.selectivity`: feature detectors and rank agreement;
 - :mod:`.recurrent`: synchronous vs asynchronous recurrent dynamics;
-- :mod:`.conversion`: a converted classifier's accuracy over time and its error budget.
+- :mod:`.conversion`: a converted classifier's accuracy over time and its error budget;
+- :mod:`.neuron_fi`: a neuron model's f-I profile (rheobase, onset type, adaptation, saturation);
+- :mod:`.neuron_models`: every neuron model's f-I fits, onset, rheobase, adaptation, latency, reliability;
+- :mod:`.synapses`: delta, current and conductance synapses (summation window, effective weight, inhibition).
 """
 
 from .common import binned_rates, metric, model_dt, run_side_by_side, with_activation, with_delays, with_models

@@ -33,7 +33,7 @@ from ..comparison import Panel
 from ..metrics import fit_activation
 from ..models import DeltaSynapse, ExpConductanceSynapse, ExpCurrentSynapse
 from ..spike_input import GivenSpikes
-from .common import metric
+from .common import metric, with_models
 
 __all__ = ["synapse_set", "potential_label", "summation_window", "effective_weight", "inhibition_fi",
            "summary_panel", "MODELS"]
@@ -137,7 +137,8 @@ def summation_window(neuron: Any, synapses: Mapping[str, Any], *, rate_scale_hz:
         metrics[f"coincident_sum_ratio.{m}"] = metric(
             peaks[m][0] / (2 * single[m]), "ratio", f"{m}: peak of two coincident spikes / twice one spike's "
             "(1: linear summation; < 1: sublinear)")
-        metrics[f"single_fires.{m}"] = metric(float(fired[m][n] > 0), "flag", f"{m}: one spike alone fires (should be 0)")
+        metrics[f"single_fires.{m}"] = metric(float(fired[m][n] > 0), "flag",
+                                              f"{m}: one spike alone fires (should be 0)")
         metrics[f"psp_peak_per_weight.{m}"] = metric(single[m] / weight, "per weight", f"{m}: one spike's peak "
                                                      "depolarisation at rest per unit of weight (potential units)")
     return data, metrics
@@ -217,7 +218,8 @@ def effective_weight(neuron: Any, synapses: Mapping[str, Any], *, rate_scale_hz:
             data["fit"][name] = (slope, icpt)
             reversal = -icpt / slope if abs(slope) * gap > 1e-6 * np.max(np.abs(peak)) else math.nan
             label = "excitatory" if kind == "exc" else "inhibitory"
-            metrics[f"psp_at_rest.{name}"] = metric(icpt + slope * rest, unit, f"{m} {label}: peak PSP, membrane at rest")
+            metrics[f"psp_at_rest.{name}"] = metric(icpt + slope * rest, unit,
+                                                    f"{m} {label}: peak PSP, membrane at rest (fit)")
             metrics[f"psp_at_threshold.{name}"] = metric(icpt + slope * v_th, unit,
                                                          f"{m} {label}: peak PSP, membrane held at threshold (fit)")
             metrics[f"psp_variation.{name}"] = metric(float(np.ptp(peak) / np.max(np.abs(peak))), "fraction",
@@ -323,19 +325,13 @@ def summary_panel(models: Sequence[str], metrics: Mapping[str, Any], compared: M
 
 
 # ----------------------------------------------------------------------------------------------- compare
-def with_synapse(circuit: Circuit, synapse: Any) -> Circuit:
-    """The circuit with every neuron population receiving through ``synapse``."""
-    from dataclasses import replace
-    return replace(circuit, populations=tuple(replace(p, synapse=synapse) for p in circuit.populations))
-
-
 def compare_synapses(circuit: Circuit, x: np.ndarray, synapses: Mapping[str, Any], *, spiking: SpikingBackend,
                      seed: int = 0, progress: Any = None, probes: Sequence[str] = (), probed: str = "delta",
                      **kwargs: Any) -> dict[str, Any]:
     """:func:`~neurocompare.compare.compare` of ``circuit`` with each synapse model: name -> Comparison. The
     ``probes`` (extra runs) are made for the ``probed`` model only (the one whose report is written)."""
     from ..compare import compare
-    return {m: compare(with_synapse(circuit, s), x, spiking=spiking, seed=seed, progress=progress,
+    return {m: compare(with_models(circuit, synapse=s), x, spiking=spiking, seed=seed, progress=progress,
                        probes=probes if m == probed else (), **kwargs) for m, s in synapses.items()}
 
 

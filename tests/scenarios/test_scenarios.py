@@ -131,4 +131,16 @@ def test_digits_runs_end_to_end_on_a_reduced_test_set(tmp_path):
     assert math.isfinite(explained) and c.metric("budget_residual_pp") == pytest.approx(gap - explained)
     figures = {p.stem for p in (tmp_path / "digits" / "figures").glob("*.png")}
     assert {"extra_accuracy_time", "extra_error_budget_bars", "extra_sample_images", "extra_confusion_snn",
-            "extra_training_curves", "extra_bias_trajectories", "extra_weight_histograms_0"} <= figures
+            "extra_training_curves", "extra_bias_trajectories", "extra_weight_histograms_0",
+            "extra_accuracy_time_models", "extra_error_budget_bars_10ms"} <= figures
+    # the budget at 10 ms: every term read out at 10 ms, the gap that of the actual run's first 10 ms
+    gap10, explained10 = c.metric("budget_10ms_gap_pp"), c.metric("budget_10ms_explained_pp")
+    assert c.metric("budget_10ms_residual_pp") == pytest.approx(gap10 - explained10)
+    assert c.metric("budget_10ms_resolution_pp") == pytest.approx(100 / 48)
+    for term in ("neuron_model_whatif", "initial_membrane_potential_whatif", "input_coding", "weight_rounding"):
+        assert math.isfinite(c.metric(f"budget_10ms.{term}_pp")) and math.isfinite(c.metric(f"budget.{term}_pp"))
+    # per-model accuracy (quick: IF, LIF, Izhikevich RS), the converted IF at 100 ms is the SNN's own accuracy
+    assert c.metric("model_accuracy_100ms.if") == pytest.approx(m["snn_accuracy"])
+    assert 0.0 <= c.metric("model_accuracy_10ms.izhikevich_RS") <= 1.0
+    html = (tmp_path / "digits" / "report.html").read_text()
+    assert "Error budget at 10 ms" in html and "Error budget at 100 ms" in html

@@ -300,7 +300,8 @@ def inhibition_panel(data: Mapping[str, Any], rate_scale_hz: float = 200.0) -> P
     return Panel("inhibition_fi", "Shunting vs subtractive inhibition", "Firing rate vs excitatory bias without "
                  "inhibition and with the same Poisson inhibition through each synapse model (conductance: e_inh at "
                  "rest, shunting). For a LIF, shunting shifts the curve (like current inhibition) with a higher gain "
-                 "- it is not divisive (Holt & Koch 1997).", "lines", x=data["z"],
+                 "- it is not divisive (Holt & Koch 1997). Divisive gain control by balanced noisy excitation and inhibition "
+                 "(Chance, Abbott & Reyes 2002) is not reproduced here.", "lines", x=data["z"],
                  series={k: v for k, v in data["rates"].items()}, xlabel=f"bias (x {rate_scale_hz:g} /s)",
                  ylabel="rate (Hz)")
 

@@ -16,7 +16,7 @@ from neurocompare.errors import NotConvergedWarning
 from neurocompare.report import REPORT_FILES
 from neurocompare.scenarios import find_scenarios, run_scenario
 
-SCENARIOS = ("single_neuron", "logic_gates", "feature_detectors", "recurrent_loop")
+SCENARIOS = ("single_neuron", "logic_gates", "feature_detectors", "recurrent_loop", "synapses")
 
 
 def test_all_scenarios_are_found():

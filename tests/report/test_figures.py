@@ -136,7 +136,8 @@ def test_error_budget_bars_draw_the_one_image_resolution():
     terms = [BudgetTerm("weight rounding", "5-bit", 0.95, -1.0, True),
              BudgetTerm("axonal delays (what-if)", "1 ms", 0.96, 0.5, False)]
     _, _, bars = _budget_report(terms, ann_acc=0.97, ideal_acc=0.96, actual_accuracy=0.95, n_test=200,
-                                ideal_setting="ideal")
+                                ideal_setting="ideal", at_ms=10.0, suffix="_10ms")
+    assert bars.name == "error_budget_bars_10ms" and "at 10 ms" in bars.title  # drawn like error_budget_bars
     assert list(bars.x) == ["ideal spiking run", "weight rounding", "sum of counted terms",
                             "measured gap (SNN - ANN)", "residual (gap - sum)", "axonal delays (what-if)"]
     shown = np.array([bars.series[k] for k in ("counted term", "total", "what-if (not in the actual run)")])

@@ -9,7 +9,10 @@ matplotlib without pyplot (no global figure state, no GUI backend).
 Two panels carry more meaning than a generic drawer can show and have their own drawers, keyed by the
 name the study gives them (:mod:`neurocompare.studies.conversion`): ``accuracy_time`` (log time axis, a
 zoom on the ANN's accuracy, the ANN as reference lines) and ``error_budget_bars`` (counted terms, totals and
-what-ifs in distinct colours, with the one-test-sample resolution drawn as a band).
+what-ifs in distinct colours, with the one-test-sample resolution drawn as a band). A lines panel named ``grid``
+or ``grid_*`` is drawn as small multiples: its series are named ``"GROUP | LINE"``, one subplot per group with
+shared axes, the same lines in the same style in every subplot (e.g. one f-I curve per neuron model with the
+fitted activations overlaid).
 """
 
 from __future__ import annotations
@@ -241,6 +244,40 @@ def _budget_bars_panel(panel: Panel) -> Figure:
     return fig
 
 
+def _grid_panel(panel: Panel) -> Figure:
+    """Small multiples: one subplot per group of the ``"GROUP | LINE"`` series, shared x and y, 4 per row."""
+    groups: dict[str, dict[str, np.ndarray]] = {}
+    for name, y in panel.series.items():
+        group, _, line = name.partition(" | ")
+        groups.setdefault(group, {})[line or group] = y
+    lines = list(dict.fromkeys(line for g in groups.values() for line in g))
+    styles = dict(zip(lines, line_styles(lines)))
+    cols = min(4, len(groups))
+    rows = math.ceil(len(groups) / cols)
+    fig = new_figure(3.0 * cols + 1.5, 2.4 * rows + 0.9)
+    axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)).ravel()
+    x = panel.x
+    for ax, (group, series) in zip(axes, groups.items()):
+        for line, y in series.items():
+            k = lines.index(line)
+            ax.plot(x, y, color=styles[line]["color"], ls=styles[line]["ls"], lw=1.4 if k else 2.0,
+                    marker=styles[line]["marker"] if k == 0 else None, ms=3, mfc="none", label=line)
+        ax.set_title(group, fontsize=9)
+        ax.grid(alpha=0.3)
+    for ax in axes[len(groups):]:
+        ax.set_axis_off()
+    for ax in axes[::cols]:
+        ax.set_ylabel(panel.ylabel, fontsize=8)
+    for i, ax in enumerate(axes[:len(groups)]):
+        if i + cols >= len(groups):  # nothing below it: its x axis is labelled
+            ax.xaxis.set_tick_params(labelbottom=True)
+            ax.set_xlabel(panel.xlabel, fontsize=8)
+    fig.suptitle(panel.title, fontsize=11)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize=8)
+    return fig
+
+
 #: Panel kind -> drawing function (see :data:`neurocompare.comparison.PANEL_KINDS`).
 _PANEL_DRAWERS: dict[str, Callable[[Panel], Figure]] = {
     "table": _table_panel,
@@ -255,4 +292,5 @@ _PANEL_DRAWERS: dict[str, Callable[[Panel], Figure]] = {
 _NAMED_DRAWERS: dict[tuple[str, str], Callable[[Panel], Figure]] = {
     ("accuracy_time", "lines"): _accuracy_time_panel,
     ("error_budget_bars", "bars"): _budget_bars_panel,
+    ("grid", "lines"): _grid_panel,
 }

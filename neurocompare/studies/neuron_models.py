@@ -395,23 +395,26 @@ def profile_metrics(profiles: Sequence[ModelProfile]) -> dict[str, Metric]:
 
 
 def fi_panels(profiles: Sequence[ModelProfile], *, rate_scale_hz: float) -> list[Panel]:
-    """One f-I panel per model: the measured rate / rate scale and the three fitted activations (same x axis)."""
-    out = []
+    """The f-I curves at a glance: one small panel per model (shared axes), the measured rate / rate scale and the
+    three fitted activations overlaid (drawn as small multiples: a panel named ``grid_*``)."""
+    series: dict[str, np.ndarray] = {}
+    notes = []
     for p in profiles:
-        series = {"measured (rate / rate scale)": p.rate_z}
         upto = p.z <= p.fit_max_z
+        series[f"{p.label} (best: {p.best_fit}) | measured"] = p.rate_z
         for kind, (params, rmse) in p.fits.items():
-            series[f"{kind} fit (RMSE {rmse:.2g})"] = np.where(upto, evaluate_fit(kind, params, p.z), np.nan)
-        beyond = (f" Fitted up to drive {p.fit_max_z:g}, the highest rate: past it the neuron falls silent "
-                  "(depolarisation block)." if p.fit_max_z < p.z[-1] else "")
-        out.append(Panel(
-            f"fi_{model_slug(p.name)}", f"f-I curve: {p.label} (best fit {p.best_fit})",
-            f"{p.label} at dt {p.dt_ms:g} ms: rate / {rate_scale_hz:g} Hz vs constant drive (1.0 = "
-            f"{p.drive_unit:.4g} {p.current_unit}), type {p.onset} onset at drive "
-            f"{p.rheobase_z:.3g}; relu, sigmoid and tanh scaled and fitted by least squares.{beyond}",
-            "lines", x=p.z, series=series, xlabel="drive (activation units; 1.0 = fires at the rate scale)",
-            ylabel="rate / rate scale"))
-    return out
+            series[f"{p.label} (best: {p.best_fit}) | {kind} fit"] = np.where(upto, evaluate_fit(kind, params, p.z),
+                                                                             np.nan)
+        rmse = ", ".join(f"{kind} {r:.2g}" for kind, (_, r) in p.fits.items())
+        notes.append(f"{p.label}: type {p.onset}, rheobase {p.rheobase_z:.3g}, RMSE {rmse}"
+                     + (f", fitted up to drive {p.fit_max_z:g} (silent past its highest rate)"
+                        if p.fit_max_z < p.z[-1] else ""))
+    return [Panel("grid_fi", "Which activation does each neuron compute? f-I curves with relu, sigmoid and tanh fitted",
+                  f"Rate / {rate_scale_hz:g} Hz vs constant drive (1.0 = the current that fires the model at "
+                  f"{rate_scale_hz:g} Hz; the LIF family in its own units), each model at its time step; the three "
+                  "activations scaled and fitted by least squares. " + "; ".join(notes) + ".",
+                  "lines", x=profiles[0].z, series=series,
+                  xlabel="drive (1.0 = fires at the rate scale)", ylabel="rate / rate scale")]
 
 
 def latency_panel(profiles: Sequence[ModelProfile], *, cap_ms: float = 50.0) -> Panel:

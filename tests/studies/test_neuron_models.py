@@ -133,9 +133,11 @@ def test_metrics_and_panels(profiles):
     assert m["reliability_gain_mean"].value > 0.1
     panels = [summary_panel(ps), *fi_panels(ps, rate_scale_hz=100.0), latency_panel(ps),
               reliability_panel(ps, trials=12)]
-    assert len({p.name for p in panels}) == len(panels) == len(ps) + 3
+    assert len({p.name for p in panels}) == len(panels) == 4
     assert len(panels[0].rows) == len(ps) and panels[0].kind == "table"
-    assert all(np.array_equal(p.x, FIT_GRID) for p in panels[1:1 + len(ps)])  # one drive axis for every model
+    grid = panels[1]  # small multiples: one f-I panel per model on one drive axis, the fits overlaid
+    assert grid.name.startswith("grid_") and np.array_equal(grid.x, FIT_GRID)
+    assert len(grid.series) == 4 * len(ps) and all(" | " in k for k in grid.series)
 
 
 # ------------------------------------------------------------------------------------------ the scenario
@@ -148,8 +150,7 @@ def test_scenario_quick_writes_a_complete_report(tmp_path):
     for f in REPORT_FILES:
         assert (tmp_path / f).is_file(), f
     figures = {p.stem for p in (tmp_path / "figures").glob("*.png")}
-    assert {"circuit", "transfer", "agreement_time", "extra_latency", "extra_reliability", "extra_fi_lif",
-            "extra_fi_hodgkin_huxley"} <= figures
+    assert {"circuit", "transfer", "agreement_time", "extra_latency", "extra_reliability", "extra_grid_fi"} <= figures
     assert len(figures) == 7 + sum(p.kind != "table" for p in c.extras)
     assert (tmp_path / "report.html").read_text().count("data:image/png;base64,") == len(figures)
     doc = json.loads((tmp_path / "metrics.json").read_text())

@@ -13,8 +13,9 @@ import numpy as np
 from neurocompare import SpikingBackend
 from neurocompare.compare import compare
 from neurocompare.scenarios import run_script
+from neurocompare.studies import model_dt
 from neurocompare.studies.neuron_models import (DEFAULT_MODELS, fi_panels, latency_panel, measure_models,
-                                                model_dt_ms, one_neuron_circuit, profile_metrics, reliability_panel,
+                                                one_neuron_circuit, profile_metrics, reliability_panel,
                                                 summary_panel)
 
 QUICK = {"models": ("lif", "izhikevich:RS", "adex:adapting", "hodgkin_huxley"), "duration_ms": 300.0, "trials": 10,
@@ -30,7 +31,8 @@ def run(*, seed=0, progress=None, models=DEFAULT_MODELS, rate_scale_hz=100.0, du
     """``models``: names as ``neurocompare.models.neuron_from_name`` reads them; the first one is compared."""
     circuit = build_circuit(models[0])
     x = np.outer(np.linspace(0.0, 2.5, n_drives), [1.0, 0.6, 0.8])
-    spiking = SpikingBackend(duration_ms=compare_duration_ms, dt_ms=model_dt_ms(circuit.populations[0].neuron),
+    neuron = circuit.populations[0].neuron
+    spiking = SpikingBackend(duration_ms=compare_duration_ms, dt_ms=model_dt(neuron, fast=True),
                              encoding="regular", rate_scale_hz=rate_scale_hz)
     comparison = compare(circuit, x, spiking=spiking, seed=seed, probes=("fi",), readout="threshold",
                          threshold=0.0, progress=progress)

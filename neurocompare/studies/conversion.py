@@ -29,7 +29,7 @@ from ..convert import convert_trained
 from ..encoding import Encoding, get_encoding
 from ..errors import CalibrationWarning
 from ..models import LIF, neuron_from_name
-from ..studies import metric, run_side_by_side, with_delays, with_models
+from ..studies import metric, model_dt, run_side_by_side, with_delays, with_models
 from ..metrics import Metric, accuracy, decoded_at_times
 from ..results import Result
 
@@ -132,15 +132,16 @@ def model_study(
     calibrated drive: :mod:`neurocompare.backends.calibration`), rate read-out.
 
     "if" is the circuit's own (converted) neuron; the others are names for :func:`~neurocompare.models.
-    neuron_from_name`. Each model runs at the backend's dt or its own coarsest acceptable one
-    (``max_dt_ms``) where that is finer; the models of one dt run side by side in one Brian2 run. A model that
+    neuron_from_name`. Each model runs at ``model_dt(model, backend dt, fast=True)`` (Hodgkin-Huxley and AdEx at
+    0.025 ms); the models of one dt run side by side in one Brian2 run. A model that
     cannot fire at the rate scale (Hodgkin-Huxley at 1000 Hz) runs at its ceiling: the caption says so.
     """
     output = circuit.population_names[-1]
     specs = {m: (circuit.population(output).neuron if m == "if" else neuron_from_name(m)) for m in models}
+    dts = {name: model_dt(spec, backend.dt_ms, fast=True) for name, spec in specs.items()}
     by_dt: dict[float, list[str]] = {}
-    for name, spec in specs.items():
-        by_dt.setdefault(min(backend.dt_ms, spec.max_dt_ms), []).append(name)
+    for name in specs:
+        by_dt.setdefault(dts[name], []).append(name)
     curves: dict[str, np.ndarray] = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CalibrationWarning)
@@ -158,7 +159,7 @@ def model_study(
             metrics[f"model_accuracy_{times_ms[i]:g}ms.{key}"] = metric(
                 acc[i], "fraction", f"SNN accuracy at {times_ms[i]:g} ms with the {specs[name].label()} neuron "
                                     "(same converted weights, calibrated drive, rate read-out)")
-    series = {f"{specs[n].label()} (dt {min(backend.dt_ms, specs[n].max_dt_ms):g} ms)": curves[n] for n in specs}
+    series = {f"{specs[n].label()} (dt {dts[n]:g} ms)": curves[n] for n in specs}
     series["ANN (reference)"] = np.full(len(times_ms), ann_accuracy)
     caption = (f"Test accuracy over simulated time with each neuron model in place of the converted integrate-and-fire"
                f" neuron ({backend.encoding.name} coding at {backend.rate_scale_hz:g} Hz, rate read-out, {len(y)} test "

@@ -21,7 +21,8 @@ Definitions follow :mod:`.neuron_fi`: a neuron fires *repetitively* with at leas
 the window; the onset is type II if the rate at the first such drive exceeds 20 Hz
 (:func:`~neurocompare.metrics.onset_type`); the adaptation index is ``1 - f_inf / f_0``
 (:func:`~neurocompare.metrics.adaptation_index`). Each model runs at its default time step but not finer than
-0.025 ms (:func:`model_dt_ms`: Hodgkin-Huxley at 0.025 ms, its coarsest, instead of 0.01 ms: 4x fewer steps).
+0.025 ms (:func:`~neurocompare.studies.common.model_dt` with ``fast``: Hodgkin-Huxley at 0.025 ms, its coarsest,
+instead of 0.01 ms: 4x fewer steps).
 
 **Spike-time reliability** (Mainen & Sejnowski 1995): each trial is one neuron (trials never interact, as
 samples of a batch would not), receiving the mean drive ``reliability_drive`` as a bias plus its own independent
@@ -53,10 +54,9 @@ from ..errors import NoSpikesWarning, ParameterError
 from ..metrics import FIT_KINDS, Metric, adaptation_index, evaluate_fit, fit_activation, onset_type
 from ..models import ExpCurrentSynapse, neuron_from_name
 from ..spike_input import GivenSpikes
-from .common import metric
+from .common import metric, model_dt
 
-__all__ = ["DEFAULT_MODELS", "ModelProfile", "one_neuron_circuit", "schreiber_reliability", "model_dt_ms",
-           "model_label", "model_slug",
+__all__ = ["DEFAULT_MODELS", "ModelProfile", "one_neuron_circuit", "schreiber_reliability", "model_label", "model_slug",
            "measure_models", "profile_metrics", "fi_panels", "latency_panel", "reliability_panel", "summary_panel"]
 
 #: Every model and preset the package ships, in the order of the report.
@@ -144,11 +144,6 @@ def one_neuron_circuit(model: str = "lif") -> Circuit:
                    populations=[NeuronPopulation("neuron", 1, bias=0.05, activation="relu",
                                                  neuron=neuron_from_name(model, owner="neuron_models"))],
                    projections=[Projection("x", "neuron", counts=[[3, 2, 5]], unit_weight=0.1)])
-
-
-def model_dt_ms(neuron: Any) -> float:
-    """The time step a model runs at here: its default, but not finer than 0.025 ms (Hodgkin-Huxley's coarsest)."""
-    return float(max(neuron.default_dt_ms, min(0.025, neuron.max_dt_ms)))
 
 
 def model_slug(name: str) -> str:
@@ -266,7 +261,7 @@ def measure_models(models: Sequence[str] = DEFAULT_MODELS, *, rate_scale_hz: flo
     """Measure every model of ``models`` (names as :func:`~neurocompare.models.neuron_from_name` reads them).
 
     Two reference runs per time step (see the module docstring); models with the same time step
-    (:func:`model_dt_ms`) run side by side. ``fluct_sd`` and ``noise_sd`` are the s.d. of the frozen fluctuating
+    (``model_dt(..., fast=True)``) run side by side. ``fluct_sd`` and ``noise_sd`` are the s.d. of the frozen fluctuating
     input and of each trial's own background, in activation units (of the current ``I_1``); ``reliability_drive``
     is the mean drive of the reliability trials.
     """
@@ -290,7 +285,7 @@ def measure_models(models: Sequence[str] = DEFAULT_MODELS, *, rate_scale_hz: flo
     rel["first"] = len(sweep)
     groups: dict[float, list[int]] = {}
     for k, (_, spec) in enumerate(specs):
-        groups.setdefault(model_dt_ms(spec), []).append(k)
+        groups.setdefault(model_dt(spec, fast=True), []).append(k)
     profiles: dict[int, ModelProfile] = {}
     for dt, members in groups.items():
         group = [specs[k] for k in members]

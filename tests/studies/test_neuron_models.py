@@ -17,8 +17,9 @@ from neurocompare.errors import NoSpikesWarning, ParameterError
 from neurocompare.models import neuron_from_name
 from neurocompare.report import REPORT_FILES
 from neurocompare.scenarios import find_scenarios, run_scenario
+from neurocompare.studies import model_dt
 from neurocompare.studies.neuron_models import (DEFAULT_MODELS, FIT_GRID, fi_panels, latency_panel, measure_models,
-                                                model_dt_ms, model_slug, profile_metrics, reliability_panel,
+                                                model_slug, profile_metrics, reliability_panel,
                                                 schreiber_reliability, summary_panel)
 
 MODELS = ("lif", "izhikevich:RS", "hodgkin_huxley")
@@ -52,10 +53,11 @@ def test_schreiber_reliability_orders_jitter_and_ignores_empty_trials():
 def test_every_model_runs_at_a_step_it_allows():
     for name in DEFAULT_MODELS:
         spec = neuron_from_name(name)
-        dt = model_dt_ms(spec)
+        dt = model_dt(spec, fast=True)
         assert dt <= spec.max_dt_ms and dt >= 0.025
-    assert model_dt_ms(neuron_from_name("hodgkin_huxley")) == 0.025  # not its default 0.01: 4x fewer steps
-    assert model_dt_ms(neuron_from_name("izhikevich:RS")) == 0.1
+    assert model_dt(neuron_from_name("hodgkin_huxley"), fast=True) == 0.025  # not its default 0.01: 4x fewer steps
+    assert model_dt(neuron_from_name("izhikevich:RS"), fast=True) == 0.1
+    assert model_dt(neuron_from_name("adex:tonic"), fast=True) == 0.025 and model_dt("hodgkin_huxley") == 0.01
     assert model_slug("izhikevich:RS") == "izhikevich_rs"
 
 

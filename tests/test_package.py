@@ -23,6 +23,17 @@ def test_public_api():
     assert neurocompare.available_backends() == ("artificial", "spiking", "reference")
 
 
+def test_an_error_after_a_spiking_run_reads_as_itself_not_as_a_brian2_bug():
+    """Brian2 installs an excepthook that blames itself for any uncaught exception; the backend puts the previous
+    hook back, so a user's own error after a run prints its traceback only."""
+    code = ("import sys\nfrom neurocompare import Circuit, NeuronPopulation, SpikingBackend\n"
+            "SpikingBackend(duration_ms=1.0).run(Circuit('c', populations=[NeuronPopulation('n', 1)]))\n"
+            "assert sys.excepthook is sys.__excepthook__\nraise ValueError('mine')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 1 and out.stderr.rstrip().endswith("ValueError: mine"), out.stderr
+    assert "Brian 2 encountered an unexpected error" not in out.stderr
+
+
 def test_importing_neurocompare_does_not_import_brian2():
     code = "import sys, neurocompare; print('brian2' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -73,7 +73,13 @@ def _quiet_pyparsing() -> Iterator[None]:
 
 
 def import_brian2() -> Any:
-    """Import Brian2 (with a SIGINT handler it can chain to), hiding newer pyparsing's deprecation warnings."""
+    """Import Brian2 (with a SIGINT handler it can chain to), hiding newer pyparsing's deprecation warnings.
+
+    Brian2 replaces ``sys.excepthook`` on import with one that answers any uncaught exception (a neurocompare error
+    in a user's script included) with "Brian 2 encountered an unexpected error ... please report this issue": the
+    hook that was there before is put back, so errors read as what they are.
+    """
+    excepthook = sys.excepthook
     with _quiet_pyparsing():
         try:
             brian2 = _import_with_callable_sigint()
@@ -81,6 +87,9 @@ def import_brian2() -> Any:
             raise BackendError(
                 f"The spiking backend needs Brian2 2.9 ('pip install \"brian2>=2.9,<2.10\"'): {exc}"
             ) from exc
+        finally:
+            if getattr(sys.excepthook, "__name__", "") == "brian_excepthook":
+                sys.excepthook = excepthook
     handler = getattr(brian2, "_int_handler", None)  # imported earlier by someone else: mend what it saved
     if handler is not None and not callable(getattr(handler, "previous_handler", None)):
         handler.previous_handler = _callable_handler(handler.previous_handler)

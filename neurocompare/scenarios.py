@@ -36,10 +36,11 @@ from types import ModuleType
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from .errors import ParameterError, UnknownNameError
+from .models import neuron_from_name, synapse_from_dict
 from .options import typed_options, unknown_options_error
 
 __all__ = ["ScenarioInfo", "ScenarioJob", "find_scenarios", "get_scenario", "load_scenario", "scenario_options",
-           "run_scenario", "compare_scenario", "run_many", "run_script", "DEFAULT_OUTPUT_ROOT"]
+           "run_scenario", "compare_scenario", "run_many", "run_script", "DEFAULT_OUTPUT_ROOT", "check_model_option"]
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +185,18 @@ def scenario_options(module: ModuleType, *, quick: bool = False) -> dict[str, An
     return {**defaults, **quick_values} if quick else defaults
 
 
+#: Options every scenario that offers them reads as a model name: checked before anything runs (a run or a sweep).
+_MODEL_OPTIONS = {"neuron": neuron_from_name, "synapse": synapse_from_dict}
+
+
+def check_model_option(scenario: str, name: str, value: Any) -> None:
+    """For the ``neuron`` and ``synapse`` options (a model name; "" for the scenario's own): an error naming the
+    scenario, the option, the value and the valid names unless ``value`` names a model."""
+    parse = _MODEL_OPTIONS.get(name)
+    if parse is not None and isinstance(value, str) and value:
+        parse(value, owner=f"Scenario {scenario!r}: option {name}")
+
+
 def _load_with_options(
     name: str, options: Mapping[str, Any] | None, quick: bool, extra_dirs: Sequence[str | os.PathLike]
 ) -> tuple[ModuleType, dict[str, Any]]:
@@ -194,6 +207,8 @@ def _load_with_options(
     unknown = set(options) - set(known)
     if unknown:
         raise unknown_options_error(name, unknown, known)
+    for option, value in options.items():
+        check_model_option(name, option, value)
     return module, {**known, **options}
 
 

@@ -79,3 +79,11 @@ def test_a_sweep_over_neuron_models(tmp_path):
     models = sorted(r.split(",")[header.index("neuron")] for r in rows[1:])
     assert models == ["adaptive_lif", "izhikevich:RS", "lif"]
     assert all(r.split(",")[header.index("status")] == "ok" for r in rows[1:])
+
+
+def test_a_sweep_names_a_misspelt_model_before_any_task_runs(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "neurocompare", "sweep", "single_neuron", "--param",
+                           "neuron=lif,izhikevic", "--quick", "--out", str(tmp_path / "sw")], capture_output=True, text=True)
+    assert proc.returncode != 0 and not (tmp_path / "sw").exists()
+    assert ("Scenario 'single_neuron': option neuron: Unknown neuron model 'izhikevic'; valid: lif, adaptive_lif, "
+            "izhikevich, adex, hodgkin_huxley.") in proc.stderr

@@ -118,6 +118,8 @@ def _check_params(scenario: str, params: Mapping[str, Any], defaults: Mapping[st
                                        not is_sequence(values[0])):
             values = [values]
         converted = tuple(convert_value(scenario, name, v, default) for v in values)
+        for value in converted:  # a misspelt model is named before any task runs
+            _scenarios.check_model_option(scenario, name, value)
         if not converted:
             raise ParameterError(f"Scenario {scenario!r}: option {name!r} has no values to sweep.")
         keys = [canonical_json(v) for v in converted]

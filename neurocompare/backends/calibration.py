@@ -146,7 +146,7 @@ def rates_at(neuron: Any, currents: Any, *, dt_ms: float, duration_ms: float = W
     return counts / (duration_ms * 1e-3)
 
 
-def _first_at_least(currents: np.ndarray, rates: np.ndarray, target: float) -> int | None:
+def _first_at_least(rates: np.ndarray, target: float) -> int | None:
     hit = np.flatnonzero(rates >= target)
     return int(hit[0]) if hit.size else None
 
@@ -166,11 +166,11 @@ def calibrate(neuron: Any, *, rate_scale_hz: float, dt_ms: float) -> Calibration
     target = float(rate_scale_hz)
     currents = scale * np.logspace(*_DECADES, GRID)
     rates = rates_at(neuron, currents, dt_ms=dt_ms)
-    i = _first_at_least(currents, rates, target)
+    i = _first_at_least(rates, target)
     if i == 0:
         raise ParameterError(
             f"{neuron.model_name}: already fires at {rates[0]:.4g} Hz at the smallest current tried "
-            f"({currents[0]:.4g} {_unit(neuron)}); set {neuron.drive_unit_field} explicitly.")
+            f"({currents[0]:.4g} {neuron.current_unit}); set {neuron.drive_unit_field} explicitly.")
     if i is None:  # the model's ceiling is below the rate scale: drive 1.0 is its fastest firing
         best = int(np.argmax(rates))
         fine = np.linspace(currents[max(best - 1, 0)], currents[min(best + 1, len(currents) - 1)], GRID)
@@ -179,14 +179,14 @@ def calibrate(neuron: Any, *, rate_scale_hz: float, dt_ms: float) -> Calibration
     else:
         fine = np.linspace(currents[i - 1], currents[i], GRID)
         fine_rates = rates_at(neuron, fine, dt_ms=dt_ms)
-        j = _first_at_least(fine, fine_rates, target)
+        j = _first_at_least(fine_rates, target)
         fine, fine_rates, j = (fine, fine_rates, j) if j is not None else (currents, rates, i)
     current = float(fine[j])
     cal = Calibration(neuron.model_name, current, target, float(fine_rates[j]), float(dt_ms), WINDOW_MS,
                       neuron.drive_dvdt(current) * 1e3 / rate_scale_hz)
     _MEMORY[key] = cal
     _store_disk(key, cal)
-    log.info("calibrated %s: drive 1.0 = %.6g %s (%.4g Hz at dt %g ms)", neuron.model_name, current, _unit(neuron),
+    log.info("calibrated %s: drive 1.0 = %.6g %s (%.4g Hz at dt %g ms)", neuron.model_name, current, neuron.current_unit,
              cal.rate_hz, dt_ms)
     if cal.rate_hz < target:
         _warn_ceiling(cal, neuron)
@@ -196,14 +196,9 @@ def calibrate(neuron: Any, *, rate_scale_hz: float, dt_ms: float) -> Calibration
 def _warn_ceiling(cal: Calibration, neuron: Any) -> None:
     warnings.warn(
         f"{neuron.model_name} cannot fire at rate_scale_hz = {cal.target_hz:g} Hz: it fires at most {cal.rate_hz:.4g} Hz "
-        f"(at {cal.current:.4g} {_unit(neuron)}, dt {cal.dt_ms:g} ms), so drive 1.0 is that current: activations "
+        f"(at {cal.current:.4g} {neuron.current_unit}, dt {cal.dt_ms:g} ms), so drive 1.0 is that current: activations "
         f"above {cal.rate_hz / cal.target_hz:.3g} are out of its reach. Lower rate_scale_hz to compare like with like, "
         f"or set {neuron.drive_unit_field}.", CalibrationWarning, stacklevel=4)
-
-
-def _unit(neuron: Any) -> str:
-    field = neuron.drive_unit_field
-    return {"pa": "pA", "ua_per_cm2": "uA/cm^2", "mv_per_ms": "mV/ms"}.get(field.removeprefix("drive_unit_"), "")
 
 
 def drive_current(neuron: Any, *, rate_scale_hz: float, dt_ms: float) -> float:

@@ -85,6 +85,7 @@ class AdEx(NeuronModel):
     max_dt_ms: ClassVar[float] = 0.05
     calibrated: ClassVar[bool] = True
     drive_unit_field: ClassVar[str] = "drive_unit_pa"
+    current_unit: ClassVar[str] = "pA"
     presets: ClassVar[dict[str, dict[str, Any]]] = ADEX_PRESETS
 
     c_pf: float = 281.0

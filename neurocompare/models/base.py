@@ -13,12 +13,12 @@ membrane potentials dimensionless, in the unit of a synapse's weight; a neuron s
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from typing import Any, ClassVar
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..errors import ParameterError, UnknownNameError
 
 __all__ = ["NeuronModel"]
 
@@ -41,8 +41,9 @@ class NeuronModel:
     #: biophysical units (mV, ms and its own current unit) and the circuit's drive 1.0 stands for its
     #: ``drive_unit`` current, calibrated when None (see :mod:`neurocompare.backends.calibration`).
     calibrated: ClassVar[bool] = False
-    #: The field holding the drive unit of a calibrated model ("" for the others).
+    #: The field holding the drive unit of a calibrated model ("" for the others), and the unit of its currents.
     drive_unit_field: ClassVar[str] = ""
+    current_unit: ClassVar[str] = "1/s"
     #: Named parameter sets: preset name -> field values (see :meth:`preset`).
     presets: ClassVar[dict[str, dict[str, Any]]] = {}
 
@@ -72,7 +73,6 @@ class NeuronModel:
     @classmethod
     def preset(cls, name: str, **changes: Any) -> "NeuronModel":
         """The spec of a named preset (``cls.presets``), with ``changes`` applied; unknown names list the valid ones."""
-        from ..errors import UnknownNameError
         key = {k.lower(): k for k in cls.presets}.get(str(name).lower())
         if key is None:
             valid = ", ".join(cls.presets) or "none"
@@ -97,7 +97,6 @@ class NeuronModel:
         """This spec with its drive unit set (calibrated models only; the others are returned unchanged)."""
         if not self.drive_unit_field:
             return self
-        from dataclasses import replace
         return replace(self, **{self.drive_unit_field: current})  # type: ignore[type-var]
 
     def drive_dvdt(self, current: float) -> float:

@@ -66,6 +66,7 @@ class HodgkinHuxley(NeuronModel):
     max_dt_ms: ClassVar[float] = 0.025
     calibrated: ClassVar[bool] = True
     drive_unit_field: ClassVar[str] = "drive_unit_ua_per_cm2"
+    current_unit: ClassVar[str] = "uA/cm^2"
     t_ref_ms: ClassVar[float] = 0.0
 
     c_uf_per_cm2: float = 1.0

@@ -65,6 +65,7 @@ class Izhikevich(NeuronModel):
     max_dt_ms: ClassVar[float] = 0.1
     calibrated: ClassVar[bool] = True
     drive_unit_field: ClassVar[str] = "drive_unit_mv_per_ms"
+    current_unit: ClassVar[str] = "mV/ms"
     presets: ClassVar[dict[str, dict[str, Any]]] = IZHIKEVICH_PRESETS
     t_ref_ms: ClassVar[float] = 0.0
 

@@ -28,7 +28,7 @@ from ..circuit import Circuit, NeuronPopulation
 from ..errors import ParameterError, UnknownNameError
 from ..metrics import adaptation_index, onset_type
 
-__all__ = ["FIProfile", "spike_trains_at", "fi_profile", "SIMULATORS"]
+__all__ = ["FIProfile", "spike_trains_at", "fi_profile", "fires_repetitively", "SIMULATORS"]
 
 #: Where a sweep can run.
 SIMULATORS = ("brian2", "reference")
@@ -77,8 +77,13 @@ class FIProfile:
                 "max_rate_hz": self.max_rate_hz}
 
 
+def fires_repetitively(times_ms: np.ndarray, duration_ms: float) -> bool:
+    """At least two spikes in the second half of the window: repetitive firing (an onset spike alone is not)."""
+    return int(np.count_nonzero(np.asarray(times_ms) >= duration_ms / 2)) >= 2
+
+
 def _sustained(trains: list, duration_ms: float) -> np.ndarray:
-    return np.array([np.count_nonzero(t >= duration_ms / 2) >= 2 for t in trains])
+    return np.array([fires_repetitively(t, duration_ms) for t in trains])
 
 
 def fi_profile(neuron: Any, *, simulator: str | TrainsFn = "brian2", dt_ms: float | None = None,

@@ -55,6 +55,7 @@ from ..metrics import FIT_KINDS, Metric, adaptation_index, evaluate_fit, fit_act
 from ..models import ExpCurrentSynapse, neuron_from_name
 from ..spike_input import GivenSpikes
 from .common import metric, model_dt
+from .neuron_fi import fires_repetitively
 
 __all__ = ["DEFAULT_MODELS", "ModelProfile", "one_neuron_circuit", "schreiber_reliability", "model_label", "model_slug",
            "measure_models", "profile_metrics", "fi_panels", "latency_panel", "reliability_panel", "summary_panel"]
@@ -73,7 +74,6 @@ _REFINE = 41
 _TAU_SYN_MS = 3.0
 _CHANNEL_HZ = 1000.0  # every input channel fires at this rate (one spike per ms)
 _FROZEN_CHANNELS = 4  # per sign
-_UNITS = {"mv_per_ms": "mV/ms", "pa": "pA", "ua_per_cm2": "uA/cm^2"}
 _LABELS = {"lif": "LIF", "adaptive_lif": "adaptive LIF", "izhikevich": "Izhikevich", "adex": "AdEx",
            "hodgkin_huxley": "Hodgkin-Huxley"}
 
@@ -157,13 +157,6 @@ def model_label(name: str) -> str:
     return f"{_LABELS.get(base, base)} {preset}".strip()
 
 
-def _current_unit(neuron: Any) -> str:
-    if not neuron.calibrated:
-        return "1/s"
-    suffix = neuron.drive_unit_field.removeprefix("drive_unit_")
-    return _UNITS.get(suffix, suffix)
-
-
 @dataclass(frozen=True)
 class ModelProfile:
     """One model's answers (drives in activation units, rates in Hz unless named ``_z``)."""
@@ -201,10 +194,6 @@ class ModelProfile:
     @property
     def label(self) -> str:
         return model_label(self.name)
-
-
-def _sustained(times: np.ndarray, duration_ms: float) -> bool:
-    return int(np.count_nonzero(times >= duration_ms / 2)) >= 2
 
 
 def _zero_mean_trains(rng: np.random.Generator, channels: int, duration_ms: float, grid_ms: float = 0.1):
@@ -294,7 +283,7 @@ def measure_models(models: Sequence[str] = DEFAULT_MODELS, *, rate_scale_hz: flo
         brackets, refine_biases = [], []
         for (name, spec), trains in zip(group, first):
             order = np.argsort(sweep, kind="stable")
-            fires = [k for k in order if _sustained(trains[k], duration_ms)]
+            fires = [k for k in order if fires_repetitively(trains[k], duration_ms)]
             if not fires:
                 raise ParameterError(f"neuron_models: {name} never fires repetitively up to drive {sweep.max():g}.")
             hi = sweep[fires[0]]
@@ -322,7 +311,7 @@ def _profile(name: str, spec: Any, dt: float, trains: list, fine_trains: list, f
     latency = np.array([t[0] if len(t) else np.nan for t in trains[:n_fit]])
     swept = np.r_[FIT_GRID, WIDE_GRID]
     top = int(np.argmax(counts[:n_fit + n_wide]))
-    ok = np.array([_sustained(t, duration_ms) for t in fine_trains[:_REFINE]])
+    ok = np.array([fires_repetitively(t, duration_ms) for t in fine_trains[:_REFINE]])
     j = int(np.argmax(ok)) if ok.any() else _REFINE - 1
     rheobase_z = float(fine[j])
     first_rate = len(fine_trains[j]) / window_s
@@ -338,7 +327,7 @@ def _profile(name: str, spec: Any, dt: float, trains: list, fine_trains: list, f
     unit = calibrate(spec, rate_scale_hz=rate_scale_hz, dt_ms=dt).current if spec.calibrated and \
         spec.drive_unit is None else (spec.drive_unit or rate_scale_hz)
     return ModelProfile(
-        name=name, dt_ms=dt, drive_unit=float(unit), current_unit=_current_unit(spec), z=FIT_GRID.copy(),
+        name=name, dt_ms=dt, drive_unit=float(unit), current_unit=spec.current_unit, z=FIT_GRID.copy(),
         rate_z=rate_z, fits=fits, latency_ms=latency, rheobase_z=rheobase_z,
         onset=onset_type(np.array([rheobase_z]), np.array([first_rate])), rate_above_rheobase_hz=first_rate,
         saturation_hz=float(counts[top] / window_s), saturation_z=float(swept[top]), adaptation_index=adapt,

@@ -121,7 +121,25 @@ def _reset_membrane(spec: Any, v: np.ndarray, spiked: np.ndarray) -> None:
         v[spiked] = v[spiked] + (spec.v_reset - spec.v_threshold)
 
 
-class AdaptiveLIFStep:
+class _ModelStep:
+    """What the forward-Euler steps share (adaptive LIF and the biophysical models): the delta path runs ``advance``
+    with no conductance; the second variable (one per neuron) is created at the first step."""
+
+    rearm_below = False
+    synaptic_decay = "euler"
+    method = "euler"
+
+    def prepare(self, i_analog: np.ndarray, i_bias: np.ndarray) -> tuple:
+        return (i_analog + i_bias,)
+
+    def step(self, v: np.ndarray, constants: tuple) -> np.ndarray:
+        return self.advance(v, constants[0], 0.0)
+
+    def advance(self, v: np.ndarray, drive: Any, g: Any) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class AdaptiveLIFStep(_ModelStep):
     """The adaptive LIF neuron of :class:`neurocompare.models.AdaptiveLIF`, from its docstring: forward Euler
     for ``dv/dt = (v_rest - v) / tau_m - w + I`` and ``dw/dt = -w / tau_w`` from the values at the start of the
     step; a spike resets ``v`` and adds ``increment_hz`` to ``w``. ``w`` (one per neuron, created at the first
@@ -137,16 +155,6 @@ class AdaptiveLIFStep:
         self.tau_w_s = spec.tau_w_ms * _S_PER_MS
         self.w: np.ndarray | None = None
 
-    rearm_below = False
-    synaptic_decay = "euler"
-    method = "euler"
-
-    def prepare(self, i_analog: np.ndarray, i_bias: np.ndarray) -> tuple:
-        return (i_analog + i_bias,)
-
-    def step(self, v: np.ndarray, constants: tuple) -> np.ndarray:
-        return self.advance(v, constants[0], 0.0)
-
     def advance(self, v: np.ndarray, drive: Any, g: Any) -> np.ndarray:
         if self.w is None:
             self.w = np.zeros(np.shape(v))
@@ -158,24 +166,6 @@ class AdaptiveLIFStep:
     def reset(self, v: np.ndarray, spiked: np.ndarray) -> None:
         _reset_membrane(self.spec, v, spiked)
         self.w[spiked] = self.w[spiked] + self.spec.increment_hz
-
-
-class _ModelStep:
-    """What the biophysical models' steps share: the delta path runs ``advance`` with no conductance, and the
-    recovery variable (one per neuron) is created at the first step."""
-
-    rearm_below = False
-    synaptic_decay = "euler"
-    method = "euler"
-
-    def prepare(self, i_analog: np.ndarray, i_bias: np.ndarray) -> tuple:
-        return (i_analog + i_bias,)
-
-    def step(self, v: np.ndarray, constants: tuple) -> np.ndarray:
-        return self.advance(v, constants[0], 0.0)
-
-    def advance(self, v: np.ndarray, drive: Any, g: Any) -> np.ndarray:  # pragma: no cover - abstract
-        raise NotImplementedError
 
 
 class IzhikevichStep(_ModelStep):

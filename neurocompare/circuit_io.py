@@ -38,6 +38,7 @@ import scipy.sparse
 from .activations import BUILTIN_ACTIVATIONS
 from .populations import InputPopulation, NeuronPopulation, Projection
 from .errors import CircuitError, ParameterError
+from .limits import check_limit
 from .models import neuron_from_dict, neuron_to_dict, synapse_from_dict, synapse_to_dict
 
 __all__ = ["FILE_FORMAT", "FILE_VERSION", "READABLE_VERSIONS", "SPARSE_KEYS", "stores_sparse", "circuit_to_dict",
@@ -243,11 +244,40 @@ def _projection(where: str, i: int, entry: Any, version: int) -> Projection:
     return Projection(**p)
 
 
+def _declared_size(where: str, data: dict) -> None:
+    """Check the neurons and (pre, post) pairs the file declares against the limits, before any array exists.
+
+    Only well-formed entries count here; malformed ones get their own error when they are built.
+    """
+    sizes = {}
+    for entry in [*data.get("inputs", []), *data["populations"]]:
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            size = entry.get("size")
+            if isinstance(size, Integral) and not isinstance(size, bool) and size > 0:
+                sizes[entry["name"]] = int(size)
+    check_limit(where, "neurons", sum(sizes.values()))
+    pairs = 0
+    for entry in data.get("projections", []):
+        if isinstance(entry, dict):
+            counts = entry.get("counts")
+            shape = counts.get("shape") if isinstance(counts, dict) else None
+            if (isinstance(shape, list) and len(shape) == 2
+                    and all(isinstance(n, Integral) and not isinstance(n, bool) and n > 0 for n in shape)):
+                pairs += int(shape[0]) * int(shape[1])
+            else:
+                pre, post = entry.get("pre"), entry.get("post")
+                if isinstance(pre, str) and isinstance(post, str):
+                    pairs += sizes.get(pre, 0) * sizes.get(post, 0)
+    check_limit(where, "pairs", pairs)
+
+
 def circuit_from_dict(data: Any, *, factory: Callable[..., Any], source: str = "circuit data") -> Any:
     """Build a circuit (``factory(**parts)``, the Circuit class) from :func:`circuit_to_dict` output, version 1, 2
-    or 3; every key and value is checked, and every error names ``source``."""
+    or 3; every key and value is checked, the declared size against :mod:`neurocompare.limits` first, and every
+    error names ``source``."""
     where = source
     top = _header(where, data)
+    _declared_size(where, top)
     try:
         inputs = [InputPopulation(**_mapping(where, _no_synapse(where, i, p), f"input #{i}", {"name", "size"},
                                              {"name", "size"}))
@@ -273,6 +303,8 @@ def circuit_from_json(text: str, *, factory: Callable[..., Any], source: str = "
         data = json.loads(text, parse_constant=reject_constant)
     except json.JSONDecodeError as exc:
         raise CircuitError(f"{source}: not valid JSON ({exc}).") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise CircuitError(f"{source}: not a valid circuit file ({str(exc).split(';')[0][:120]}).") from None
     except RecursionError:
         raise CircuitError(f"{source}: JSON nested too deeply.") from None
     return circuit_from_dict(data, factory=factory, source=source)
@@ -282,6 +314,7 @@ def load_circuit(path: str | os.PathLike, *, factory: Callable[..., Any]) -> Any
     """Read a circuit file written by :func:`save_circuit` (or by an older neurocompare: version 1)."""
     path = Path(path)
     try:
+        check_limit(f"Circuit file {str(path)!r}", "bytes", path.stat().st_size)
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CircuitError(f"Circuit file {str(path)!r} does not exist.") from None

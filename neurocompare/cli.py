@@ -170,6 +170,7 @@ def _job(name: str, args: argparse.Namespace, texts: dict[str, str]) -> Scenario
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from .report.folders import claim_folder
     from .scenarios import run_many
     from .options import parse_assignments
 
@@ -183,9 +184,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         if importlib.util.find_spec("mlflow") is None:
             raise BackendError('--mlflow needs the MLflow extra: pip install -e ".[mlflow]" (mlflow-skinny, '
                                "sqlalchemy, alembic).")
+    jobs = [_job(name, args, texts) for name in names]
+    for job in jobs:  # every report folder is checked before any scenario runs
+        claim_folder(job.out_dir, "report")
     if args.all and args.out is not None:
         Path(args.out).mkdir(parents=True, exist_ok=True)
-    jobs = [_job(name, args, texts) for name in names]
     processes = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     progress = None if args.no_progress else ProgressBar
     finished: list[str] = []
@@ -248,13 +251,19 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .input_files import load_inputs, load_labels
     from .options import parse_assignments, typed_options
     from .report import write_report
+    from .report.folders import claim_folder
 
     start = time.perf_counter()
     spiking = typed_options("", parse_assignments(args.spiking or [], flag="--spiking"), SPIKING_OPTIONS,
                             owner="--spiking")
+    if args.out:  # before the circuit is read: a refused folder is said first
+        claim_folder(args.out, "report")
     circuit, imported = _load_compared_circuit(args, spiking)
+    out = Path(args.out) if args.out else Path("neurocompare-output") / circuit.name
+    claim_folder(out, "report")
     rate = spiking.get("rate_scale_hz", SPIKING_OPTIONS["rate_scale_hz"])
-    inputs = load_inputs(args.inputs, circuit, rate_scale_hz=rate) if args.inputs else None
+    inputs = (load_inputs(args.inputs, circuit, rate_scale_hz=rate,
+                          dt_ms=spiking.get("dt_ms", SPIKING_OPTIONS["dt_ms"])) if args.inputs else None)
     given = [v.given for v in (inputs or {}).values() if getattr(v, "given", None) is not None]
     if given and "duration_ms" not in spiking:
         spiking["duration_ms"] = given[0].duration_ms
@@ -262,10 +271,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     output = imported.outputs[-1] if imported is not None and imported.outputs else None
     comparison = compare(circuit, inputs, spiking=spiking, probes=("fi", "delays"), seed=args.seed, labels=labels,
                          readout=args.readout, threshold=args.threshold, output=output)
-    out = Path(args.out) if args.out else Path("neurocompare-output") / circuit.name
-    write_report(comparison, out)
-    if imported is not None:
-        (out / "nir_conversion.md").write_text(imported.report.to_markdown(), encoding="utf-8")
+    extra = {"nir_conversion.md": imported.report.to_markdown()} if imported is not None else None
+    write_report(comparison, out, extra_files=extra)
     print(f"{circuit.name}: report written to {out / 'report.html'} ({time.perf_counter() - start:.1f} s)")
     return 0
 
@@ -481,6 +488,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(args.func(args))
         except (NeurocompareError, OSError) as exc:
             print(f"neurocompare: error: {_one_line(exc)}", file=sys.stderr)
+            return 2
+        except MemoryError:
+            print("neurocompare: error: out of memory; the inputs ask for more than this machine has (see "
+                  "'Limits' in the README: smaller inputs, or lower NEUROCOMPARE_LIMITS)", file=sys.stderr)
             return 2
         except KeyboardInterrupt as exc:
             return _interrupted(exc, interrupts)

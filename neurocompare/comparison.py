@@ -40,7 +40,7 @@ SEED_TABLE: Mapping[str, tuple[str, str]] = MappingProxyType(
     }
 )
 
-_PANEL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,48}$")
+_PANEL_NAME = re.compile(r"[a-z][a-z0-9_]{0,48}")
 PANEL_KINDS = ("lines", "bars", "table", "heatmap", "images")
 
 
@@ -117,7 +117,7 @@ class Panel:
     rows: Sequence[Sequence[Any]] = ()
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not _PANEL_NAME.match(self.name):
+        if not isinstance(self.name, str) or not _PANEL_NAME.fullmatch(self.name):
             raise ParameterError(
                 f"Panel name must be lower-case letters, digits and '_' (it becomes a file name); got {self.name!r}."
             )

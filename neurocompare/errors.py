@@ -19,9 +19,11 @@ __all__ = [
     "BackendError",
     "SimulationError",
     "ReportError",
+    "LimitError",
     "NeurocompareWarning",
     "NoSpikesWarning",
     "NotConvergedWarning",
+    "ShadowedScenarioWarning",
 ]
 
 
@@ -57,6 +59,11 @@ class ReportError(NeurocompareError, OSError):
     """A report cannot be written or read (unwritable folder, missing or corrupt saved results)."""
 
 
+class LimitError(NeurocompareError, ValueError):
+    """A file asks for more work than the limits allow (neurons, pairs, samples, steps, bytes; see
+    :mod:`neurocompare.limits`)."""
+
+
 class NeurocompareWarning(UserWarning):
     """Base class of neurocompare's warnings."""
 
@@ -80,3 +87,7 @@ class CoarseTimeStepWarning(NeurocompareWarning):
 
 class CalibrationWarning(NeurocompareWarning):
     """A neuron model cannot fire at the rate scale drive 1.0 should mean; drive 1.0 is its fastest firing."""
+
+
+class ShadowedScenarioWarning(NeurocompareWarning):
+    """A user's scenario script has the name of an installed one and is ignored (the installed one runs)."""

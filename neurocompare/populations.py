@@ -34,7 +34,7 @@ from .models import NeuronModel, SynapseModel, check_neuron, check_synapse
 
 __all__ = ["InputPopulation", "NeuronPopulation", "Projection", "check_name"]
 
-_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 # Counts beyond this are rejected: 2**31 synapses between two cells is no circuit.
 _MAX_COUNT = 2**31 - 1
 # Populations beyond this are rejected before numpy tries to allocate them.
@@ -45,7 +45,7 @@ _MAX_ENTRIES = 10**8
 
 
 def check_name(kind: str, name: Any) -> str:
-    if not isinstance(name, str) or not _NAME_RE.match(name):
+    if not isinstance(name, str) or not _NAME_RE.fullmatch(name):
         raise CircuitError(
             f"{kind} name must start with a letter and contain only letters, digits and '_' "
             f"(at most 64 characters); got {name!r}."

@@ -14,9 +14,17 @@ command line, sweep parameters). Optionally:
 
 A script ends with ``if __name__ == "__main__": run_script()`` so ``python scenarios/NAME.py`` works.
 
-Scenarios are looked up in, in order: the folders given explicitly, ``$NEUROCOMPARE_SCENARIOS``
-(``os.pathsep``-separated), ``./scenarios`` and the ``scenarios/`` folder next to the installed
-package (a source checkout). The built-in ``demo`` (XOR) is always available.
+Where scenarios come from (a scenario file is code, so only from folders the user names):
+
+1. the installed scenarios: the built-in ``demo`` (XOR) and the ``scenarios/`` folder next to the
+   package (a source checkout or an editable install);
+2. the folders given explicitly (``--scenarios DIR``, ``extra_dirs=``), then ``$NEUROCOMPARE_SCENARIOS``
+   (``os.pathsep``-separated).
+
+The current folder's ``scenarios/`` is not searched unless named: unpacking someone's bundle and running
+a scenario there never runs the bundle's code by surprise. An installed scenario always wins: a user
+scenario of the same name is ignored with a :class:`~neurocompare.errors.ShadowedScenarioWarning` naming
+both files (rename yours to run it).
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
-from .errors import ParameterError, UnknownNameError
+from .errors import ParameterError, ShadowedScenarioWarning, UnknownNameError
 from .models import neuron_from_name, synapse_from_dict
 from .options import typed_options, unknown_options_error
 
@@ -46,7 +54,9 @@ log = logging.getLogger(__name__)
 
 #: Reports go to ``DEFAULT_OUTPUT_ROOT/NAME`` unless an output folder is given.
 DEFAULT_OUTPUT_ROOT = Path("neurocompare-output")
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+#: The installed scenario scripts (next to the package: a source checkout or an editable install).
+_INSTALLED = Path(__file__).resolve().parents[1] / "scenarios"
 _BUILTIN = {"demo": "neurocompare.demo"}
 _NOT_OPTIONS = ("seed", "quick", "progress")
 Progress = Callable[[str, float, float], None]
@@ -74,8 +84,7 @@ def _dirs(extra: Sequence[str | os.PathLike] = ()) -> list[Path]:
     env = os.environ.get("NEUROCOMPARE_SCENARIOS")
     if env:
         dirs += [Path(d) for d in env.split(os.pathsep) if d]
-    dirs.append(Path.cwd() / "scenarios")
-    dirs.append(Path(__file__).resolve().parents[1] / "scenarios")
+    dirs.insert(0, _INSTALLED)
     seen, out = set(), []
     for d in dirs:
         r = d.resolve()
@@ -92,12 +101,19 @@ def _question(doc: str | None) -> str:
 
 
 def find_scenarios(extra_dirs: Sequence[str | os.PathLike] = ()) -> dict[str, ScenarioInfo]:
-    """All scenarios by name (first found wins), built-in ones included."""
+    """All scenarios by name, installed ones first (see the module docstring), built-in ones included."""
     found: dict[str, ScenarioInfo] = {}
     for d in _dirs(extra_dirs):
         for path in sorted(d.glob("*.py")):
             name = path.stem
-            if name.startswith("_") or not _NAME.match(name) or name in found:
+            if name.startswith("_") or not _NAME.fullmatch(name):
+                continue
+            if name in found or (name in _BUILTIN and d != _INSTALLED):
+                first = repr(str(found[name].path)) if name in found else f"built into neurocompare ({_BUILTIN[name]})"
+                if found.get(name) is None or found[name].path.parent == _INSTALLED:
+                    warnings.warn(f"Scenario {name!r} in {str(path)!r} is ignored: the installed scenario "
+                                  f"{first} has the same name; rename yours to run it.",
+                                  ShadowedScenarioWarning, stacklevel=2)
                 continue
             try:
                 doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
@@ -126,6 +142,10 @@ def _path_hint(name: str) -> str:
     if path.suffix == ".py":
         return (f" {name!r} looks like a scenario script: run it with `python {name}`, or pass its folder with "
                 f"--scenarios {str(path.parent) or '.'} and its name {path.stem!r}.")
+    local = Path("scenarios") / f"{name}.py"
+    if _NAME.fullmatch(name) and local.is_file() and local.resolve().parent != _INSTALLED:
+        return (f" The current folder has {str(local)!r}; scenarios run only from folders you name: "
+                f"--scenarios scenarios (or $NEUROCOMPARE_SCENARIOS) if you trust that file.")
     if path.suffix == ".json" or path.is_file():
         return (f" {name!r} looks like a file: a scenario is a script (see the README, 'A scenario'); a circuit "
                 "file is loaded in one with Circuit.load(path).")
@@ -223,10 +243,16 @@ def compare_scenario(name: str, **kwargs: Any) -> Any:
 
 def _run_and_report(module: ModuleType, out: Path, *, seed: int, progress: Progress | None,
                     options: Mapping[str, Any]) -> Any:
-    """The scenario's own ``main`` if it has one, else ``run`` and the report written into ``out``."""
+    """The scenario's own ``main`` if it has one, else ``run`` and the report written into ``out``.
+
+    ``out`` is checked first (new, empty or an earlier report), so a refused folder costs no simulation.
+    """
+    from .report import write_report
+    from .report.folders import claim_folder
+
+    claim_folder(out, "report")
     if callable(getattr(module, "main", None)):
         return module.main(out, seed=seed, progress=progress, **options)
-    from .report import write_report
 
     comparison = module.run(seed=seed, progress=progress, **options)
     write_report(comparison, out)

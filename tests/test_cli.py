@@ -80,7 +80,7 @@ def test_run_all_writes_one_report_per_scenario(jobs, tmp_path, monkeypatch, cap
         (["run", "demo", "--set", "novalue"], "--set expects NAME=VALUE"),
         (["run", "demo", "--seed", "-1"], "seed must be a non-negative integer"),
         (["run"], "give a scenario NAME or --all"),
-        (["run", "demo", "--out", "/proc/neurocompare-test/x"], "Cannot write the report to"),
+        (["run", "demo", "--out", "/proc/neurocompare-test/x"], "Output folder '/proc/neurocompare-test/x': cannot be written"),
         (["report", "/nonexistent/folder"], "No report folder"),
         (["frobnicate"], "invalid choice"),
     ],
@@ -156,3 +156,31 @@ def test_scenarios_given_a_file_is_an_error_naming_its_folder(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err == (f"neurocompare: error: Scenario folder {str(script)!r} is a file: --scenarios takes a folder of "
                    f"scenario scripts; to use the scenario in it, pass its folder: --scenarios {tmp_path}.")
+
+
+def test_scenarios_in_the_current_folder_never_run_by_surprise(tmp_path, monkeypatch, capsys):
+    """An unpacked bundle's scenarios/ neither shadows an installed scenario nor runs unless its folder is named."""
+    from neurocompare.errors import ShadowedScenarioWarning
+
+    bundle = tmp_path / "scenarios"
+    bundle.mkdir()
+    evil = 'raise SystemExit("bundle code ran")\n'
+    (bundle / "logic_gates.py").write_text('"""Shadow."""\n' + evil)
+    (bundle / "demo.py").write_text('"""Shadow."""\n' + evil)
+    (bundle / "theirs.py").write_text('"""Theirs."""\n' + evil)
+    monkeypatch.chdir(tmp_path)
+    info = scenario_module.get_scenario("logic_gates")
+    assert info.path is not None and info.path.parent != bundle.resolve()  # the installed one
+    assert scenario_module.get_scenario("demo").path is None  # the built-in one
+    assert main(["run", "theirs", "--quick"]) == 2
+    err = capsys.readouterr().err
+    assert "Unknown scenario 'theirs'" in err and "scenarios run only from folders you name" in err
+    with pytest.warns(ShadowedScenarioWarning) as record:
+        found = scenario_module.find_scenarios([bundle])
+    messages = sorted(str(w.message) for w in record)
+    assert len(messages) == 2
+    assert messages[0].startswith(f"Scenario 'demo' in {str(bundle.resolve() / 'demo.py')!r} is ignored: the "
+                                  "installed scenario built into neurocompare (neurocompare.demo) has the same name")
+    assert messages[1].startswith(f"Scenario 'logic_gates' in {str(bundle.resolve() / 'logic_gates.py')!r} is "
+                                  f"ignored: the installed scenario {str(info.path)!r} has the same name; rename")
+    assert found["logic_gates"].path == info.path and found["theirs"].path == (bundle / "theirs.py").resolve()

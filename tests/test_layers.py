@@ -19,7 +19,7 @@ PACKAGE = Path(neurocompare.__file__).resolve().parent
 
 #: Layer of each top-level module or sub-package of neurocompare (higher = further up).
 LAYERS = {
-    "errors": 0, "_validation": 0,
+    "errors": 0, "_validation": 0, "limits": 0,
     "results": 1, "activations": 1, "options": 1, "progress": 1, "notebook": 1,
     "models": 2, "rounding": 2, "nir": 2, "populations": 2, "circuit": 2, "inputs": 2, "circuit_io": 2, "encoding": 2, "datasets": 2, "neo_export": 2, "spike_input": 2, "input_files": 2,
     "backends": 3, "metrics": 3,

@@ -18,6 +18,7 @@ from ..circuit import Circuit
 from ..encoding import Encoding, get_encoding
 from ..inputs import normalize_inputs
 from ..errors import CoarseTimeStepWarning, ParameterError, UnknownNameError
+from ..limits import check_limit
 from ..models import (LIF, check_neuron, check_synapse, effective_neuron, effective_synapse, neuron_to_dict,
                       synapse_to_dict)
 from ..progress import progress_callback
@@ -72,6 +73,7 @@ class ClockSettings:
             raise ParameterError(
                 f"{owner}: duration_ms ({duration_ms!r}) must be a whole number of time steps of dt_ms ({dt_ms!r})."
             )
+        check_limit(owner, "steps", n_steps)
         if max_steps is not None and n_steps > max_steps:
             raise ParameterError(
                 f"{owner}: duration_ms / dt_ms = {n_steps:.4g} time steps; at most {max_steps} are supported "

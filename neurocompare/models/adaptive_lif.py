@@ -82,7 +82,7 @@ class AdaptiveLIF(NeuronModel):
         if not values["v_threshold"] > values["v_reset"]:
             raise ParameterError(f"{owner}: v_threshold must be greater than v_reset; got v_threshold="
                                  f"{self.v_threshold!r} <= v_reset={self.v_reset!r}.")
-        if self.reset not in RESET_MODES:
+        if not isinstance(self.reset, str) or self.reset not in RESET_MODES:
             raise ParameterError(f"{owner}: reset must be one of {', '.join(map(repr, RESET_MODES))}; "
                                  f"got {self.reset!r}.")
         for name, value in values.items():

@@ -90,7 +90,7 @@ class LIF(NeuronModel):
         t_ref = _real(owner, "t_ref_ms", self.t_ref_ms)
         if not math.isfinite(t_ref) or t_ref < 0:
             raise ParameterError(f"{owner}: t_ref_ms must be finite and >= 0; got {self.t_ref_ms!r}.")
-        if self.reset not in RESET_MODES:
+        if not isinstance(self.reset, str) or self.reset not in RESET_MODES:
             raise ParameterError(
                 f"{owner}: reset must be one of {', '.join(map(repr, RESET_MODES))}; got {self.reset!r}."
             )

@@ -19,6 +19,7 @@ import numpy as np
 
 from .._validation import fmt_number
 from ..errors import BackendError, CircuitError
+from ..limits import check_limit
 from .report import UnsupportedNirError
 
 __all__ = ["import_nir", "load_graph", "Flat", "flatten", "WirePath", "trace", "node_size"]
@@ -45,6 +46,26 @@ def import_nir() -> Any:
     return nir
 
 
+def check_hdf5_size(path: str | os.PathLike, label: str) -> None:
+    """Check the bytes an HDF5 file's datasets decompress to (their declared shapes) against the byte limit,
+    before any is read; an unreadable file is left to the reader's own error."""
+    import h5py
+
+    total = 0
+
+    def add(_name: str, obj: Any) -> None:
+        nonlocal total
+        if isinstance(obj, h5py.Dataset):
+            total += int(np.prod(obj.shape or (1,), dtype=object)) * max(obj.dtype.itemsize, 1)
+
+    try:
+        with h5py.File(path, "r") as fh:
+            fh.visititems(add)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError):
+        return
+    check_limit(f"{label} (decompressed)", "bytes", total)
+
+
 def load_graph(source: Any) -> tuple[Any, str]:
     """``(graph, label)`` from a ``nir.NIRGraph`` or the path of a NIR (HDF5) file; errors name the file."""
     nir = import_nir()
@@ -60,6 +81,7 @@ def load_graph(source: Any) -> tuple[Any, str]:
                 head = fh.read(16)
             raise CircuitError(f"{label}: not an HDF5 file (a NIR graph is an HDF5 file written by nir.write); "
                                f"it starts with {head!r}.")
+        check_hdf5_size(path, label)
         try:
             graph = nir.read(path)
         except Exception as exc:  # h5py/nir raise KeyError, ValueError, AssertionError...

@@ -14,6 +14,7 @@ import numpy as np
 
 from .._validation import fmt_number
 from ..errors import CircuitError, ParameterError
+from ..limits import check_limit
 from ..models import LIF
 from ..populations import InputPopulation, NeuronPopulation, Projection
 from ..rounding import LayerRounding, quantize
@@ -85,7 +86,38 @@ def _metadata(graph: Any, report_label: str) -> dict[str, Any]:
     except (ValueError, AttributeError):
         raise CircuitError(f"{report_label}: metadata {METADATA_KEY!r} is not the JSON neurocompare writes; "
                            f"got {str(raw)[:80]!r}.") from None
-    return meta if isinstance(meta, dict) else {}
+    if not isinstance(meta, dict):
+        raise CircuitError(f"{report_label}: metadata {METADATA_KEY!r} must be a JSON object; got "
+                           f"{type(meta).__name__}.")
+    for key, check, what in _META_SCHEMA:
+        if key in meta and not check(meta[key]):
+            raise CircuitError(f"{report_label}: metadata {METADATA_KEY!r}: {key!r} must be {what}; got "
+                               f"{meta[key]!r:.80}.")
+    return meta
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _entries(check: Any) -> Any:
+    """A check that a value is a JSON object of objects whose fields pass ``check`` (field -> test)."""
+    return lambda v: isinstance(v, dict) and all(
+        isinstance(e, dict) and all(f not in e or t(e[f]) for f, t in check.items()) for e in v.values())
+
+
+#: What the metadata neurocompare writes holds (the exporter's ``_metadata``): key, test, what it must be.
+_META_SCHEMA = (
+    ("name", lambda v: isinstance(v, str), "a string"),
+    ("description", lambda v: isinstance(v, str), "a string"),
+    ("order", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of population names"),
+    ("populations", _entries({"activation": lambda v: isinstance(v, str)}),
+     "an object of {population: {'activation': name}}"),
+    ("projections", _entries({"unit_weight": lambda v: _is_number(v) and v > 0,
+                              "n_synapses": lambda v: isinstance(v, int) and not isinstance(v, bool),
+                              "delay": lambda v: isinstance(v, str)}),
+     "an object of {'pre->post': {'unit_weight': number > 0, 'n_synapses': integer, 'delay': text}}"),
+)
 
 
 def _uniform(report: ConversionReport, node: str, field_: str, values: np.ndarray) -> float:
@@ -373,6 +405,7 @@ def from_nir(source: Any, *, convention: str | NirConvention | None = None, dt_s
                                             "to one dt later per synaptic hop than the exporter's step"
                                             + ("" if conv.dt_s is None else f" ({conv.dt_s * 1e3:g} ms)"))
     flat = flatten(graph)
+    _check_size(flat, label)
     names = _population_names(flat, report)
     pop_meta = meta.get("populations", {}) if isinstance(meta.get("populations"), dict) else {}
     cells = {n: _cell(report, conv, n, flat.nodes[n], pop_meta.get(names[n], {}).get("activation", activation))
@@ -397,6 +430,14 @@ def from_nir(source: Any, *, convention: str | NirConvention | None = None, dt_s
     circuit = factory(name=_safe_name(circuit_name), inputs=inputs, populations=pops, projections=projections,
                       description=meta["description"] if "description" in meta else _description(label, conv, report))
     return NirImport(circuit, report, conv, conv.dt_ms, tuple(names[o] for o in outputs), float(rate_scale_hz))
+
+
+def _check_size(flat: Any, label: str) -> None:
+    """The neurons (inputs and cells) and the weight entries of the graph against the limits, before conversion."""
+    neurons = sum(node_size(n, flat.nodes[n]) for n, k in flat.kinds.items() if k in ("input", "cell"))
+    check_limit(label, "neurons", neurons)
+    pairs = sum(int(np.size(getattr(flat.nodes[n], "weight", 0))) for n, k in flat.kinds.items() if k == "linear")
+    check_limit(label, "pairs", pairs)
 
 
 def _description(label: str, conv: NirConvention, report: ConversionReport) -> str:

@@ -45,6 +45,10 @@ _MAX_SAMPLES = 4
 RASTER_MAX_NEURONS = 100
 #: How many neurons of a large population the raster and heatmap show.
 RASTER_SHOWN = 50
+#: The synapse-count figure draws the matrices of at most this many projections (those with most synapses).
+COUNTS_MAX_MATRICES = 8
+#: The circuit diagram's largest size in inches (width, height); a larger circuit is drawn smaller.
+DIAGRAM_MAX_INCHES = (24.0, 16.0)
 _FIT_KINDS = ("relu", "sigmoid", "tanh")  # the fits drawn in the transfer figure, in legend order
 
 
@@ -247,7 +251,11 @@ def synapse_counts(c: Comparison) -> Figure:
     The histogram leaves out the zeros (unconnected pairs, which would swamp it in a sparse circuit) and
     its title says how many pairs are connected.
     """
-    projs = c.circuit.projections
+    every = c.circuit.projections
+    # at most COUNTS_MAX_MATRICES matrices (the projections with most synapses, in circuit order): a figure stays
+    # readable and is drawn in a second, whatever the circuit; the histogram counts every projection
+    keep = set(sorted(range(len(every)), key=lambda i: -every[i].n_synapses)[:COUNTS_MAX_MATRICES])
+    projs = [p for i, p in enumerate(every) if i in keep]
     fig = _fig(3.2 * max(1, len(projs)) + 3.5, 3.6)
     axes = fig.subplots(1, len(projs) + 1, squeeze=False)[0]
     vmax = max((np.abs(p.counts).max() for p in projs), default=1) or 1
@@ -261,8 +269,10 @@ def synapse_counts(c: Comparison) -> Figure:
         ax.set_ylabel(f"post ({p.post})")
     if projs:
         fig.colorbar(mappable, ax=axes[: len(projs)].tolist(), shrink=0.8, label="synapses (- inhibitory)")
-    nonzero = np.concatenate([p.nonzero[2] for p in projs]) if projs else np.zeros(0, dtype=np.int64)
-    pairs = sum(p.counts.size for p in projs)
+    if len(projs) < len(every):
+        fig.suptitle(f"the {len(projs)} projections with most synapses of {len(every)}", fontsize=9)
+    nonzero = np.concatenate([p.nonzero[2] for p in every]) if every else np.zeros(0, dtype=np.int64)
+    pairs = sum(p.counts.size for p in every)
     if nonzero.size:
         axes[-1].hist(nonzero, bins=np.arange(nonzero.min() - 0.5, nonzero.max() + 1.5), color="0.4")
     axes[-1].set_xlabel("synapse count (non-zero only)")
@@ -318,7 +328,9 @@ def circuit_diagram(circuit: Circuit, models: Mapping[str, tuple[Any, Any]] | No
     pos = _layout(circuit)
     width = 2.6 * (max(x for x, _ in pos.values()) + 1) + 1
     height = 1.6 * (max(abs(y) for _, y in pos.values()) * 2 + 1) + 1.2
-    fig = _fig(width, height)
+    # a large circuit is drawn smaller, not wider than DIAGRAM_MAX_INCHES (its labels then shrink, down to 3 pt)
+    shrink = min(1.0, DIAGRAM_MAX_INCHES[0] / width, DIAGRAM_MAX_INCHES[1] / height)
+    fig = _fig(width * shrink, height * shrink)
     ax = fig.subplots()
     ax.set_axis_off()
     for name, (x, y) in pos.items():
@@ -329,7 +341,7 @@ def circuit_diagram(circuit: Circuit, models: Mapping[str, tuple[Any, Any]] | No
             neuron, synapse = models[name]
             label += f"\n{pop.activation_name} | {neuron.label()}"
             label += "" if synapse.model_name == "delta" else f"\n{synapse.model_name} synapses"
-        ax.text(x, y, label, ha="center", va="center", fontsize=9, zorder=3,
+        ax.text(x, y, label, ha="center", va="center", fontsize=max(3.0, 9 * shrink), zorder=3,
                 bbox=dict(boxstyle="round,pad=0.5", fc="#e8f0fe" if is_in else "#fde8e8", ec="0.3"))
     for p in circuit.projections:
         (x0, y0), (x1, y1) = pos[p.pre], pos[p.post]
@@ -340,13 +352,14 @@ def circuit_diagram(circuit: Circuit, models: Mapping[str, tuple[Any, Any]] | No
             arrow = FancyArrowPatch((x0 - 0.15, y0 + 0.25), (x0 + 0.15, y0 + 0.25), connectionstyle="arc3,rad=-1.8",
                                     arrowstyle="-|>", mutation_scale=12, color="0.3")
             ax.add_patch(arrow)
-            ax.text(x0, y0 + 0.75, text, ha="center", fontsize=7)
+            ax.text(x0, y0 + 0.75, text, ha="center", fontsize=max(3.0, 7 * shrink))
             continue
         rad = 0.25 if x1 <= x0 else 0.0
         arrow = FancyArrowPatch((x0, y0), (x1, y1), connectionstyle=f"arc3,rad={rad}", arrowstyle="-|>",
-                                mutation_scale=14, shrinkA=38, shrinkB=38, color="0.3")
+                                mutation_scale=14 * shrink, shrinkA=38 * shrink, shrinkB=38 * shrink, color="0.3")
         ax.add_patch(arrow)
-        ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.12 + (0.3 if rad else 0), text, ha="center", fontsize=7,
+        ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.12 + (0.3 if rad else 0), text, ha="center",
+                fontsize=max(3.0, 7 * shrink),
                 bbox=dict(fc="white", ec="none", alpha=0.8))
     xs = [x for x, _ in pos.values()]
     ys = [y for _, y in pos.values()]

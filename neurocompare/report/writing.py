@@ -13,15 +13,15 @@
     report.md             the same as Markdown, linking figures/
     results/              the saved comparison (JSON + NPZ), enough to re-render without simulating
 
-The folder is replaced atomically (:func:`atomic_folder`): everything is written to a temporary
-sibling folder first and swapped in only when complete, so a failed or interrupted run leaves the
+The folder follows the package's one rule for output folders (:mod:`neurocompare.report.folders`): it is
+written only when new, empty or an earlier report (never a folder of the user's own files), everything goes
+to a temporary folder first and is moved in only when complete, so a failed or interrupted run leaves the
 previous report intact. :func:`render_report` re-renders a folder from its saved results.
 The HTML shell, CSS and table helpers live in :mod:`neurocompare.report.html`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as _dt
 import html
@@ -30,11 +30,10 @@ import json
 import logging
 import os
 import shlex
-import shutil
 import sys
-import tempfile
+import zipfile
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -43,9 +42,10 @@ from ..errors import ReportError
 from ..glossary import terms_used
 from ..notebook import figure_png
 from ..table import FIGURE_COLUMNS
+from .folders import replace_folder
 from .html import html_figure, html_glossary, html_table, md_table, page
 
-__all__ = ["write_report", "render_report", "load_comparison", "render_panels", "atomic_folder", "process_command",
+__all__ = ["write_report", "render_report", "load_comparison", "render_panels", "process_command",
            "tidy_metrics", "REPORT_FILES", "METRICS_CSV_COLUMNS"]
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,8 @@ log = logging.getLogger(__name__)
 #: Files every report folder contains (figures/ and results/ besides).
 REPORT_FILES = ("metrics.json", "metrics.csv", "table.md", "table.csv", "report.html", "report.md")
 _RESULTS_JSON = "results/comparison.json"
+#: Files a command adds to a report (``compare MODEL.nir``), kept when the report is re-rendered.
+_KEPT_FILES = ("nir_conversion.md",)
 _RESULTS_NPZ = "results/arrays.npz"
 _TABLE_CSV_COLUMNS = ("aspect", "takeaway", "real_neuron", "artificial_neuron", "measured_spiking",
                       "measured_artificial", *FIGURE_COLUMNS)
@@ -72,6 +74,7 @@ def write_report(
     *,
     command: str | None = None,
     provenance: Mapping[str, Any] | None = None,
+    extra_files: Mapping[str, str] | None = None,
 ) -> Path:
     """Write the full report of ``comparison`` into ``out_dir`` (replaced atomically).
 
@@ -79,11 +82,14 @@ def write_report(
     ----------
     comparison : Comparison
     out_dir : path
-        Created if missing (its parent must exist or be creatable).
+        Created if missing; if it exists it must be empty or an earlier report
+        (:func:`neurocompare.report.folders.claim_folder`).
     command : str, optional
         The command that produced the comparison, recorded for reproducibility.
     provenance : mapping, optional
         Versions and command of the original run when re-rendering saved results.
+    extra_files : mapping, optional
+        More text files of the report, name -> content (e.g. ``nir_conversion.md``), written with the rest.
 
     Returns
     -------
@@ -93,12 +99,15 @@ def write_report(
     Raises
     ------
     ReportError
-        If the folder cannot be written (the previous report, if any, is then left intact).
+        If the folder holds files neurocompare did not write, or cannot be written (the previous report,
+        if any, is then left intact).
     """
     out = Path(out_dir)
     prov = _provenance(provenance, command)
-    with atomic_folder(out) as tmp:
+    with replace_folder(out, "report") as tmp:
         _write_all(comparison, tmp, prov)
+        for name, text in (extra_files or {}).items():
+            _write_text(tmp / Path(name).name, text)
     log.info("report written to %s", out)
     return out
 
@@ -124,58 +133,6 @@ def process_command() -> str:
     return shlex.join(argv)
 
 
-
-
-@contextlib.contextmanager
-def atomic_folder(out: str | os.PathLike) -> Iterator[Path]:
-    """Write a folder completely, then swap it in for ``out``.
-
-    Yields a new, empty temporary sibling folder of ``out``; when the ``with`` block ends normally it
-    replaces ``out`` (see :func:`_swap_in`). If the block raises (even ``KeyboardInterrupt``), the
-    temporary folder is removed and ``out`` is left as it was.
-
-    Raises
-    ------
-    ReportError
-        If the parent of ``out`` cannot be created or written, or ``out`` is a file.
-    """
-    out = Path(out)
-    parent = out.parent if str(out.parent) else Path(".")
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a report folder is an ordinary folder
-    except OSError as exc:
-        raise ReportError(f"Cannot write the report to {str(out)!r}: {exc.strerror or exc}; "
-                          "choose a writable folder.") from None
-    try:
-        yield tmp
-        _swap_in(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _swap_in(new: Path, out: Path) -> None:
-    """Replace ``out`` by the complete folder ``new``; on failure the old folder is kept."""
-    if out.exists() and not out.is_dir():
-        raise ReportError(f"Cannot write the report to {str(out)!r}: it exists and is not a folder; "
-                          "remove the file or choose another folder.")
-    old = None
-    try:
-        if out.exists():
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(out, old)
-        os.replace(new, out)
-    except OSError as exc:
-        if old is not None and old.exists() and not out.exists():
-            os.replace(old, out)
-        raise ReportError(f"Cannot write the report to {str(out)!r}: {exc.strerror or exc}; "
-                          "choose a writable folder.") from None
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _write_all(c: Comparison, folder: Path, prov: Mapping[str, Any]) -> None:
@@ -347,8 +304,8 @@ def _html(c: Comparison, figures: Sequence[_Figure], prov: Mapping[str, Any]) ->
 def _markdown(c: Comparison, figures: Sequence[_Figure], prov: Mapping[str, Any]) -> str:
     """report.md: the same content as report.html, linking the figures in figures/."""
     lines = [f"# {_title(c)}", ""]
-    if c.circuit.description:
-        lines += [c.circuit.description, ""]
+    if c.circuit.description:  # the circuit's text is data: its HTML shows as text, as in report.html
+        lines += [html.escape(c.circuit.description, quote=False), ""]
     lines += [c.table_markdown(), "", "## Glossary", ""]
     lines += [f"- **{term}**: {definition}" for term, definition in _glossary(c)] + [""]
     for p in c.extras:
@@ -400,17 +357,25 @@ def load_comparison(folder: str | os.PathLike) -> tuple[Comparison, dict[str, An
         with np.load(npz_path, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
         comparison = Comparison.from_state(meta, arrays)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ReportError(f"Saved results in {str(folder)!r} are unreadable or incomplete: {exc}; "
+        provenance = dict(meta.get("provenance", {}))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, zipfile.BadZipFile,
+            RecursionError) as exc:  # a file that is not what write_report wrote, whatever is wrong with it
+        raise ReportError(f"Saved results in {str(folder)!r} are unreadable or incomplete "
+                          f"({type(exc).__name__}: {str(exc)[:200]}); "
                           "run the scenario again.") from None
-    return comparison, dict(meta.get("provenance", {}))
+    return comparison, provenance
 
 
 def render_report(folder: str | os.PathLike) -> Path:
     """Re-render a report folder from its saved results (no simulation); returns the folder."""
     comparison, provenance = load_comparison(folder)
     provenance.pop("rendered_with", None)
-    return write_report(comparison, folder, provenance=provenance)
+    kept = {}
+    for name in _KEPT_FILES:  # written by the command, not from the saved results: kept as they are
+        path = Path(folder) / name
+        if path.is_file() and not path.is_symlink():
+            kept[name] = path.read_text(encoding="utf-8")
+    return write_report(comparison, folder, provenance=provenance, extra_files=kept)
 
 
 def render_panels(panels: Sequence[Any], folder: str | os.PathLike) -> list[Path]:

@@ -21,7 +21,8 @@ import numpy as np
 
 from ..comparison import Panel
 from ..report.html import html_figure, html_table, md_table, page
-from ..report.writing import atomic_folder, render_panels
+from ..report.folders import replace_folder
+from ..report.writing import render_panels
 from ..options import canonical_json
 from .result import SweepResult
 from .store import RESULTS_FILE, atomic_write, cell, csv_line
@@ -168,8 +169,8 @@ def _describe(result: SweepResult, manifest: Mapping[str, Any], command: str) ->
 
 
 def _figures(out: Path, panels: Sequence[Panel]) -> list[tuple[Panel, bytes]]:
-    """Render ``panels`` into ``out/figures`` (replaced atomically); (panel, PNG bytes) each."""
-    with atomic_folder(out / "figures") as tmp:
+    """Render ``panels`` into ``out/figures`` (replaced when complete); (panel, PNG bytes) each."""
+    with replace_folder(out / "figures", marked=False) as tmp:
         paths = render_panels(panels, tmp)
         return [(p, path.read_bytes()) for p, path in zip(panels, paths)]
 

@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from .. import scenarios as _scenarios
 from ..errors import BackendError, ParameterError, ReportError
+from ..report.folders import MARKER, claim_folder, folder_kind, mark_folder
 from ..report.writing import process_command
 from .engine import Outcome, default_workers, open_engine
 from .plan import SweepTask, plan_sweep
@@ -99,12 +100,18 @@ def _check_engine(scenario: str, workers: int | None, scheduler: str | None) -> 
 
 
 def _output_folder(scenario: str, out_dir: str | os.PathLike | None) -> Path:
-    out = Path(out_dir) if out_dir is not None else _scenarios.DEFAULT_OUTPUT_ROOT / f"{scenario}-sweep"
+    """The sweep's folder, created and marked: new, empty or a sweep's (the package's rule for output folders)."""
+    given = Path(out_dir) if out_dir is not None else _scenarios.DEFAULT_OUTPUT_ROOT / f"{scenario}-sweep"
+    out = claim_folder(given, "sweep")
     try:
         out.mkdir(parents=True, exist_ok=True)
+        if folder_kind(out) is None or not (out / MARKER).is_file():
+            mark_folder(out, "sweep")
     except OSError as exc:
-        raise ReportError(f"Cannot create the sweep folder {str(out)!r}: {exc.strerror or exc}.") from None
-    return out
+        if isinstance(exc, ReportError):
+            raise
+        raise ReportError(f"Cannot create the sweep folder {str(given)!r}: {exc.strerror or exc}.") from None
+    return given
 
 
 def _worker_dirs(info: _scenarios.ScenarioInfo, extra_dirs: Sequence[str | os.PathLike]) -> list[str]:

@@ -35,6 +35,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from ..comparison import versions
 from ..errors import ParameterError, ReportError
+from ..report.folders import open_inside
 from ..report.writing import process_command
 from ..options import canonical_json
 from .plan import SEED_DERIVATION, SweepTask
@@ -62,8 +63,10 @@ def one_line(text: str) -> str:
 def atomic_write(path: Path, text: str) -> None:
     """Write ``path`` whole or not at all (temporary sibling, fsync, rename, fsync the folder)."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    if tmp.is_symlink() or tmp.exists():  # a leftover of a killed process with this pid, or planted
+        tmp.unlink()
     try:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        with open_inside(tmp, "w", exclusive=True) as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
@@ -101,10 +104,13 @@ class ResultsFile:
 
     def load(self) -> int:
         """Read the file; returns how many lines were dropped (torn, malformed, duplicate)."""
-        if not self.path.exists():
+        if not self.path.exists() and not self.path.is_symlink():
             return 0
         try:
-            data = self.path.read_text(encoding="utf-8")
+            with open_inside(self.path, "r") as fh:
+                data = fh.read()
+        except ReportError:
+            raise
         except (OSError, UnicodeDecodeError) as exc:
             raise ReportError(f"Cannot read the sweep results {str(self.path)!r}: {exc}; move it away to start "
                               "over.") from None
@@ -157,7 +163,7 @@ class ResultsFile:
             self.rewrite()
             return
         if self._fh is None:
-            self._fh = open(self.path, "a", encoding="utf-8", newline="")
+            self._fh = open_inside(self.path, "a")
         self._fh.write(csv_line([row.get(c, "") for c in self.columns]))
         self._fh.flush()
         os.fsync(self._fh.fileno())
@@ -176,7 +182,7 @@ def folder_lock(out: Path) -> Iterator[None]:
     except ImportError:  # pragma: no cover - not POSIX: no lock
         yield
         return
-    with open(out / _LOCK_FILE, "a+") as fh:
+    with open_inside(out / _LOCK_FILE, "a+") as fh:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -255,10 +261,13 @@ def csv_row(task: SweepTask, raw: Mapping[str, Any], grid: Mapping[str, tuple],
 def read_manifest(out: Path) -> dict[str, Any]:
     """``OUT/sweep.json`` ({} when there is none); ReportError when it is not a sweep description."""
     path = out / MANIFEST_FILE
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        with open_inside(path, "r") as fh:
+            doc = json.loads(fh.read())
+    except ReportError:
+        raise
     except (OSError, ValueError) as exc:
         raise ReportError(f"{str(path)!r} is unreadable ({exc}); remove it to start the sweep over.") from None
     if not isinstance(doc, dict) or "scenario" not in doc:

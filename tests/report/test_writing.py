@@ -13,7 +13,8 @@ from neurocompare.comparison import Panel
 from neurocompare.errors import ReportError
 from neurocompare.metrics import Metric
 from neurocompare.report import REPORT_FILES, load_comparison, render_panels, render_report, write_report
-from neurocompare.report.writing import atomic_folder, process_command
+from neurocompare.report.folders import replace_folder
+from neurocompare.report.writing import process_command
 
 FIGURES = {"circuit", "raster_heatmap", "membrane", "transfer", "rate_scatter", "synapse_counts", "agreement_time"}
 
@@ -96,19 +97,19 @@ def test_interrupted_writing_leaves_previous_report_intact(comparison, tmp_path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]  # no temporary folders left behind
 
 
-def test_atomic_folder_swaps_in_only_a_complete_folder(tmp_path):
+def test_replace_folder_swaps_in_only_a_complete_folder(tmp_path):
     out = tmp_path / "figures"
-    with atomic_folder(out) as tmp:
+    with replace_folder(out) as tmp:
         (tmp / "a.txt").write_text("first")
     assert (out / "a.txt").read_text() == "first"
     with pytest.raises(RuntimeError, match="half-way"):
-        with atomic_folder(out) as tmp:
+        with replace_folder(out) as tmp:
             (tmp / "a.txt").write_text("second")
             raise RuntimeError("half-way")
     assert (out / "a.txt").read_text() == "first"
-    with atomic_folder(out) as tmp:
+    with replace_folder(out) as tmp:
         (tmp / "b.txt").write_text("third")
-    assert sorted(p.name for p in out.iterdir()) == ["b.txt"]  # replaced, not merged
+    assert sorted(p.name for p in out.iterdir()) == [".neurocompare-output", "b.txt"]  # replaced, not merged
     assert sorted(p.name for p in tmp_path.iterdir()) == ["figures"]
 
 
@@ -123,7 +124,7 @@ def test_render_panels_writes_one_png_per_panel(tmp_path):
 def test_unwritable_and_bad_locations(comparison, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(ReportError, match="Cannot write the report to"):
+    with pytest.raises(ReportError, match="cannot be created: .* is not a folder"):
         write_report(comparison, blocker / "sub")
     with pytest.raises(ReportError, match="not a folder"):
         write_report(comparison, blocker)

@@ -71,3 +71,40 @@ def test_a_folder_holds_one_sweep(tmp_path, tiny_dir):
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
         with pytest.raises(ReportError, match="Another sweep is writing"):
             sweep("tiny", params={"rate": [0.5]}, workers=0, out_dir=out, extra_dirs=[tiny_dir])
+
+
+def test_a_sweep_writes_nothing_through_a_link(tmp_path, tiny_dir):
+    """Resuming where results.csv is a link must not append to the link's target; a dangling .sweep.lock link
+    must not create its target (issue 24)."""
+    out, outside = tmp_path / "out", tmp_path / "outside.csv"
+    params = {"rate": [0.3]}
+    sweep("tiny", params=params, workers=0, out_dir=out, extra_dirs=[tiny_dir])
+    outside.write_text((out / RESULTS_FILE).read_text())
+    before = outside.read_text()
+    (out / RESULTS_FILE).unlink()
+    (out / RESULTS_FILE).symlink_to(outside)
+    with pytest.raises(ReportError, match="is a symbolic link"):
+        sweep("tiny", params={"rate": [0.3, 0.6]}, workers=0, out_dir=out, extra_dirs=[tiny_dir])
+    assert outside.read_text() == before
+    (out / RESULTS_FILE).unlink()
+    (out / ".sweep.lock").unlink()
+    (out / ".sweep.lock").symlink_to(tmp_path / "created-by-the-lock")
+    with pytest.raises(ReportError, match="is a symbolic link"):
+        sweep("tiny", params=params, workers=0, out_dir=out, extra_dirs=[tiny_dir])
+    assert not (tmp_path / "created-by-the-lock").exists()
+
+
+def test_a_sweep_keeps_to_an_empty_or_its_own_folder(tmp_path, tiny_dir):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "sweep.html").write_text("my page")
+    with pytest.raises(ReportError, match=r"holds files neurocompare did not write \('sweep.html'\)"):
+        sweep("tiny", params={"rate": [0.3]}, workers=0, out_dir=mine, extra_dirs=[tiny_dir])
+    assert sorted(p.name for p in mine.iterdir()) == ["sweep.html"]
+    (mine / "sweep.html").unlink()
+    res = sweep("tiny", params={"rate": [0.3]}, workers=0, out_dir=mine, extra_dirs=[tiny_dir])
+    assert res.ran == 1 and (mine / ".neurocompare-output").is_file()
+    (mine / "figures" / "notes.txt").write_text("mine")  # figures/ is replaced: only if it holds figures
+    with pytest.raises(ReportError, match="notes.txt"):
+        sweep("tiny", params={"rate": [0.3]}, workers=0, out_dir=mine, extra_dirs=[tiny_dir])
+    assert (mine / "figures" / "notes.txt").read_text() == "mine"

@@ -272,8 +272,9 @@ class Circuit:
     def to_nir(self, **options: Any) -> Any:
         """The spiking side as a NIR graph with its conversion report: ``graph, report = circuit.to_nir()``.
 
-        Needs the ``nir`` extra. ``options``: ``rate_scale_hz``, ``neuron`` (see
-        :func:`neurocompare.nir.exporter.to_nir`). ``circuit.to_nir().write(path)`` saves it.
+        Needs the ``nir`` extra. ``options``: ``rate_scale_hz``, ``dt_ms``, ``neuron``, ``convention`` ("neurocompare",
+        or "snntorch" for snnTorch's ``import_from_nir``; see :func:`neurocompare.nir.exporter.to_nir`).
+        ``circuit.to_nir().write(path)`` saves it.
         """
         from .nir.exporter import to_nir
 

@@ -286,11 +286,11 @@ def _delay_effect(c: _Ctx) -> str:
         return "effect of the delays not measured (compare(..., probes=['delays']) measures it)"
     shift = c.get("delay_latency_shift_ms")
     if math.isnan(shift):
-        return f"with {variant}, the effect on the first output spike is not measurable (no output spike)"
+        return f"with {variant}, the effect on the first output spike is not measurable (no output neuron fired in both runs)"
     if shift == 0:
-        return f"with {variant}, the median first spike of the output neurons did not move"
-    return f"with {variant}, the median first spike of the output neurons came {fmt(abs(shift))} ms " \
-           f"{'later' if shift > 0 else 'earlier'}"
+        return f"with {variant}, the output neurons' first spikes did not move (median per neuron and sample)"
+    return f"with {variant}, the output neurons' first spikes came {fmt(abs(shift))} ms " \
+           f"{'later' if shift > 0 else 'earlier'} (median per neuron and sample)"
 
 
 def _wires(c: _Ctx) -> _Cells:

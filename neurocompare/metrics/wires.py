@@ -35,7 +35,8 @@ register_metric(MetricSpec(
     lambda d: max_delay_ms(d.circuit), direction=None))
 register_metric(MetricSpec(
     "delay_latency_shift_ms", "wires", "ms",
-    "change of the median output first-spike latency between the two delay variants run",
+    "median change of the output neurons' first-spike latency between the two delay variants run (paired per "
+    "neuron and sample)",
     lambda d: d.delay_shift_ms, direction=None))
 register_metric(MetricSpec(
     "synapses", "wires", "synapses", "synapses in the spiking circuit (sum of |counts|)",

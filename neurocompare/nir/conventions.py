@@ -9,9 +9,11 @@ the source it is read from:
 ``snntorch``
     ``snntorch/export_nir.py`` (``snn.Leaky``): ``dt = 1e-4``, ``tau = dt / (1 - beta)``,
     ``r = tau / dt``, ``v_leak = 0``, no ``v_reset`` (so NIR's default 0). snnTorch's own step is
-    ``U[t+1] = beta U[t] + I[t+1]`` (forward Euler: one input of value x adds ``r x dt / tau = x``)
-    with ``reset_mechanism="subtract"`` by default, which NIR cannot express and the exporter writes as
-    a reset to 0.
+    ``U[t+1] = beta U[t] + I[t+1] - S[t] U_thr`` (forward Euler: one input of value x adds ``r x dt / tau =
+    x``; ``_neurons/leaky.py``): with ``reset_mechanism="subtract"`` (the default, which NIR cannot express
+    and the exporter writes as a reset to 0) the threshold is subtracted in the step *after* the spike, after
+    that step's decay (``reset_delay=True``, the default). ``snntorch_zero`` is the same for
+    ``reset_mechanism="zero"``.
 ``norse``
     ``norse/torch/utils/export_nir.py``: ``LIFBoxCell`` -> ``nir.LIF(tau = 1 / tau_mem_inv, r = 1)``,
     ``IAFCell`` -> ``nir.IF(r = 1)``. Norse's steps (default ``dt = 1e-3``): LIF box
@@ -68,6 +70,14 @@ class NirConvention:
         ``r x`` (Norse's IAF: "sum").
     threshold : {">", ">="}
         NIR's rule is ``v > v_threshold``; neurocompare's own files say ``>=``.
+    reset_delay : bool
+        With ``reset="subtract"``: the subtraction happens in the next step, after its decay (snnTorch's
+        ``reset_delay=True``), which equals subtracting ``(v_threshold - v_reset) / decay`` right after the
+        spike, ``decay`` the per-step factor.
+    recurrent_reset_clamps : bool
+        With ``reset="value"``: a neuron with a recurrent connection onto itself's layer (snnTorch's ``RLeaky``,
+        exported as a nested graph ``lif -> w_rec -> lif``) sets its whole next-step state to the reset value,
+        that step's input included (``U = f - S f``): one step clamped at ``v_reset``, ``t_ref = dt``.
     source : str
         Where the convention is documented.
     """
@@ -79,6 +89,8 @@ class NirConvention:
     reset: str
     if_input: str = "integrate"
     threshold: str = ">"
+    reset_delay: bool = False
+    recurrent_reset_clamps: bool = False
     source: str = ""
 
     def __post_init__(self) -> None:
@@ -103,15 +115,22 @@ class NirConvention:
         """One line: what this convention assumes."""
         dt = "continuous time" if self.dt_s is None else f"dt {self.dt_s:g} s"
         spike = "unit-area delta" if self.spike == "delta" else "one-step pulse"
-        return (f"{self.name}: {dt}, spike = {spike}, {self.decay} decay, reset {'by subtraction' if self.reset == 'subtract' else 'to v_reset'}, "
+        reset = "to v_reset" if self.reset == "value" else \
+            "by subtraction after the next step's decay" if self.reset_delay else "by subtraction"
+        return (f"{self.name}: {dt}, spike = {spike}, {self.decay} decay, reset {reset}, "
                 f"fires at v {self.threshold} v_threshold")
 
 
 #: The presets, by name (see the module docstring for their sources).
 CONVENTIONS: dict[str, NirConvention] = {
-    "snntorch": NirConvention("snntorch", 1e-4, "pulse", "euler", "subtract",
+    "snntorch": NirConvention("snntorch", 1e-4, "pulse", "euler", "subtract", reset_delay=True,
                               source="snntorch/export_nir.py (snn.Leaky: dt = 1e-4, tau = dt/(1-beta), r = tau/dt); "
-                                     "snntorch Leaky: U[t+1] = beta U[t] + I[t+1], reset_mechanism='subtract'"),
+                                     "snntorch Leaky: U[t+1] = beta U[t] + I[t+1] - S[t] U_thr, "
+                                     "reset_mechanism='subtract', reset_delay=True"),
+    "snntorch_zero": NirConvention("snntorch_zero", 1e-4, "pulse", "euler", "value", recurrent_reset_clamps=True,
+                                   source="snntorch/export_nir.py as 'snntorch'; snn.Leaky(reset_mechanism='zero'): "
+                                          "U[t+1] = beta (1 - S[t]) U[t] + I[t+1]; snn.RLeaky: U[t+1] = f - S[t] f, "
+                                          "f = beta U[t] + I[t+1] + W_rec S[t]"),
     "norse": NirConvention("norse", 1e-3, "pulse", "euler", "value", if_input="sum",
                            source="norse/torch/utils/export_nir.py (LIFBoxCell: tau = 1/tau_mem_inv, r = 1; IAFCell: r = 1); "
                                   "norse lif_box: v += dt tau_mem_inv ((v_leak - v) + i); iaf: v += i"),

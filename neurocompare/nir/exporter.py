@@ -7,18 +7,28 @@ carrying the target's bias as the constant current ``bias x rate_scale_hz``) wit
 ``counts x unit_weight``, and ``nir.Delay`` nodes for axonal delays (per source neuron before the weights,
 or per target neuron after them). Synapse counts stay recoverable: the weights are exact multiples of
 the unit, and the counts' unit and number also go into the graph's metadata, which the importer checks.
+
+``to_nir(convention="snntorch")`` writes what snnTorch's ``import_from_nir`` (snnTorch 1.0,
+``snntorch/import_nir.py``) reads as the same network: it assumes dt = 0.1 ms and builds ``snn.Leaky(beta = 1 -
+dt / tau, threshold = v_threshold, reset_mechanism="zero")`` with inputs scaled by ``r dt / tau``, from ``v_leak =
+0``. So a leaky population is written with ``tau = dt / (1 - beta)``, ``beta = exp(-dt / tau_m)`` (neurocompare's
+exact decay per step), ``r = tau / dt`` (a weight w moves v by w), potentials relative to ``v_rest``, and a bias as
+the per-step increment of an Affine node; a non-leaky one as a LIF with ``beta = 1 - 1e-12`` (snnTorch reads
+``nir.IF`` as a leaky neuron with beta 0.9). What snnTorch cannot read the same (delays, a refractory period, a
+subtractive reset, a reset away from rest, another time step) is reported approximate or unsupported.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..errors import ReportError
+from ..errors import ReportError, UnknownNameError
 from ..models import LIF, effective_neuron
 from .graph import import_nir
 from .importer import METADATA_KEY
@@ -47,12 +57,57 @@ class NirExport(NamedTuple):
         return path
 
 
-def _neuron_node(nir: Any, report: ConversionReport, pop: Any, spec: LIF, rate_scale_hz: float, dt_ms: float) -> Any:
+#: snnTorch's importer's fixed time step (s) and the decay factor a non-leaky neuron is written with for it.
+SNNTORCH_DT_S = 1e-4
+_SNNTORCH_IF_BETA = 1.0 - 1e-12
+#: How far below neurocompare's threshold (a fraction of v_threshold - v_reset) the snnTorch export puts snnTorch's
+#: strict one: larger than float32's resolution at the threshold (6e-8 relative), so that ties fire in both.
+_SNNTORCH_THRESHOLD_MARGIN = 1e-6
+
+
+def _snntorch_node(nir: Any, report: ConversionReport, pop: Any, spec: LIF, dt_ms: float) -> Any:
+    """A population as snnTorch's ``import_from_nir`` reads it back as the same neuron (see the module docstring)."""
+    n, name = pop.size, pop.name
+    full = lambda v: np.full(n, float(v))  # noqa: E731
+    dt = SNNTORCH_DT_S
+    if abs(dt_ms * 1e-3 - dt) > 1e-12:
+        report.approximate(name, "dt", f"the circuit runs at dt {dt_ms:g} ms; snnTorch's importer assumes "
+                                       f"{dt * 1e3:g} ms: its spikes are those of a run at that step")
+    beta = math.exp(-dt / (spec.tau_m_ms * 1e-3)) if spec.leaky else _SNNTORCH_IF_BETA
+    tau = dt / (1.0 - beta)
+    report.faithful(name, "tau_m_ms", f"{spec.tau_m_ms:g} -> beta {beta:.12g} per step of {dt * 1e3:g} ms (tau = "
+                                      f"dt / (1 - beta) = {tau:.6g} s, r = tau / dt: a weight w moves v by w)"
+                    + ("" if spec.leaky else "; a non-leaky neuron as a LIF with beta 1 - 1e-12 (snnTorch reads "
+                                             "nir.IF as a leaky neuron with beta 0.9)"))
+    gap = spec.v_threshold - spec.v_reset
+    threshold = spec.v_threshold - spec.v_rest - _SNNTORCH_THRESHOLD_MARGIN * gap
+    report.faithful(name, "v_threshold", f"{spec.v_threshold:g} - v_rest {spec.v_rest:g}, lowered by "
+                                         f"{_SNNTORCH_THRESHOLD_MARGIN:g} x (v_threshold - v_reset): snnTorch fires at "
+                                         "v > v_threshold, neurocompare at v >= it, so an input landing exactly on the "
+                                         "threshold fires in both (float32, snnTorch's precision, keeps the margin)")
+    if spec.reset == "subtract":
+        report.approximate(name, "reset", "by subtraction; snnTorch's importer always resets to zero (its "
+                                          "reset_mechanism='zero'): the overshoot is lost")
+    elif spec.v_reset != spec.v_rest:
+        report.approximate(name, "reset", f"to {spec.v_reset:g}; snnTorch's importer resets to zero, i.e. to v_rest "
+                                          f"{spec.v_rest:g} here")
+    else:
+        report.faithful(name, "reset", "to v_reset = v_rest: snnTorch's reset to zero")
+    if spec.t_ref_ms > 0:
+        report.approximate(name, "t_ref_ms", f"{spec.t_ref_ms:g} ms dropped (snnTorch's Leaky has no refractory "
+                                             "period)")
+    return nir.LIF(tau=full(tau), r=full(tau / dt), v_leak=full(0.0), v_threshold=full(threshold), v_reset=full(0.0))
+
+
+def _neuron_node(nir: Any, report: ConversionReport, pop: Any, spec: LIF, rate_scale_hz: float, dt_ms: float,
+                 convention: str = "neurocompare") -> Any:
     n = pop.size
     name = pop.name
     full = lambda v: np.full(n, float(v))  # noqa: E731
     if not isinstance(spec, LIF):
         report.unsupported(name, "neuron", f"model {type(spec).__name__} has no NIR node (NIR has IF and LIF)")
+    if convention == "snntorch":
+        return _snntorch_node(nir, report, pop, spec, dt_ms)
     report.faithful(name, "v_threshold", f"{spec.v_threshold:g} (NIR fires at v > v_threshold; this file's metadata "
                                          "says v >= v_threshold, which neurocompare's importer honours)")
     if spec.reset == "subtract":
@@ -101,8 +156,13 @@ def _delay_nodes(nir: Any, report: ConversionReport, proj: Any) -> tuple[Any, An
     return None, None
 
 
-def to_nir(circuit: Any, *, rate_scale_hz: float = 200.0, dt_ms: float = 0.1, neuron: LIF | None = None) -> NirExport:
-    """The circuit's spiking side as a NIR graph (continuous time), with a conversion report.
+#: What :func:`to_nir` can write for: neurocompare's own continuous-time reading, or snnTorch's importer.
+EXPORT_CONVENTIONS = ("neurocompare", "snntorch")
+
+
+def to_nir(circuit: Any, *, rate_scale_hz: float = 200.0, dt_ms: float = 0.1, neuron: LIF | None = None,
+           convention: str = "neurocompare") -> NirExport:
+    """The circuit's spiking side as a NIR graph, with a conversion report.
 
     Parameters
     ----------
@@ -111,12 +171,22 @@ def to_nir(circuit: Any, *, rate_scale_hz: float = 200.0, dt_ms: float = 0.1, ne
         The spiking backend's rate for activation 1.0: biases become constant currents of
         ``bias x rate_scale_hz`` (1/s). Default 200 Hz, the backend's default.
     dt_ms : float
-        Only for the report's error bounds (a subtractive reset loses up to one step per spike).
+        The time step the circuit runs at: the report's error bounds (a subtractive reset loses up to one step
+        per spike), and for ``convention="snntorch"`` whether snnTorch's fixed 0.1 ms is the same.
     neuron : LIF, optional
         The model of populations that set none (the spiking backend's default, ``LIF()``).
+    convention : {"neurocompare", "snntorch"}
+        Who reads the file: neurocompare's importer (continuous time, the default), or snnTorch 1.0's
+        ``import_from_nir``, for which the graph is written so that it builds the same network (see the module
+        docstring); what it would misread is reported.
     """
     nir = import_nir()
-    report = ConversionReport("export", "neurocompare")
+    if convention not in EXPORT_CONVENTIONS:
+        raise UnknownNameError(f"NIR export: unknown convention {convention!r}; valid: {', '.join(EXPORT_CONVENTIONS)}.")
+    report = ConversionReport("export", convention)
+    if convention == "snntorch":
+        report.approximate("(graph)", "timing", "snnTorch's layers act within one step; here a spike takes one step "
+                                                "per hop: snnTorch gives the same spikes one step per hop earlier")
     default = neuron if neuron is not None else LIF()
     nodes: dict[str, Any] = {}
     edges: list[tuple[str, str]] = []
@@ -127,21 +197,34 @@ def to_nir(circuit: Any, *, rate_scale_hz: float = 200.0, dt_ms: float = 0.1, ne
         if not isinstance(pop.activation, str):
             report.approximate(pop.name, "activation", f"callable {pop.activation_name!r} is not stored (NIR describes "
                                                        "the spiking side); an import uses activation='relu'")
-        nodes[pop.name] = _neuron_node(nir, report, pop, effective_neuron(pop, default), rate_scale_hz, dt_ms)
+        nodes[pop.name] = _neuron_node(nir, report, pop, effective_neuron(pop, default), rate_scale_hz, dt_ms,
+                                       convention)
     bias_done: set[str] = set()
     for i, proj in enumerate(circuit.projections):
         post = circuit.population(proj.post)
         w = proj.weights.astype(float)
         key = f"w_{proj.pre}_{proj.post}" if f"w_{proj.pre}_{proj.post}" not in nodes else f"w{i}_{proj.pre}_{proj.post}"
         if np.any(post.bias != 0) and proj.post not in bias_done:
-            nodes[key] = nir.Affine(weight=w, bias=np.asarray(post.bias, dtype=float) * rate_scale_hz)
+            current = np.asarray(post.bias, dtype=float) * rate_scale_hz
+            if convention == "snntorch":  # the per-step increment of the exact step at snnTorch's dt
+                spec = effective_neuron(post, default)
+                tau_s = spec.tau_m_ms * 1e-3
+                per_step = current * (tau_s * -math.expm1(-SNNTORCH_DT_S / tau_s) if spec.leaky else SNNTORCH_DT_S)
+                nodes[key] = nir.Affine(weight=w, bias=per_step)
+                report.approximate(proj.post, "bias", f"constant current bias x {rate_scale_hz:g} Hz as its increment "
+                                                      f"per step in the Affine {key!r}; it acts from the first step, "
+                                                      "while spikes reach this layer one step per hop later here")
+            else:
+                nodes[key] = nir.Affine(weight=w, bias=current)
+                report.faithful(proj.post, "bias", f"constant current bias x {rate_scale_hz:g} Hz in the Affine {key!r}")
             bias_done.add(proj.post)
-            report.faithful(proj.post, "bias", f"constant current bias x {rate_scale_hz:g} Hz in the Affine {key!r}")
         else:
             nodes[key] = nir.Linear(weight=w)
         report.faithful(proj.name, "counts", f"weights = counts x unit_weight {proj.unit_weight:.6g} "
                                              f"({proj.n_synapses} synapses; exact multiples, recoverable)")
         before, after = _delay_nodes(nir, report, proj)
+        if convention == "snntorch" and (before is not None or after is not None):
+            report.unsupported(proj.name, "delay_ms", "snnTorch's importer has no Delay node")
         chain = [proj.pre] + ([f"d_{key}"] if before is not None else []) + [key] + \
                 ([f"{key}_d"] if after is not None else []) + [proj.post]
         if before is not None:
@@ -157,7 +240,7 @@ def to_nir(circuit: Any, *, rate_scale_hz: float = 200.0, dt_ms: float = 0.1, ne
     for o in outs:
         nodes[f"out_{o}"] = nir.Output(output_type=np.array([circuit.population(o).size]))
         edges.append((o, f"out_{o}"))
-    meta = _metadata(circuit, rate_scale_hz)
+    meta = {**_metadata(circuit, rate_scale_hz), "convention": convention}
     graph = nir.NIRGraph(nodes=nodes, edges=edges, metadata={METADATA_KEY: json.dumps(meta)})
     return NirExport(graph, report)
 

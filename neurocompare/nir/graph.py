@@ -28,8 +28,9 @@ _INSTALL = 'pip install "neurocompare[nir]"'
 
 #: Why a node type has no counterpart (the field named in the error).
 _UNSUPPORTED = {
-    "CubaLIF": ("tau_syn", "a current-based LIF (exponential current synapse); neurocompare's synapses are instantaneous "
-                           "jumps until the synapse models of a later issue exist"),
+    "CubaLIF": ("tau_syn", "a current-based LIF (exponential current synapse): not imported yet; the exporters' "
+                           "discrete current step (snnTorch Synaptic, Rockpool LIFTorch) has no step-exact mapping onto "
+                           "neurocompare's exponential-current synapse so far"),
     "CubaLI": ("tau_syn", "a current-based leaky integrator (exponential synapse, no spikes)"),
     "LI": ("tau", "a non-spiking leaky integrator read-out: neurocompare's spiking side decodes spike counts and has "
                   "no non-spiking neuron"),

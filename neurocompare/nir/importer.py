@@ -109,6 +109,7 @@ def _entries(check: Any) -> Any:
 #: What the metadata neurocompare writes holds (the exporter's ``_metadata``): key, test, what it must be.
 _META_SCHEMA = (
     ("name", lambda v: isinstance(v, str), "a string"),
+    ("convention", lambda v: v in ("neurocompare", "snntorch"), "'neurocompare' or 'snntorch'"),
     ("description", lambda v: isinstance(v, str), "a string"),
     ("order", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of population names"),
     ("populations", _entries({"activation": lambda v: isinstance(v, str)}),
@@ -147,14 +148,24 @@ def _threshold(report: ConversionReport, conv: NirConvention, node: str, v_th: f
     return raised
 
 
+def _float32(x: float) -> float:
+    """``x`` rounded to float32 (as a Python float)."""
+    return float(np.float32(x))
+
+
 def _lif_cell(report: ConversionReport, conv: NirConvention, name: str, node: Any, size: int, activation: str,
-              leaky: bool) -> _Cell:
+              leaky: bool, recurrent: bool = False) -> _Cell:
     r = _field(name, node, "r", size)
     v_th = _uniform(report, name, "v_threshold", _field(name, node, "v_threshold", size))
     v_reset = _uniform(report, name, "v_reset", _field(name, node, "v_reset", size))
     if not v_th > v_reset:
         raise CircuitError(f"NIR import: node {name!r}: v_threshold must exceed v_reset; got {v_th:g} <= {v_reset:g}.")
     dt = conv.dt_s
+    # An exporter that wrote float32 (snnTorch, Norse: torch's default) derived tau and r from its own per-step
+    # numbers in float32; the per-step decay and jump are rounded back to float32, which recovers them exactly
+    # (e.g. beta 0.75 from tau = 1e-4 / 0.25 in float32, not 0.74999998).
+    fields = ("r", "tau", "v_threshold") if leaky else ("r", "v_threshold")
+    as_written = _float32 if any(np.asarray(getattr(node, f)).dtype == np.float32 for f in fields) else float
     if leaky:
         tau = _uniform(report, name, "tau", _field(name, node, "tau", size))
         v_leak = _uniform(report, name, "v_leak", _field(name, node, "v_leak", size))
@@ -164,14 +175,16 @@ def _lif_cell(report: ConversionReport, conv: NirConvention, name: str, node: An
             if dt >= tau:
                 report.unsupported(name, "tau", f"{tau:g} s is not above the convention's dt {dt:g} s (forward Euler's "
                                                 f"per-step factor 1 - dt/tau = {1 - dt / tau:g} is no decay)")
-            tau_m = -dt / math.log1p(-dt / tau)
+            factor = as_written(1 - dt / tau)
+            tau_m = -dt / math.log(factor)
             report.faithful(name, "tau", f"{tau * 1e3:g} ms -> tau_m_ms {tau_m * 1e3:.6g}: exact decay over dt {dt * 1e3:g} ms "
-                                         f"equals the exporter's forward-Euler factor 1 - dt/tau = {1 - dt / tau:.6g}")
+                                         f"equals the exporter's forward-Euler factor 1 - dt/tau = {factor:.6g}"
+                                         + ("" if as_written is float else " (rounded to float32, as written)"))
         else:
             tau_m = tau
             report.faithful(name, "tau", f"{tau * 1e3:g} ms")
         report.faithful(name, "v_leak", f"{v_leak:g} (v_rest; the membrane starts there)")
-        jump = r / tau if conv.spike == "delta" else r * dt / tau
+        jump = r / tau if conv.spike == "delta" else np.vectorize(as_written, otypes=[float])(r * dt / tau)
         if conv.spike == "delta":
             bias_current = r / tau
         else:  # a constant c adds jump * c per step; the exact step adds tau_m I (1 - exp(-dt/tau_m))
@@ -193,16 +206,31 @@ def _lif_cell(report: ConversionReport, conv: NirConvention, name: str, node: An
     report.faithful(name, "v_reset", f"{v_reset:g}, " + ("reset to v_reset" if conv.reset == "value" else
                     f"read as reset by subtracting v_threshold - v_reset ({conv.name} convention: the exporter "
                     "subtracts, which NIR cannot express)"))
-    report.faithful(name, "refractory", "none in NIR: t_ref_ms = 0")
+    if conv.reset == "subtract" and conv.reset_delay:
+        decay = math.exp(-dt / (tau_ms * 1e-3)) if leaky else 1.0
+        gap = (v_th - v_reset) / decay
+        report.faithful(name, "reset timing", f"the exporter subtracts in the next step, after its decay: the same as "
+                                              f"subtracting {gap:.6g} = {v_th - v_reset:g} / {decay:.6g} right after "
+                                              "the spike (neurocompare's subtraction)")
+        v_reset = threshold - gap
+    t_ref_ms = 0.0
+    if recurrent and conv.reset == "value" and conv.recurrent_reset_clamps:
+        t_ref_ms = dt * 1e3
+        report.faithful(name, "refractory", f"a recurrent layer ({conv.name} convention: snnTorch's RLeaky) sets its "
+                                            "whole state to v_reset in the step after a spike, that step's input "
+                                            f"included: clamped for one step, t_ref_ms = {t_ref_ms:g}")
+    else:
+        report.faithful(name, "refractory", "none in NIR: t_ref_ms = 0")
     try:
         neuron = LIF(tau_m_ms=tau_ms, v_rest=v_rest, v_threshold=threshold, v_reset=v_reset, reset=conv.reset,
-                     t_ref_ms=0.0)
+                     t_ref_ms=t_ref_ms)
     except ParameterError as exc:
         raise CircuitError(f"NIR import: node {name!r}: {exc}") from None
     return _Cell(name, size, neuron, activation, jump, bias_current, np.zeros(size), "LIF" if leaky else "IF")
 
 
-def _cell(report: ConversionReport, conv: NirConvention, name: str, node: Any, activation: str) -> _Cell:
+def _cell(report: ConversionReport, conv: NirConvention, name: str, node: Any, activation: str,
+          recurrent: bool = False) -> _Cell:
     nir = import_nir()
     size = node_size(name, node)
     if isinstance(node, nir.Threshold):
@@ -211,7 +239,7 @@ def _cell(report: ConversionReport, conv: NirConvention, name: str, node: Any, a
         report.approximate(name, "(spiking side)", "a Threshold node is stateless; the spiking side runs the backend's "
                                                    "default neuron with these weights as jumps and the bias as a rate")
         return _Cell(name, size, None, "step", np.ones(size), np.ones(size), -thr, "Threshold")
-    return _lif_cell(report, conv, name, node, size, activation, leaky=isinstance(node, nir.LIF))
+    return _lif_cell(report, conv, name, node, size, activation, leaky=isinstance(node, nir.LIF), recurrent=recurrent)
 
 
 def _clean(v: Any) -> Any:
@@ -397,18 +425,21 @@ def from_nir(source: Any, *, convention: str | NirConvention | None = None, dt_s
                 f"{label}: say which convention it was written with: convention='snntorch', 'norse', 'rockpool' or "
                 "'continuous' (a NIR graph does not record its exporter's time step or spike shape; see "
                 "neurocompare.nir.CONVENTIONS).")
-        convention = "neurocompare"
+        # a file neurocompare wrote for snnTorch's importer reads back with snnTorch's zero-reset convention
+        convention = {"snntorch": "snntorch_zero"}.get(str(meta.get("convention")), "neurocompare")
     conv = get_convention(convention, dt_s)
     report = ConversionReport("import", conv.name)
-    report.approximate("(graph)", "timing", "a spike that lifts a neuron over threshold makes it fire in the next "
-                                            "step (Brian2's schedule tests thresholds before delivering spikes): up "
-                                            "to one dt later per synaptic hop than the exporter's step"
+    report.approximate("(graph)", "timing", "every spike arrives one step after it was fired (NEST's minimum "
+                                            "delay); an exporter whose layers act within one step (snnTorch, Norse) "
+                                            "gives the same spikes one step per synaptic hop earlier"
                                             + ("" if conv.dt_s is None else f" ({conv.dt_s * 1e3:g} ms)"))
     flat = flatten(graph)
     _check_size(flat, label)
     names = _population_names(flat, report)
     pop_meta = meta.get("populations", {}) if isinstance(meta.get("populations"), dict) else {}
-    cells = {n: _cell(report, conv, n, flat.nodes[n], pop_meta.get(names[n], {}).get("activation", activation))
+    recurrent = _self_recurrent(flat)
+    cells = {n: _cell(report, conv, n, flat.nodes[n], pop_meta.get(names[n], {}).get("activation", activation),
+                      recurrent=n in recurrent)
              for n, k in flat.kinds.items() if k == "cell"}
     inputs = [InputPopulation(names[n], node_size(n, flat.nodes[n])) for n, k in flat.kinds.items() if k == "input"]
     for n in (n for n, k in flat.kinds.items() if k == "input"):
@@ -423,13 +454,27 @@ def from_nir(source: Any, *, convention: str | NirConvention | None = None, dt_s
         c = biases.get(n, np.zeros(cell.size))
         bias = _clean(c * cell.bias_current / (rate_scale_hz if cell.kind != "Threshold" else 1.0) + cell.bias_offset)
         if np.any(c != 0):
-            report.faithful(n, "bias", f"constant input {_span(c)} -> bias {_span(bias)} (a current of bias x "
-                                       f"rate_scale_hz = {rate_scale_hz:g} Hz; run the spiking backend with it)")
+            detail = (f"constant input {_span(c)} -> bias {_span(bias)} (a current of bias x rate_scale_hz = "
+                      f"{rate_scale_hz:g} Hz; run the spiking backend with it)")
+            if conv.dt_s is None:
+                report.faithful(n, "bias", detail)
+            else:  # the exporter's layers act within one step; here each hop takes one: the bias leads the input
+                report.approximate(n, "bias", detail + "; it acts from the first step, as in the exporter, while "
+                                   "spikes arrive one step per hop later than in the exporter's loop, so against "
+                                   "the exporter's spikes shifted by the hops the bias starts that many steps early "
+                                   "(snnTorch, bias 0.25 of the threshold per step: 2 of 10 and 0 of 4 neurons keep "
+                                   "their exact spike times, spike counts within 0.4 %; tests/test_nir_libraries.py)")
         pops.append(NeuronPopulation(names[n], cell.size, bias=bias, activation=cell.activation, neuron=cell.neuron))
     circuit_name = name or meta.get("name") or _stem(source) or "nir_graph"
     circuit = factory(name=_safe_name(circuit_name), inputs=inputs, populations=pops, projections=projections,
                       description=meta["description"] if "description" in meta else _description(label, conv, report))
     return NirImport(circuit, report, conv, conv.dt_ms, tuple(names[o] for o in outputs), float(rate_scale_hz))
+
+
+def _self_recurrent(flat: Flat) -> set[str]:
+    """The cells with a path through one linear node back onto themselves (a recurrent layer)."""
+    return {a for a, m in flat.edges if flat.kinds.get(a) == "cell" and flat.kinds.get(m) == "linear"
+            and a in flat.successors(m)}
 
 
 def _check_size(flat: Any, label: str) -> None:

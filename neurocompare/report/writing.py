@@ -61,6 +61,11 @@ _TABLE_CSV_COLUMNS = ("aspect", "takeaway", "real_neuron", "artificial_neuron", 
 #: Columns of metrics.csv, one row per metric.
 METRICS_CSV_COLUMNS = ("scenario", "metric", "population", "qualifier", "value", "unit", "description")
 _METRIC_COLUMNS = ("metric", "value", "unit", "description")
+#: The one sentence every report says about the order of events in a spiking time step.
+ORDER_OF_EVENTS = ("each time step integrates the membranes, adds the spikes that arrive, then tests the threshold "
+                   "(as NEST, snnTorch and Norse do): an input that lifts a neuron over threshold fires it in that "
+                   "step; a spike arrives one step after it was fired (NEST's minimum delay) plus its axonal "
+                   "delay; after a spike a neuron is clamped for t_ref, counted from the next step.")
 _ENERGY_NOTE = ("Energy figures are a model (per-operation constants, source stated in metrics.json), not a "
                 "measurement.")
 
@@ -257,6 +262,7 @@ def _repro_lines(c: Comparison, prov: Mapping[str, Any]) -> list[str]:
         f"spiking: Brian2 code-generation target {p.get('target')}, dt {p.get('dt_ms')} ms, "
         f"{p.get('duration_ms')} ms simulated, {enc_name} coding at {p.get('rate_scale_hz')} Hz, "
         f"synapse mode {p.get('synapse_mode')}, input mode {p.get('input_mode', 'synapses')}",
+        f"order of events: {ORDER_OF_EVENTS}",
         "spiking models: " + "; ".join(
             f"{name}: {neuron.label()} neuron ({integration.get(name, '?')} integration), {synapse.model_name} synapses"
             + (f", potential unit {units[name]:.4g} mV (drive 1.0 = rate_scale_hz)" if units.get(name, 1.0) != 1.0 else "")

@@ -10,7 +10,7 @@ import numpy as np
 from ...circuit import Circuit, NeuronPopulation, Projection
 from ...results import SpikeTrains
 from ...spike_input import given_trains, grid_steps, trains_for_run
-from ..base import ClockSettings
+from ..base import ClockSettings, refractory_steps
 from .drive import InputDrive
 from ...models import ExpConductanceSynapse, ExpCurrentSynapse
 from .models import brian2_model
@@ -18,7 +18,13 @@ from .runtime import brian2_context, import_brian2
 from .simulation import SpikingSimulation
 
 
-__all__ = ["Builder"]
+__all__ = ["Builder", "SCHEDULE"]
+
+#: The order of Brian2's slots in every time step: the state update ("groups"), then the synapses deliver the
+#: spikes due in this step (those of earlier steps: a spike takes at least one step, NEST's minimum delay),
+#: then the threshold test and the reset. Brian2's default puts "thresholds" before "synapses", so that an
+#: input that lifts ``v`` over threshold is decayed for a step before it is tested (and may be lost).
+SCHEDULE = ("start", "groups", "synapses", "thresholds", "resets", "end")
 
 
 class Builder:
@@ -57,6 +63,9 @@ class Builder:
             synapses = self._all_synapses(b2, dt, input_mode)
             state_monitors = self._voltage_monitors(b2, dt)
             network = b2.Network(*self.objects)
+            # The field's order of events in a step (NEST, snnTorch, Norse): integrate, add the spikes that
+            # arrive, then test the threshold; spikes of a step arrive one step later at the earliest.
+            network.schedule = list(SCHEDULE)
         return SpikingSimulation(
             backend=be, circuit=circuit, batch_size=batch, seed=self.seed, target=target, input_mode=input_mode,
             values=self.values, input_trains=trains, network=network, groups=self.groups, synapses=synapses,
@@ -158,9 +167,10 @@ class Builder:
         """The jumps input spikes cause, as one per-step operation per target population.
 
         Spike ``(sample s, neuron j, step k)`` through a projection with counts ``n[i, j]`` adds
-        ``sign * n[i, j] * unit_weight`` to neuron ``i`` of sample ``s`` at step ``k + d``, ``d`` the
-        delay rounded like Brian2's spike queue, ``int(delay / dt + 0.5)``; arrivals after the run
-        are dropped. This is what the input Synapses would deliver in that step.
+        ``sign * n[i, j] * unit_weight`` to neuron ``i`` of sample ``s`` at step ``k + 1 + d``, ``d`` the
+        delay rounded like Brian2's spike queue, ``int(delay / dt + 0.5)`` (one step of transmission, as
+        every spike: see :data:`SCHEDULE`); arrivals after the run are dropped. This is what the input
+        Synapses would deliver in that step.
         """
         be, circuit = self.be, self.circuit
         n_steps = be.n_steps
@@ -177,9 +187,10 @@ class Builder:
             d_steps = np.broadcast_to(self._delay_steps(proj), weights.shape)
             drive = out.setdefault(proj.post, InputDrive(self.batch, circuit.population(proj.post).size, n_steps))
             for d in np.unique(d_steps[weights != 0]):
-                keep = step + d < n_steps
+                arrival = step + 1 + d
+                keep = arrival < n_steps
                 if np.any(keep):
-                    drive.add(step[keep] + d, tr.sample[keep], tr.neuron[keep], sign[keep],
+                    drive.add(arrival[keep], tr.sample[keep], tr.neuron[keep], sign[keep],
                               np.where(d_steps == d, weights, 0.0))
         return out
 
@@ -246,9 +257,12 @@ class Builder:
         if model.refractory_condition:
             kwargs["refractory"] = model.refractory_condition
         elif model.refractory_ms > 0:
-            # A clamp longer than the run ends with it: same spikes, and Brian2 cannot take t_ref > 1e4 s
-            # (a neuron's lastspike starts at -1e4 s) nor t_ref beyond int64 steps.
-            kwargs["refractory"] = min(model.refractory_ms, be.duration_ms + be.dt_ms) * b2.ms
+            # NEST's count: after a spike in step s the neuron is clamped (and its input discarded) in steps
+            # s+1 .. s+R, R = t_ref on the grid, and integrates again in step s+R+1; Brian2's clamp lasts while
+            # t - lastspike < refractory, so refractory is (R + 1) dt. A clamp longer than the run ends with it:
+            # same spikes, and Brian2 cannot take t_ref > 1e4 s (a neuron's lastspike starts at -1e4 s).
+            steps = refractory_steps(model.refractory_ms, be.dt_ms * 1e-3) + 1
+            kwargs["refractory"] = min(steps * be.dt_ms, be.duration_ms + be.dt_ms) * b2.ms
         # A fixed name (see the module docstring), distinct from every other group's: "pop_" + the population's
         # name, or "pops_" + the first population's name and how many more share the group.
         name = f"pop_{pops[0].name}" if len(pops) == 1 else f"pops_{pops[0].name}_{len(pops) - 1}"

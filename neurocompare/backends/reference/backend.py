@@ -24,26 +24,28 @@ a step ``dt`` the leaky equation is integrated exactly,
 :func:`.models._exact_lif_coefficients`), so that both simulators round identically; the non-leaky
 equation uses ``v(t + dt) = dt * I + v(t)``, which is exact for a constant ``I``.
 
-Every membrane starts at ``v_rest``. Each time step ``n`` (start time ``n * dt``) runs, like
-one Brian2 clock tick,
+Every membrane starts at ``v_rest``. Each time step ``n`` (start time ``n * dt``) runs in the field's
+order of events (NEST's ``iaf_psc_delta``, snnTorch, Norse; the Brian2 backend's schedule ``groups,
+synapses, thresholds, resets``):
 
 1. record ``v`` (the value at the start of the step, as Brian2's ``StateMonitor``);
    switch on delayed analog currents whose onset step is ``n``;
-2. **state update** of every population (its model's step, :mod:`.models`); a neuron that spiked at step ``s`` is clamped
-   (``v`` not integrated) while ``n - s < R``, ``R = int((t_ref + 1e-3 dt) / dt)``
-   (Brian2's ``timestep(t_ref, dt)``: ``t_ref`` is *truncated* to the grid, with a tolerance
-   of 1e-3 dt; integration resumes at step ``s + R``);
-3. **threshold**: ``v >= v_th - 1e-9 (v_th - v_reset)`` (and not clamped); a spike is
-   stamped ``n * dt``;
-4. **synaptic delivery**: every spike emitted at this step (input spikes from the encoding
-   and neuron spikes) is written into a ring buffer ``delay`` steps ahead, then the slot of
-   step ``n`` (zero-delay spikes of this step plus delayed ones due now) is added to ``v``.
-   A connection with ``counts[k, j] = n`` adds ``n * unit_weight`` in one addition (Brian2
-   adds ``unit_weight`` ``|n|`` times: equal up to floating-point summation order, which the
-   threshold tolerance absorbs; ``synapse_mode`` therefore has no counterpart here). Input
-   spikes encoding a negative value act with the opposite sign. If ``t_ref_ms > 0``, input
-   reaching a clamped neuron, or one that spiked in this very step, is discarded;
-5. **reset** of the neurons that spiked: ``v = v_reset`` or ``v += v_reset - v_th``.
+2. **state update** of every population (its model's step, :mod:`.models`); a neuron that spiked at step
+   ``s`` is clamped (``v`` not integrated) in steps ``s+1 .. s+R``, ``R = int((t_ref + 1e-3 dt) / dt)``
+   (``t_ref`` truncated to the grid, with a tolerance of 1e-3 dt), and integrates again in step ``s+R+1``:
+   NEST's count, so a LIF's interval is NEST's;
+3. **synaptic delivery**: the spikes due in step ``n`` are added to ``v`` (or to the synaptic current or
+   conductances, which then act from the next state update). A connection with ``counts[k, j] = n`` adds
+   ``n * unit_weight`` in one addition (Brian2 adds ``unit_weight`` ``|n|`` times: equal up to
+   floating-point summation order, which the threshold tolerance absorbs; ``synapse_mode`` therefore has
+   no counterpart here). Input spikes encoding a negative value act with the opposite sign. If
+   ``t_ref_ms > 0``, a delta jump reaching a clamped neuron is discarded;
+4. **threshold**: ``v >= v_th - 1e-9 (v_th - v_reset)`` (and not clamped); a spike is stamped ``n * dt``.
+   An input that lifts ``v`` over threshold therefore fires in the step it arrives in;
+5. every spike of this step (input spikes from the encoding and neuron spikes) is written into a ring
+   buffer ``1 + delay`` steps ahead: transmission takes at least one step (NEST's minimum delay), and a
+   ``delay_ms`` adds to it;
+6. **reset** of the neurons that spiked: ``v = v_reset`` or ``v += v_reset - v_th``.
 
 Delays are put on the grid as Brian2 does: synaptic delays as ``int(delay_s / dt_s + 0.5)``
 (Brian2's compiled spike queue: half-steps round up), analog onsets as

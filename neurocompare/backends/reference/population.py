@@ -14,23 +14,15 @@ import numpy as np
 
 from ...errors import ParameterError, SimulationError
 from ...results import SpikeTrains
+from ..base import refractory_steps
 from .synapses import SynapticState
 
-__all__ = ["Population", "method_of", "refractory_steps"]
+__all__ = ["Population", "method_of"]
 
 #: Seconds per millisecond (Brian2 works in seconds; the conversion is done once, here).
 _S_PER_MS = 1e-3
 #: Last-spike step of a neuron that never spiked (far enough in the past never to clamp).
 _NEVER = -(2**62)
-
-
-def refractory_steps(t_ref_ms: float, dt_s: float) -> int:
-    """Brian2's ``timestep(t_ref, dt) = int((t_ref + 1e-3 dt) / dt)`` (t_ref truncated to the grid).
-
-    Capped at ``2**61`` steps (a clamp longer than any run), so that no integer overflows.
-    """
-    t_ref_s = t_ref_ms * _S_PER_MS
-    return int(min(math.floor((t_ref_s + 1e-3 * dt_s) / dt_s), 2**61))
 
 
 def method_of(pop: "Population") -> str:
@@ -95,7 +87,7 @@ class Population:
         if self.last_spike is None:
             self.v = new
             return None
-        free = (step - self.last_spike) >= self.ref_steps
+        free = (step - self.last_spike) > self.ref_steps  # clamped in steps s+1 .. s+R after a spike in step s
         self.v = np.where(free, new, self.v)
         return free
 
@@ -114,7 +106,8 @@ class Population:
             self.spike_steps.append(np.full(len(flat), step, dtype=np.int64))
         return spiked
 
-    def deliver(self, step: int, free: np.ndarray | None, spiked: np.ndarray) -> None:
+    def deliver(self, step: int, free: np.ndarray | None) -> None:
+        """Add the spikes due in step ``step`` (after the state update, before the threshold test)."""
         if not self.buffers:
             return
         if self.syn is not None:  # into the synaptic current or conductances, clamped or not
@@ -128,8 +121,8 @@ class Population:
             slot *= self.unit
         if free is None:
             self.v = self.v + slot
-        else:
-            self.v = np.where(free & ~spiked, self.v + slot, self.v)
+        else:  # discarded while clamped (NEST's iaf_psc_delta)
+            self.v = np.where(free, self.v + slot, self.v)
         slot[...] = 0.0
 
     def check_finite(self, step: int) -> None:

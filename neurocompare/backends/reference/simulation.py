@@ -168,7 +168,7 @@ class Simulation:
             if not connected.any():
                 continue
             steps = _synaptic_delay_steps(proj.delays, self.dt_s, self.n_steps)
-            connected &= steps < self.n_steps  # spikes that would arrive after the run are dropped
+            connected &= steps + 1 < self.n_steps  # spikes that would arrive after the run are dropped
             if not connected.any():
                 continue
             syn = self.pops[proj.post].syn
@@ -182,9 +182,9 @@ class Simulation:
                 if by_delay:
                     paths.append(_Pathway(proj.pre, proj.post, tuple(by_delay), channel))
                     max_delay[proj.post] = max(max_delay.get(proj.post, 0), max(d for d, _ in by_delay))
-        for name, d in max_delay.items():
+        for name, d in max_delay.items():  # a spike of step n is due in step n + 1 + d: d + 2 slots
             pop = self.pops[name]
-            pop.buffers = [np.zeros((d + 1, *pop.v.shape)) for _ in range(pop.syn.channels if pop.syn else 1)]
+            pop.buffers = [np.zeros((d + 2, *pop.v.shape)) for _ in range(pop.syn.channels if pop.syn else 1)]
         return paths
 
     # -------------------------------------------------------------------- run
@@ -215,9 +215,13 @@ class Simulation:
                     pop.update_coefficients()
             # 2. state update
             free = [pop.integrate(step) for pop in pops]
-            # 3. threshold
+            # 3. the spikes due in this step (sent in earlier steps) into v or the synaptic state
+            for pop, f in zip(pops, free):
+                pop.deliver(step, f)
+                pop.check_finite(step)
+            # 4. threshold
             spiked = {pop.name: pop.threshold(step, f) for pop, f in zip(pops, free)}
-            # 4. synaptic delivery: this step's spikes into the ring buffers, then the due slot
+            # 5. this step's spikes (neurons' and inputs') into the ring buffers, due d + 1 steps later
             for path in self.pathways:
                 if path.pre in spiked:
                     s = spiked[path.pre]
@@ -231,11 +235,8 @@ class Simulation:
                 buffer = self.pops[path.post].buffers[path.channel]
                 n_slots = len(buffer)
                 for d, w_t in path.by_delay:
-                    buffer[(step + d) % n_slots] += vec @ w_t
-            for pop, f in zip(pops, free):
-                pop.deliver(step, f, spiked[pop.name])
-                pop.check_finite(step)
-            # 5. reset
+                    buffer[(step + 1 + d) % n_slots] += vec @ w_t
+            # 6. reset
             for pop in pops:
                 pop.reset(spiked[pop.name])
         if progress is not None:

@@ -56,7 +56,7 @@ WINDOW_MS = 1000.0
 #: Currents per sweep.
 GRID = 96
 #: Bumped whenever the calibration's definition or the reference models change what they compute.
-_VERSION = 1
+_VERSION = 2  # 2: refractory periods counted as NEST counts them (issue 25)
 #: Decades of the first sweep, in units of the current that changes v by 1 mV per ms.
 _DECADES = (-3.0, 4.0)
 _MEMORY: dict[str, "Calibration"] = {}

@@ -55,8 +55,9 @@ class LIF(NeuronModel):
         Reset to a fixed value (the textbook LIF, default) or by subtraction, which keeps the
         residual charge above threshold (what rate-based ANN conversion needs; Rueckauer 2017).
     t_ref_ms : float
-        Absolute refractory period, >= 0. Default 2 ms. Brian2 truncates it to the time step
-        (``int(t_ref / dt + 1e-3)`` steps, counted from the step of the spike).
+        Absolute refractory period, >= 0. Default 2 ms. On the time step ``dt`` it is ``R = int(t_ref / dt +
+        1e-3)`` steps, counted as NEST counts them: after a spike in step ``s`` the neuron is clamped in steps
+        ``s+1 .. s+R`` and integrates again in step ``s+R+1`` (the shortest interval is ``t_ref + dt``).
     """
 
     model_name: ClassVar[str] = "lif"

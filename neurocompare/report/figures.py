@@ -328,9 +328,10 @@ def circuit_diagram(circuit: Circuit, models: Mapping[str, tuple[Any, Any]] | No
     pos = _layout(circuit)
     width = 2.6 * (max(x for x, _ in pos.values()) + 1) + 1
     height = 1.6 * (max(abs(y) for _, y in pos.values()) * 2 + 1) + 1.2
-    # a large circuit is drawn smaller, not wider than DIAGRAM_MAX_INCHES (its labels then shrink, down to 3 pt)
+    # a large circuit is drawn within DIAGRAM_MAX_INCHES (each side capped on its own; its labels then shrink, down
+    # to 3 pt), never less than 2.8 inches high
     shrink = min(1.0, DIAGRAM_MAX_INCHES[0] / width, DIAGRAM_MAX_INCHES[1] / height)
-    fig = _fig(width * shrink, height * shrink)
+    fig = _fig(min(width, DIAGRAM_MAX_INCHES[0]), max(min(height, DIAGRAM_MAX_INCHES[1]), 2.8))
     ax = fig.subplots()
     ax.set_axis_off()
     for name, (x, y) in pos.items():

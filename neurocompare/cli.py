@@ -403,7 +403,8 @@ def _add_compare(sub: Any) -> None:
     )
     p.add_argument("circuit", metavar="CIRCUIT", help="a circuit file written by Circuit.save (JSON), or a NIR graph "
                                                      "(.nir/.h5 HDF5 file; extra 'nir')")
-    p.add_argument("--convention", choices=("snntorch", "snntorch_zero", "norse", "rockpool", "continuous", "neurocompare"),
+    p.add_argument("--convention", choices=("snntorch", "snntorch_zero", "norse", "norse_1_1", "rockpool", "continuous",
+                                            "neurocompare"),
                    help="NIR files only: what the exporter meant by its numbers (time step, spike shape, reset); "
                         "required unless neurocompare wrote the file. The spiking side then runs at the "
                         "convention's dt unless --spiking dt_ms is given")

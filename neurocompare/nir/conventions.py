@@ -19,6 +19,10 @@ the source it is read from:
     ``IAFCell`` -> ``nir.IF(r = 1)``. Norse's steps (default ``dt = 1e-3``): LIF box
     ``v += dt tau_mem_inv ((v_leak - v) + i)`` (forward Euler, a one-step pulse), reset to ``v_reset``;
     IAF ``v += i`` (its ``dt`` is unused: an input is added whole).
+``norse_1_1``
+    Norse 1.1.0's exporter writes ``tau = dt / tau_mem_inv``, i.e. ``dt x tau_mem`` (1e-5 s for a 10 ms
+    membrane at its dt 1 ms), which its own importer reads back as ``tau_mem``: the same as ``norse``, with
+    ``tau`` read as ``dt x tau_mem`` (checked against Norse 1.1.0's own spikes, tests/test_nir_libraries.py).
 ``rockpool``
     ``rockpool/nn/modules/torch/nir.py``: ``r = tau exp(-dt / tau) / dt``, ``v_leak = 0``
     (``LIFTorch`` is written as ``nir.CubaLIF``, ``ExpSynTorch`` as ``nir.LI``). Rockpool's default
@@ -74,6 +78,8 @@ class NirConvention:
         With ``reset="subtract"``: the subtraction happens in the next step, after its decay (snnTorch's
         ``reset_delay=True``), which equals subtracting ``(v_threshold - v_reset) / decay`` right after the
         spike, ``decay`` the per-step factor.
+    tau_times_dt : bool
+        The exporter wrote ``tau`` multiplied by ``dt`` (Norse 1.1.0's ``export_nir``); read ``tau / dt``.
     recurrent_reset_clamps : bool
         With ``reset="value"``: a neuron with a recurrent connection onto itself's layer (snnTorch's ``RLeaky``,
         exported as a nested graph ``lif -> w_rec -> lif``) sets its whole next-step state to the reset value,
@@ -91,6 +97,7 @@ class NirConvention:
     threshold: str = ">"
     reset_delay: bool = False
     recurrent_reset_clamps: bool = False
+    tau_times_dt: bool = False
     source: str = ""
 
     def __post_init__(self) -> None:
@@ -134,6 +141,9 @@ CONVENTIONS: dict[str, NirConvention] = {
     "norse": NirConvention("norse", 1e-3, "pulse", "euler", "value", if_input="sum",
                            source="norse/torch/utils/export_nir.py (LIFBoxCell: tau = 1/tau_mem_inv, r = 1; IAFCell: r = 1); "
                                   "norse lif_box: v += dt tau_mem_inv ((v_leak - v) + i); iaf: v += i"),
+    "norse_1_1": NirConvention("norse_1_1", 1e-3, "pulse", "euler", "value", if_input="sum", tau_times_dt=True,
+                               source="norse 1.1.0 norse/torch/utils/export_nir.py: nir.LIF(tau = dt / tau_mem_inv, "
+                                      "r = 1); lif_box: v += dt tau_mem_inv ((v_leak - v) + i), reset to v_reset"),
     "rockpool": NirConvention("rockpool", 1e-3, "pulse", "exact", "subtract",
                               source="rockpool/nn/modules/torch/nir.py (r = tau exp(-dt/tau)/dt, v_leak = 0); "
                                      "LIFTorch: decay exp(-dt/tau), subtractive reset"),

@@ -169,6 +169,13 @@ def _lif_cell(report: ConversionReport, conv: NirConvention, name: str, node: An
     if leaky:
         tau = _uniform(report, name, "tau", _field(name, node, "tau", size))
         v_leak = _uniform(report, name, "v_leak", _field(name, node, "v_leak", size))
+        if conv.tau_times_dt:
+            report.faithful(name, "tau (as written)", f"{tau:g} s = dt x tau_mem ({conv.name} convention): tau_mem = "
+                                                      f"{tau / dt:g} s")
+            tau = tau / dt
+        elif conv.decay == "euler" and dt is not None and tau <= dt and conv.name.startswith("norse"):
+            report.unsupported(name, "tau", f"{tau:g} s is not above the convention's dt {dt:g} s; Norse 1.1's "
+                                            "exporter writes tau = dt x tau_mem: pass convention='norse_1_1'")
         if tau <= 0:
             raise CircuitError(f"NIR import: node {name!r}: tau must be > 0 (seconds); got {tau:g}.")
         if conv.decay == "euler":

@@ -260,7 +260,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         claim_folder(args.out, "report")
     circuit, imported = _load_compared_circuit(args, spiking)
     out = Path(args.out) if args.out else Path("neurocompare-output") / circuit.name
-    claim_folder(out, "report")
+    if not args.out:  # the default folder is known only now
+        claim_folder(out, "report")
     rate = spiking.get("rate_scale_hz", SPIKING_OPTIONS["rate_scale_hz"])
     inputs = (load_inputs(args.inputs, circuit, rate_scale_hz=rate,
                           dt_ms=spiking.get("dt_ms", SPIKING_OPTIONS["dt_ms"])) if args.inputs else None)

@@ -148,11 +148,6 @@ def _threshold(report: ConversionReport, conv: NirConvention, node: str, v_th: f
     return raised
 
 
-def _float32(x: float) -> float:
-    """``x`` rounded to float32 (as a Python float)."""
-    return float(np.float32(x))
-
-
 def _lif_cell(report: ConversionReport, conv: NirConvention, name: str, node: Any, size: int, activation: str,
               leaky: bool, recurrent: bool = False) -> _Cell:
     r = _field(name, node, "r", size)
@@ -165,7 +160,7 @@ def _lif_cell(report: ConversionReport, conv: NirConvention, name: str, node: An
     # numbers in float32; the per-step decay and jump are rounded back to float32, which recovers them exactly
     # (e.g. beta 0.75 from tau = 1e-4 / 0.25 in float32, not 0.74999998).
     fields = ("r", "tau", "v_threshold") if leaky else ("r", "v_threshold")
-    as_written = _float32 if any(np.asarray(getattr(node, f)).dtype == np.float32 for f in fields) else float
+    written = np.float32 if any(np.asarray(getattr(node, f)).dtype == np.float32 for f in fields) else np.float64
     if leaky:
         tau = _uniform(report, name, "tau", _field(name, node, "tau", size))
         v_leak = _uniform(report, name, "v_leak", _field(name, node, "v_leak", size))
@@ -173,25 +168,23 @@ def _lif_cell(report: ConversionReport, conv: NirConvention, name: str, node: An
             report.faithful(name, "tau (as written)", f"{tau:g} s = dt x tau_mem ({conv.name} convention): tau_mem = "
                                                       f"{tau / dt:g} s")
             tau = tau / dt
-        elif conv.decay == "euler" and dt is not None and tau <= dt and conv.name.startswith("norse"):
-            report.unsupported(name, "tau", f"{tau:g} s is not above the convention's dt {dt:g} s; Norse 1.1's "
-                                            "exporter writes tau = dt x tau_mem: pass convention='norse_1_1'")
         if tau <= 0:
             raise CircuitError(f"NIR import: node {name!r}: tau must be > 0 (seconds); got {tau:g}.")
         if conv.decay == "euler":
-            if dt >= tau:
-                report.unsupported(name, "tau", f"{tau:g} s is not above the convention's dt {dt:g} s (forward Euler's "
-                                                f"per-step factor 1 - dt/tau = {1 - dt / tau:g} is no decay)")
-            factor = as_written(1 - dt / tau)
+            if dt >= tau:  # forward Euler's per-step factor 1 - dt/tau is then no decay
+                report.unsupported(name, "tau", f"{tau:g} s is not above the convention's dt {dt:g} s; Norse 1.1's "
+                                                "exporter writes tau = dt x tau_mem: pass convention='norse_1_1' if "
+                                                "the file comes from it")
+            factor = float(written(1 - dt / tau))
             tau_m = -dt / math.log(factor)
             report.faithful(name, "tau", f"{tau * 1e3:g} ms -> tau_m_ms {tau_m * 1e3:.6g}: exact decay over dt {dt * 1e3:g} ms "
                                          f"equals the exporter's forward-Euler factor 1 - dt/tau = {factor:.6g}"
-                                         + ("" if as_written is float else " (rounded to float32, as written)"))
+                                         + ("" if written is np.float64 else " (rounded to float32, as written)"))
         else:
             tau_m = tau
             report.faithful(name, "tau", f"{tau * 1e3:g} ms")
         report.faithful(name, "v_leak", f"{v_leak:g} (v_rest; the membrane starts there)")
-        jump = r / tau if conv.spike == "delta" else np.vectorize(as_written, otypes=[float])(r * dt / tau)
+        jump = r / tau if conv.spike == "delta" else (r * dt / tau).astype(written).astype(float)
         if conv.spike == "delta":
             bias_current = r / tau
         else:  # a constant c adds jump * c per step; the exact step adds tau_m I (1 - exp(-dt/tau_m))

@@ -88,31 +88,24 @@ def _marker(folder: Path) -> dict | None:
     return doc if isinstance(doc, dict) and doc.get("neurocompare") in KINDS else None
 
 
-def _foreign(folder: Path) -> list[str]:
-    """The entries of ``folder`` neurocompare did not write (a marked report lists what it wrote)."""
+def _inspect(folder: Path) -> tuple[str | None, list[str]]:
+    """``(kind, foreign)``: the kind of neurocompare output ``folder`` is (None: not one, or empty) and the entries
+    neurocompare did not write (a marked report lists what it wrote; a sweep deletes nothing but its figures)."""
     names = {n for n in os.listdir(folder) if not _is_temporary(n) and not _TEMPORARY_FILE.fullmatch(n)}
     doc = _marker(folder)
     if doc is not None:
         written = doc.get("entries")
-        if doc["neurocompare"] == "sweep" or not isinstance(written, list):
-            return []  # a sweep writes into its folder and deletes nothing but its figures
-        return sorted(names - {MARKER} - set(written))
-    for required, allowed in _LEGACY.values():
-        if required <= names <= allowed:
-            return []
-    return sorted(names)
+        foreign = [] if doc["neurocompare"] == "sweep" or not isinstance(written, list) else \
+            sorted(names - {MARKER} - set(written))
+        return (None if foreign else doc["neurocompare"]), foreign
+    kind = next((k for k, (required, allowed) in _LEGACY.items() if required <= names <= allowed), None)
+    return kind, ([] if kind else sorted(names))
 
 
 def folder_kind(folder: Path) -> str | None:
     """``"report"`` or ``"sweep"`` if ``folder`` is neurocompare's output of that kind (nothing else in it), else
     None."""
-    if _foreign(folder):
-        return None
-    doc = _marker(folder)
-    if doc is not None:
-        return doc["neurocompare"]
-    names = set(os.listdir(folder))
-    return next((kind for kind, (required, allowed) in _LEGACY.items() if required <= names <= allowed), None)
+    return _inspect(folder)[0]
 
 
 def claim_folder(path: str | os.PathLike, kind: str) -> Path:
@@ -139,12 +132,10 @@ def claim_folder(path: str | os.PathLike, kind: str) -> Path:
     if not real.is_dir():
         return real
     try:
-        names = [n for n in os.listdir(real) if not _is_temporary(n)]
-        found = folder_kind(real) if names else kind
-        foreign = _foreign(real) if names else []
+        found, foreign = _inspect(real)
     except OSError as exc:
         raise _error(path, f"cannot be read ({exc.strerror or exc}); choose another folder.") from None
-    if found == kind:
+    if found == kind or not foreign and found is None:  # ours, or empty
         return real
     if found is not None:
         raise _error(path, f"it holds a neurocompare {found}, which a {kind} would overwrite; choose another folder.")
@@ -282,8 +273,8 @@ def _move_in(new: Path, out: Path) -> None:
 def open_inside(path: Path, mode: str, *, exclusive: bool = False) -> TextIO:
     """Open a file inside an output folder without following a symbolic link (text, UTF-8).
 
-    ``mode`` is "r", "w" or "a" (append); ``exclusive`` creates a new file (O_EXCL). A link, or a path
-    whose folder is not the one named, raises ReportError naming it.
+    ``mode`` is "r", "w", "a" (append) or "a+"; ``exclusive`` creates a new file (O_EXCL). A link raises
+    ReportError naming it.
     """
     if path.is_symlink():
         raise ReportError(f"{str(path)!r} is a symbolic link (to {os.readlink(path)!r}); neurocompare writes and "

@@ -34,7 +34,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from .. import scenarios as _scenarios
 from ..errors import BackendError, ParameterError, ReportError
-from ..report.folders import MARKER, claim_folder, folder_kind, mark_folder
+from ..report.folders import MARKER, claim_folder, mark_folder
 from ..report.writing import process_command
 from .engine import Outcome, default_workers, open_engine
 from .plan import SweepTask, plan_sweep
@@ -105,7 +105,7 @@ def _output_folder(scenario: str, out_dir: str | os.PathLike | None) -> Path:
     out = claim_folder(given, "sweep")
     try:
         out.mkdir(parents=True, exist_ok=True)
-        if folder_kind(out) is None or not (out / MARKER).is_file():
+        if not (out / MARKER).is_file():  # new, empty, or a sweep written before markers
             mark_folder(out, "sweep")
     except OSError as exc:
         if isinstance(exc, ReportError):

@@ -288,9 +288,9 @@ def _delay_effect(c: _Ctx) -> str:
     if math.isnan(shift):
         return f"with {variant}, the effect on the first output spike is not measurable (no output neuron fired in both runs)"
     if shift == 0:
-        return f"with {variant}, the output neurons' first spikes did not move (median per neuron and sample)"
-    return f"with {variant}, the output neurons' first spikes came {fmt(abs(shift))} ms " \
-           f"{'later' if shift > 0 else 'earlier'} (median per neuron and sample)"
+        return f"with {variant}, each output neuron's first spike moved by a median 0 ms"
+    return f"with {variant}, each output neuron's first spike came a median {fmt(abs(shift))} ms " \
+           f"{'later' if shift > 0 else 'earlier'}"
 
 
 def _wires(c: _Ctx) -> _Cells:

@@ -31,6 +31,7 @@ import logging
 import os
 import shlex
 import sys
+import textwrap
 import zipfile
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -262,7 +263,8 @@ def _repro_lines(c: Comparison, prov: Mapping[str, Any]) -> list[str]:
         f"spiking: Brian2 code-generation target {p.get('target')}, dt {p.get('dt_ms')} ms, "
         f"{p.get('duration_ms')} ms simulated, {enc_name} coding at {p.get('rate_scale_hz')} Hz, "
         f"synapse mode {p.get('synapse_mode')}, input mode {p.get('input_mode', 'synapses')}",
-        f"order of events: {ORDER_OF_EVENTS}",
+        # wrapped: the section is preformatted text, where one long line would scroll out of sight
+        *textwrap.wrap(f"order of events: {ORDER_OF_EVENTS}", 110, subsequent_indent="  "),
         "spiking models: " + "; ".join(
             f"{name}: {neuron.label()} neuron ({integration.get(name, '?')} integration), {synapse.model_name} synapses"
             + (f", potential unit {units[name]:.4g} mV (drive 1.0 = rate_scale_hz)" if units.get(name, 1.0) != 1.0 else "")

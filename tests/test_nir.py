@@ -15,6 +15,7 @@ step; the one step per hop the loop takes is the difference the conversion repor
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -76,7 +77,7 @@ def _loop(pops: dict, projs: list, inputs: dict, n_steps: int) -> dict[str, np.n
                 if k - 1 - delay[j] >= 0:
                     src[:, j] = spikes[pre][:, k - 1 - delay[j], j]
             v[post] = v[post] + src @ jump.T
-        fired = {n: v[n] > p["thr"] for n, p in pops.items()}
+        fired = {n: v[n] >= p["thr"] if p.get("ge") else v[n] > p["thr"] for n, p in pops.items()}
         for n, p in pops.items():
             spikes[n][:, k] = fired[n]
             if p["reset"] != "subtract_next":
@@ -226,26 +227,31 @@ def test_norse_convention_with_delays_and_an_if_layer_matches_the_loop():
     _assert_same(got, expected, {"lif": "lif", "iaf": "iaf"})
 
 
-def test_rockpool_convention_matches_the_loop_and_its_cubalif_is_named_unsupported():
-    """rockpool/nn/modules/torch/nir.py writes r = tau exp(-dt/tau) / dt and v_leak = 0, and LIFTorch as
-    nir.CubaLIF (ExpSynTorch as nir.LI). The r convention is applied here to nir.LIF; Rockpool's membranes
-    decay by exp(-dt/tau) per step (dt 1 ms) and are reset by subtraction."""
-    dt, tau, n_steps = 1e-3, 0.02, 400
+def test_rockpool_convention_matches_the_loop_and_reads_dt_from_r():
+    """Rockpool 3.1's exporter writes r = tau exp(-dt/tau) / dt and v_leak = 0; its LIFNeuronTorch adds an input whole
+    after the decay exp(-dt/tau), fires at v >= threshold and subtracts it (the real library's spikes:
+    tests/test_nir_libraries.py). dt is read back from r (here 2 ms, not the preset's 1 ms); LIFTorch's CubaLIF
+    imports with an exponential-current synapse and LI is named unsupported."""
+    dt, tau, n_steps = 2e-3, 0.02, 400
     w = np.random.default_rng(4).integers(0, 6, (3, 2)) * 0.2
     r = tau * math.exp(-dt / tau) / dt
     lif = nir.LIF(tau=np.full(3, tau), r=np.full(3, r), v_leak=np.zeros(3), v_threshold=np.ones(3))
     graph = nir.NIRGraph.from_list(nir.Linear(weight=w), lif)
     imp = Circuit.from_nir(graph, convention="rockpool")
+    assert imp.dt_ms == pytest.approx(2.0, rel=1e-9)
     grid = _input_grid(5, 2, n_steps, 2, 0.2)
-    got = _run(imp.circuit, _given(grid, dt), 1.0, n_steps)
+    got = _run(imp.circuit, _given(grid, dt), imp.dt_ms, n_steps)
     beta = math.exp(-dt / tau)
-    expected = _loop({"lif": dict(size=3, beta=beta, drive=0.0, thr=1.0, reset="subtract", v_reset=0.0)},
-                     [("input", "lif", w * beta, [0, 0])], {"input": grid}, n_steps)
+    expected = _loop({"lif": dict(size=3, beta=beta, drive=0.0, thr=1.0, reset="subtract", v_reset=0.0, ge=True)},
+                     [("input", "lif", w, [0, 0])], {"input": grid}, n_steps)
     _assert_same(got, expected, {"lif": "lif"})
+    with pytest.raises(UnsupportedNirError, match=r"the file's r encodes dt 0.002 s; dt_s=0.001 was given"):
+        Circuit.from_nir(graph, convention="rockpool", dt_s=1e-3)
     cuba = nir.CubaLIF(tau_syn=np.full(3, 0.005), tau_mem=np.full(3, tau), r=np.full(3, r), v_leak=np.zeros(3),
                        v_threshold=np.ones(3))
-    with pytest.raises(UnsupportedNirError, match=r"node 'cubalif' \(CubaLIF\): tau_syn: a current-based LIF"):
-        Circuit.from_nir(nir.NIRGraph.from_list(nir.Linear(weight=w), cuba), convention="rockpool")
+    imported = Circuit.from_nir(nir.NIRGraph.from_list(nir.Linear(weight=w), cuba), convention="rockpool").circuit
+    syn = imported.populations[0].synapse
+    assert syn.model_name == "exp_current" and syn.tau_syn_ms == pytest.approx(5.0, rel=1e-9)
     li = nir.LI(tau=np.full(3, tau), r=np.full(3, r), v_leak=np.zeros(3))
     with pytest.raises(UnsupportedNirError, match=r"node 'li' \(LI\): tau: a non-spiking leaky integrator"):
         Circuit.from_nir(nir.NIRGraph.from_list(nir.Linear(weight=w), li), convention="rockpool")
@@ -357,3 +363,29 @@ def test_delays_per_target_neuron_go_after_the_weights_and_come_back():
     a = ReferenceBackend(duration_ms=200).run(c, {"x": x}, seed=2).spikes["h"]
     b = ReferenceBackend(duration_ms=200).run(back, {"x": x}, seed=2).spikes["h"]
     assert len(a.time_ms) > 20 and np.array_equal(a.time_ms, b.time_ms) and np.array_equal(a.neuron, b.neuron)
+
+
+def test_an_exponential_current_synapse_round_trips_as_cubalif():
+    """to_nir writes a population with an exponential-current synapse as nir.CubaLIF (tau_syn, w_in = 1, the charge
+    of a spike unchanged); read back it has the same synapse, counts and spikes. A conductance synapse has no NIR
+    node and says so."""
+    from neurocompare.models.synapses import ExpConductanceSynapse, ExpCurrentSynapse
+
+    pop = NeuronPopulation("h", 2, neuron=LIF(t_ref_ms=0.0), synapse=ExpCurrentSynapse(tau_syn_ms=5.0))
+    c = Circuit("cuba", inputs=[InputPopulation("x", 2)], populations=[pop],
+                projections=[Projection("x", "h", np.array([[2, 1], [0, 3]]), unit_weight=0.5)])
+    exported = c.to_nir(rate_scale_hz=100.0)
+    assert type(exported.graph.nodes["h"]).__name__ == "CubaLIF"
+    back = Circuit.from_nir(exported.graph)
+    assert back.report.is_faithful is False and {e.field for e in back.report.by_status("approximate")} == {"timing"}
+    assert back.circuit.populations[0].synapse == ExpCurrentSynapse(tau_syn_ms=5.0)
+    np.testing.assert_array_equal(back.circuit.projections[0].counts, [[2, 1], [0, 3]])
+    backend = ReferenceBackend(duration_ms=300, dt_ms=0.1, rate_scale_hz=100.0)
+    x = np.array([[1.0, 0.5]])
+    ours, theirs = backend.run(c, x, seed=0).spikes["h"], backend.run(back.circuit, x, seed=0).spikes["h"]
+    assert len(ours.time_ms) >= 20
+    np.testing.assert_array_equal(ours.time_ms, theirs.time_ms)
+    np.testing.assert_array_equal(ours.neuron, theirs.neuron)
+    cond = replace(c, populations=[replace(pop, synapse=ExpConductanceSynapse())])
+    with pytest.raises(UnsupportedNirError, match=r"h: synapse: 'conductance': NIR has no conductance synapse"):
+        cond.to_nir(rate_scale_hz=100.0)

@@ -1,12 +1,13 @@
 """NIR graphs written by the real libraries' own exporters give the libraries' own spikes (issue 25).
 
 The fixtures in tests/fixtures/nir_libraries/ were made by make_fixtures.py in that folder, which builds each
-network in the library (snnTorch 1.0, Norse 1.1), runs it on seeded random input spikes and exports it with the library's exporter (see
-fixtures.json for the versions); the tests need neither torch nor the library. Each graph is imported with the
-convention its network used and run on both of our simulators at the exporter's dt on the same input spikes. The
-library's layers act within one step, ours one step per hop, so a layer k hops from the input has the library's
-spikes k steps later: every neuron must have them exactly, except where the import report itself says a field is
-approximate (a strong bias, which acts from the first step on both sides and so leads the shifted input).
+network in the library (snnTorch 1.0, Norse 1.1, Rockpool 3.1), runs it on seeded random input spikes and exports it
+with the library's exporter (see fixtures.json for the versions); the tests need neither torch nor the library. Each
+graph is imported with the convention its network used and run on both of our simulators at the exporter's dt on the
+same input spikes. The library's layers act within one step, ours one step per hop, and a current-synapse layer
+(CubaLIF: snnTorch Synaptic, Rockpool LIFTorch) one step more: a layer has the library's spikes that many steps
+later, in every neuron, exactly, except where the import report itself says a field is approximate (a strong bias,
+which acts from the first step on both sides and so leads the shifted input).
 """
 
 from __future__ import annotations
@@ -27,8 +28,11 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "nir_libraries"
 DOC = json.loads((FIXTURES / "fixtures.json").read_text())
 CONVENTION = {"subtract": "snntorch", "zero": "snntorch_zero"}
 #: Fixtures that do not give the library's exact spikes, and what is measured for them (identical neurons per layer
-#: at least, spike counts within this relative difference): a bias of 0.25 of the threshold per step.
-APPROXIMATE = {"snntorch_leaky_strong_bias": ((2, 0), 0.005)}
+#: at least, spike counts within this relative difference): a bias that acts from the first step while the input
+#: arrives a hop later (snnTorch: 0.25 of the threshold per step; Rockpool: 1/16 per step), or, into a current
+#: layer (CubaLIF), that the library passes through the synaptic current and neurocompare puts on the membrane.
+APPROXIMATE = {"snntorch_leaky_strong_bias": ((6, 0), 0.005), "snntorch_synaptic_bias": ((6, 0), 0.005),
+               "rockpool_lif_bias": ((4, 0), 0.005), "rockpool_lif_cuba": ((9, 0), 0.02)}
 
 
 def _run(name: str, simulator: str):
@@ -41,19 +45,24 @@ def _run(name: str, simulator: str):
     assert imported.dt_ms == pytest.approx(dt_ms)
     steps, hops = x.shape[0], len(meta["layers"])
     step, neuron = np.nonzero(x)
-    duration = (steps + hops) * dt_ms
+    duration = (steps + 2 * hops) * dt_ms
     given = GivenSpikes(np.zeros(len(step), int), neuron, step * dt_ms, duration_ms=duration, rate_scale_hz=200.0)
     backend = (SpikingBackend(duration_ms=duration, dt_ms=dt_ms, target="numpy") if simulator == "brian2"
                else ReferenceBackend(duration_ms=duration, dt_ms=dt_ms))
     result = backend.run(circuit, {circuit.input_names[0]: given}, seed=0)
-    layers = []
-    for hop, (layer, population) in enumerate(zip(meta["layers"], circuit.population_names), start=1):
+    layers, offset = [], 0
+    for layer, population in zip(meta["layers"], circuit.population_names):
+        offset += 1 + int(_population(circuit, population).synapse is not None)  # a hop; a current one step more
         theirs = data[f"spikes.{layer}"].astype(bool)
         trains = result.spikes[population]
-        ours = np.zeros((steps + hops + 1, theirs.shape[1]), bool)
+        ours = np.zeros((steps + 2 * hops + 1, theirs.shape[1]), bool)
         ours[np.round(trains.time_ms / dt_ms).astype(int), trains.neuron] = True
-        layers.append((layer, population, ours[hop:hop + steps], theirs))
+        layers.append((layer, population, ours[offset:offset + steps], theirs))
     return imported, layers
+
+
+def _population(circuit, name):
+    return next(p for p in circuit.populations if p.name == name)
 
 
 @pytest.mark.parametrize("simulator", ["reference", "brian2"])
@@ -62,8 +71,11 @@ def test_a_library_export_gives_the_librarys_spikes(name, simulator):
     imported, layers = _run(name, simulator)
     approximate = {(e.node, e.field) for e in imported.report.by_status("approximate")} - {("(graph)", "timing")}
     # a bias is always reported approximate against a within-one-step exporter (it may still come out exact: a
-    # small bias rarely decides a threshold test); nothing else may be
-    assert {f for _, f in approximate} == ({"bias"} if DOC[name]["bias"] else set()), approximate
+    # small bias rarely decides a threshold test); Rockpool's files lack the neurons' own bias (v_leak written 0)
+    # and its neurons may fire several spikes per step (the fixtures ran with max_spikes_per_dt=1); nothing else
+    expected = ({"bias"} if DOC[name]["bias"] else set()) | (
+        {"v_leak", "spikes per step"} if DOC[name]["library"] == "rockpool" else set())
+    assert {f for _, f in approximate} == expected, approximate
     for i, (layer, population, ours, theirs) in enumerate(layers):
         assert theirs.sum() >= 50, f"guard: {layer} fired {theirs.sum()} spikes in the library"
         same = int(sum(np.array_equal(ours[:, k], theirs[:, k]) for k in range(theirs.shape[1])))
@@ -78,7 +90,7 @@ def test_a_library_export_gives_the_librarys_spikes(name, simulator):
 
 def test_the_fixtures_record_the_library_and_its_version():
     for name, meta in DOC.items():
-        assert (meta["library"], meta["version"][:3]) in {("snntorch", "1.0"), ("norse", "1.1")}, name
+        assert (meta["library"], meta["version"][:3]) in {("snntorch", "1.0"), ("norse", "1.1"), ("rockpool", "3.1")}, name
         assert (FIXTURES / f"{name}.nir").is_file() and (FIXTURES / f"{name}.npz").is_file(), name
 
 

@@ -17,8 +17,9 @@ tau_w 120, b 100, V_r -46). V_peak is 0 mV (Naud et al.; NEST's default); the me
 
 Both simulators integrate it with forward Euler (an Euler step that jumps past V_peak is cut there by the reset).
 Euler converges to first order here: against NEST's adaptive RKF45 (``aeif_psc_delta``) the tonic preset at
-800 pA (~190 Hz) fires 3.6% slower at dt 0.05 ms, 1.8% at 0.025 ms (the default) and 0.9% at 0.01 ms; above
-0.05 ms a run warns.
+800 pA (~190 Hz) fires 3.6% slower at dt 0.05 ms, 1.8% at 0.025 ms (the default) and 0.9% at 0.01 ms. Up to
+250 Hz every preset's rates at 0.025 ms are within 1.5 % of the converged solution, at 0.05 ms up to 2.9 % off
+(``benchmarks/model_accuracy.py``): above 0.025 ms a run warns.
 
 Units: the circuit's drive ``x`` becomes the current ``x * drive_unit_pa``; None calibrates it so that drive 1.0
 makes the neuron fire at ``rate_scale_hz``.
@@ -82,7 +83,7 @@ class AdEx(NeuronModel):
 
     model_name: ClassVar[str] = "adex"
     default_dt_ms: ClassVar[float] = 0.025
-    max_dt_ms: ClassVar[float] = 0.05
+    max_dt_ms: ClassVar[float] = 0.025
     calibrated: ClassVar[bool] = True
     drive_unit_field: ClassVar[str] = "drive_unit_pa"
     current_unit: ClassVar[str] = "pA"

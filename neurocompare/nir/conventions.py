@@ -24,10 +24,13 @@ the source it is read from:
     membrane at its dt 1 ms), which its own importer reads back as ``tau_mem``: the same as ``norse``, with
     ``tau`` read as ``dt x tau_mem`` (checked against Norse 1.1.0's own spikes, tests/test_nir_libraries.py).
 ``rockpool``
-    ``rockpool/nn/modules/torch/nir.py``: ``r = tau exp(-dt / tau) / dt``, ``v_leak = 0``
-    (``LIFTorch`` is written as ``nir.CubaLIF``, ``ExpSynTorch`` as ``nir.LI``). Rockpool's default
-    ``dt = 1e-3``; its membranes decay exactly (``exp(-dt / tau)`` per step) and are reset by
-    subtracting the threshold.
+    Rockpool 3.1 ``rockpool/nn/modules/torch/nir.py``: ``LIFNeuronTorch`` -> ``nir.LIF``, ``LIFTorch`` ->
+    ``nir.CubaLIF``, both with ``r = tau_mem exp(-dt / tau_mem) / dt`` and ``v_leak = 0`` (the neuron's own
+    ``bias`` is not written). Its steps (``lif_neuron_torch.py``, ``lif_torch.py``): ``v = exp(-dt/tau_mem) v +
+    x + bias`` (an input is added whole, whatever ``r``: the exporter's ``r`` only encodes ``dt``, which is read
+    back from it), and for ``LIFTorch`` ``i = exp(-dt/tau_syn) (i + x)``, ``v = exp(-dt/tau_mem) v + i``; a
+    spike at ``v >= threshold``, reset by subtracting the threshold (checked against Rockpool 3.1's own spikes,
+    tests/test_nir_libraries.py).
 ``continuous``
     The NIR equations as written: spikes are unit-area deltas (a spike of weight w moves the membrane
     by ``r w / tau``, or ``r w`` for ``nir.IF``), exact decay, reset to ``v_reset``. No time step.
@@ -80,6 +83,10 @@ class NirConvention:
         spike, ``decay`` the per-step factor.
     tau_times_dt : bool
         The exporter wrote ``tau`` multiplied by ``dt`` (Norse 1.1.0's ``export_nir``); read ``tau / dt``.
+    r_encodes_dt : bool
+        The exporter wrote ``r = tau exp(-dt / tau) / dt`` (Rockpool), which encodes its time step and nothing
+        else: ``dt`` is read from ``r`` (unless given), and each input is added whole to the membrane (LIF) or to
+        the synaptic current, which then decays for the step (CubaLIF).
     recurrent_reset_clamps : bool
         With ``reset="value"``: a neuron with a recurrent connection onto itself's layer (snnTorch's ``RLeaky``,
         exported as a nested graph ``lif -> w_rec -> lif``) sets its whole next-step state to the reset value,
@@ -98,6 +105,7 @@ class NirConvention:
     reset_delay: bool = False
     recurrent_reset_clamps: bool = False
     tau_times_dt: bool = False
+    r_encodes_dt: bool = False
     source: str = ""
 
     def __post_init__(self) -> None:
@@ -120,8 +128,9 @@ class NirConvention:
 
     def describe(self) -> str:
         """One line: what this convention assumes."""
-        dt = "continuous time" if self.dt_s is None else f"dt {self.dt_s:g} s"
-        spike = "unit-area delta" if self.spike == "delta" else "one-step pulse"
+        dt = "continuous time" if self.dt_s is None else f"dt {self.dt_s:g} s" + (" (read from r)" if self.r_encodes_dt
+                                                                                 else "")
+        spike = "unit-area delta" if self.spike == "delta" else "added whole" if self.r_encodes_dt else "one-step pulse"
         reset = "to v_reset" if self.reset == "value" else \
             "by subtraction after the next step's decay" if self.reset_delay else "by subtraction"
         return (f"{self.name}: {dt}, spike = {spike}, {self.decay} decay, reset {reset}, "
@@ -144,9 +153,10 @@ CONVENTIONS: dict[str, NirConvention] = {
     "norse_1_1": NirConvention("norse_1_1", 1e-3, "pulse", "euler", "value", if_input="sum", tau_times_dt=True,
                                source="norse 1.1.0 norse/torch/utils/export_nir.py: nir.LIF(tau = dt / tau_mem_inv, "
                                       "r = 1); lif_box: v += dt tau_mem_inv ((v_leak - v) + i), reset to v_reset"),
-    "rockpool": NirConvention("rockpool", 1e-3, "pulse", "exact", "subtract",
-                              source="rockpool/nn/modules/torch/nir.py (r = tau exp(-dt/tau)/dt, v_leak = 0); "
-                                     "LIFTorch: decay exp(-dt/tau), subtractive reset"),
+    "rockpool": NirConvention("rockpool", 1e-3, "pulse", "exact", "subtract", threshold=">=", r_encodes_dt=True,
+                              source="rockpool 3.1 rockpool/nn/modules/torch/nir.py (r = tau exp(-dt/tau)/dt, "
+                                     "v_leak = 0); LIFNeuronTorch: v = exp(-dt/tau) v + x, LIFTorch: i = exp(-dt/tau_syn) "
+                                     "(i + x), v = exp(-dt/tau_mem) v + i; spike at v >= threshold, subtractive reset"),
     "continuous": NirConvention("continuous", None, "delta", "exact", "value",
                                 source="NIR specification: nir.LIF / nir.IF equations, spikes as Dirac deltas"),
     "neurocompare": NirConvention("neurocompare", None, "delta", "exact", "value", threshold=">=",

@@ -106,6 +106,13 @@ def _neuron_node(nir: Any, report: ConversionReport, pop: Any, spec: LIF, rate_s
     full = lambda v: np.full(n, float(v))  # noqa: E731
     if not isinstance(spec, LIF):
         report.unsupported(name, "neuron", f"model {type(spec).__name__} has no NIR node (NIR has IF and LIF)")
+    synapse = getattr(pop, "synapse", None)
+    kind = getattr(synapse, "model_name", "delta")
+    if kind != "delta" and (kind != "exp_current" or convention != "neurocompare" or not spec.leaky):
+        why = ("NIR has no conductance synapse" if kind != "exp_current" else
+               "an exponential-current synapse is written as nir.CubaLIF, for a leaky neuron, in the 'neurocompare' "
+               "convention only")
+        report.unsupported(name, "synapse", f"{kind!r}: {why}")
     if convention == "snntorch":
         return _snntorch_node(nir, report, pop, spec, dt_ms)
     report.faithful(name, "v_threshold", f"{spec.v_threshold:g} (NIR fires at v > v_threshold; this file's metadata "
@@ -127,6 +134,12 @@ def _neuron_node(nir: Any, report: ConversionReport, pop: Any, spec: LIF, rate_s
         tau = spec.tau_m_ms * 1e-3
         report.faithful(name, "tau_m_ms", f"LIF tau = {tau:g} s, r = tau (a spike of weight w moves v by w), "
                                           f"v_leak = v_rest = {spec.v_rest:g}")
+        if kind == "exp_current":
+            tau_syn = synapse.tau_syn_ms * 1e-3
+            report.faithful(name, "synapse", f"exponential current: CubaLIF tau_syn = {tau_syn:g} s, w_in = 1 (a spike "
+                                             "of weight w brings the membrane the charge w, spread over tau_syn)")
+            return nir.CubaLIF(tau_mem=full(tau), tau_syn=full(tau_syn), r=full(tau), w_in=full(1.0),
+                               v_leak=full(spec.v_rest), v_threshold=full(spec.v_threshold), v_reset=full(spec.v_reset))
         return nir.LIF(tau=full(tau), r=full(tau), v_leak=full(spec.v_rest), v_threshold=full(spec.v_threshold),
                        v_reset=full(spec.v_reset))
     if spec.v_rest != 0:

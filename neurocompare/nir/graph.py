@@ -28,9 +28,6 @@ _INSTALL = 'pip install "neurocompare[nir]"'
 
 #: Why a node type has no counterpart (the field named in the error).
 _UNSUPPORTED = {
-    "CubaLIF": ("tau_syn", "a current-based LIF (exponential current synapse): not imported yet; the exporters' "
-                           "discrete current step (snnTorch Synaptic, Rockpool LIFTorch) has no step-exact mapping onto "
-                           "neurocompare's exponential-current synapse so far"),
     "CubaLI": ("tau_syn", "a current-based leaky integrator (exponential synapse, no spikes)"),
     "LI": ("tau", "a non-spiking leaky integrator read-out: neurocompare's spiking side decodes spike counts and has "
                   "no non-spiking neuron"),
@@ -113,7 +110,7 @@ def _kind(nir: Any, name: str, node: Any, top: bool) -> str:
         return "output" if top else "pass"
     if isinstance(node, nir.Flatten):
         return "pass"
-    if isinstance(node, (nir.LIF, nir.IF, nir.Threshold)):
+    if isinstance(node, (nir.LIF, nir.CubaLIF, nir.IF, nir.Threshold)):
         return "cell"
     if isinstance(node, (nir.Affine, nir.Linear, nir.Scale)):
         return "linear"
@@ -121,7 +118,7 @@ def _kind(nir: Any, name: str, node: Any, top: bool) -> str:
         return "delay"
     kind = type(node).__name__
     field_, why = _UNSUPPORTED.get(kind, ("type", f"node type {kind} has no neurocompare counterpart (supported: Input, "
-                                                   "Output, Affine, Linear, Scale, Delay, Flatten, IF, LIF, Threshold, "
+                                                   "Output, Affine, Linear, Scale, Delay, Flatten, IF, LIF, CubaLIF, Threshold, "
                                                    "nested graphs)"))
     raise UnsupportedNirError(f"NIR import: node {name!r} ({kind}): {field_}: {why}.")
 

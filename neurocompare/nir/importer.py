@@ -6,7 +6,7 @@ import json
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -75,6 +75,7 @@ class _Cell:
     bias_current: np.ndarray  # 1/s per unit of constant input, per neuron (Threshold: 1, artificial units)
     bias_offset: np.ndarray   # added to the bias (Threshold: -threshold)
     kind: str
+    synapse: Any = None       # the population's synapse model (None: delta jumps; CubaLIF: exponential current)
 
 
 def _metadata(graph: Any, report_label: str) -> dict[str, Any]:
@@ -148,60 +149,91 @@ def _threshold(report: ConversionReport, conv: NirConvention, node: str, v_th: f
     return raised
 
 
+def _per_step_decay(report: ConversionReport, conv: NirConvention, name: str, field_: str, tau: float,
+                    written: type) -> tuple[float, float]:
+    """``(tau, factor)``: the time constant (s) whose exact decay over the convention's dt is the exporter's per-step
+    factor, and that factor (Euler ``1 - dt/tau`` or ``exp(-dt/tau)``, rounded to the precision the file was written
+    in); for continuous time ``(tau, nan)``."""
+    dt = conv.dt_s
+    if tau <= 0:
+        raise CircuitError(f"NIR import: node {name!r}: {field_} must be > 0 (seconds); got {tau:g}.")
+    if dt is None:
+        report.faithful(name, field_, f"{tau * 1e3:g} ms")
+        return tau, math.nan
+    if conv.decay == "euler":
+        if dt >= tau:  # forward Euler's per-step factor 1 - dt/tau is then no decay
+            report.unsupported(name, field_, f"{tau:g} s is not above the convention's dt {dt:g} s; Norse 1.1's "
+                                             "exporter writes tau = dt x tau_mem: pass convention='norse_1_1' if "
+                                             "the file comes from it")
+        factor, how = float(written(1 - dt / tau)), "forward-Euler factor 1 - dt/tau"
+    else:
+        factor, how = float(written(math.exp(-dt / tau))), "factor exp(-dt/tau)"
+    exact = -dt / math.log(factor)
+    rounded = "" if written is np.float64 else " (rounded to float32, as written)"
+    report.faithful(name, field_, f"{tau * 1e3:g} ms -> {exact * 1e3:.6g} ms: exact decay over dt {dt * 1e3:g} ms "
+                                  f"equals the exporter's {how} = {factor:.6g}{rounded}")
+    return exact, factor
+
+
 def _lif_cell(report: ConversionReport, conv: NirConvention, name: str, node: Any, size: int, activation: str,
-              leaky: bool, recurrent: bool = False) -> _Cell:
+              kind: str, recurrent: bool = False) -> _Cell:
+    """A LIF, IF or CubaLIF node as a population of neurocompare LIF neurons (CubaLIF: with an exponential-current
+    synapse); ``jump``: the synapse weight (delta: the membrane jump) one unit of input stands for."""
+    leaky, cuba = kind in ("LIF", "CubaLIF"), kind == "CubaLIF"
     r = _field(name, node, "r", size)
     v_th = _uniform(report, name, "v_threshold", _field(name, node, "v_threshold", size))
     v_reset = _uniform(report, name, "v_reset", _field(name, node, "v_reset", size))
     if not v_th > v_reset:
         raise CircuitError(f"NIR import: node {name!r}: v_threshold must exceed v_reset; got {v_th:g} <= {v_reset:g}.")
     dt = conv.dt_s
-    # An exporter that wrote float32 (snnTorch, Norse: torch's default) derived tau and r from its own per-step
-    # numbers in float32; the per-step decay and jump are rounded back to float32, which recovers them exactly
-    # (e.g. beta 0.75 from tau = 1e-4 / 0.25 in float32, not 0.74999998).
-    fields = ("r", "tau", "v_threshold") if leaky else ("r", "v_threshold")
+    tau_field = "tau_mem" if cuba else "tau"
+    # An exporter that wrote float32 (snnTorch, Norse, Rockpool: torch's default) derived tau and r from its own
+    # per-step numbers in float32; the per-step decay and jump are rounded back to float32, which recovers them
+    # exactly (e.g. beta 0.75 from tau = 1e-4 / 0.25 in float32, not 0.74999998).
+    fields = ("r", tau_field, "v_threshold") if leaky else ("r", "v_threshold")
     written = np.float32 if any(np.asarray(getattr(node, f)).dtype == np.float32 for f in fields) else np.float64
+    synapse = None
     if leaky:
-        tau = _uniform(report, name, "tau", _field(name, node, "tau", size))
+        tau = _uniform(report, name, tau_field, _field(name, node, tau_field, size))
         v_leak = _uniform(report, name, "v_leak", _field(name, node, "v_leak", size))
         if conv.tau_times_dt:
             report.faithful(name, "tau (as written)", f"{tau:g} s = dt x tau_mem ({conv.name} convention): tau_mem = "
                                                       f"{tau / dt:g} s")
             tau = tau / dt
-        if tau <= 0:
-            raise CircuitError(f"NIR import: node {name!r}: tau must be > 0 (seconds); got {tau:g}.")
-        if conv.decay == "euler":
-            if dt >= tau:  # forward Euler's per-step factor 1 - dt/tau is then no decay
-                report.unsupported(name, "tau", f"{tau:g} s is not above the convention's dt {dt:g} s; Norse 1.1's "
-                                                "exporter writes tau = dt x tau_mem: pass convention='norse_1_1' if "
-                                                "the file comes from it")
-            factor = float(written(1 - dt / tau))
-            tau_m = -dt / math.log(factor)
-            report.faithful(name, "tau", f"{tau * 1e3:g} ms -> tau_m_ms {tau_m * 1e3:.6g}: exact decay over dt {dt * 1e3:g} ms "
-                                         f"equals the exporter's forward-Euler factor 1 - dt/tau = {factor:.6g}"
-                                         + ("" if written is np.float64 else " (rounded to float32, as written)"))
+        tau_m, factor = _per_step_decay(report, conv, name, tau_field, tau, written)
+        if conv.r_encodes_dt:
+            report.approximate(name, "v_leak", f"{v_leak:g} as written (v_rest); the exporter ({conv.name} "
+                                               "convention) writes 0 whatever the neuron's own bias, which is "
+                                               "therefore not in the file")
         else:
-            tau_m = tau
-            report.faithful(name, "tau", f"{tau * 1e3:g} ms")
-        report.faithful(name, "v_leak", f"{v_leak:g} (v_rest; the membrane starts there)")
-        jump = r / tau if conv.spike == "delta" else (r * dt / tau).astype(written).astype(float)
-        if conv.spike == "delta":
-            bias_current = r / tau
-        else:  # a constant c adds jump * c per step; the exact step adds tau_m I (1 - exp(-dt/tau_m))
-            bias_current = jump / (tau_m * -math.expm1(-dt / tau_m))
+            report.faithful(name, "v_leak", f"{v_leak:g} (v_rest; the membrane starts there)")
+        # membrane change per step from one unit of input (LIF) or of synaptic current (CubaLIF)
+        gain = r / tau if dt is None else np.ones(size) if conv.r_encodes_dt else \
+            (r * dt / tau).astype(written).astype(float)
         tau_ms, v_rest = _clean(tau_m * 1e3), v_leak
+        if cuba:
+            jump, bias_jump, synapse = _current_synapse(report, conv, name, node, size, gain, tau_m, factor, written)
+        else:
+            jump = gain
+            bias_jump = jump
+        if dt is None:
+            bias_current = jump.copy()
+        else:  # a constant c adds bias_jump * c per step; the exact step adds tau_m I (1 - exp(-dt/tau_m))
+            bias_current = bias_jump / (tau_m * -math.expm1(-dt / tau_m))
     else:
-        if conv.spike == "delta" or conv.if_input == "sum":
+        if conv.spike == "delta" or conv.if_input == "sum" or conv.r_encodes_dt:
             jump = r.copy()
         else:
             jump = r * dt
         bias_current = r if conv.spike == "delta" else jump / dt
         tau_ms, v_rest = math.inf, 0.0
         report.faithful(name, "(IF)", "non-leaky: tau_m_ms = inf, starting at v = 0")
-    spike = ("a unit-area delta: jump r w / tau" if leaky else "a unit-area delta: jump r w") if conv.spike == "delta" \
-        else f"a one-step pulse over dt {dt * 1e3:g} ms: jump r w dt{' / tau' if leaky else ''}" \
-        if leaky or conv.if_input == "integrate" else "added whole each step: jump r w"
-    report.faithful(name, "r", f"{_span(r)}; a spike of weight w is {spike} = {_span(jump)} x w")
+    if not cuba:
+        spike = ("a unit-area delta: jump r w / tau" if leaky else "a unit-area delta: jump r w") \
+            if conv.spike == "delta" else "added whole each step: jump w (r only encodes dt)" if conv.r_encodes_dt \
+            else f"a one-step pulse over dt {dt * 1e3:g} ms: jump r w dt{' / tau' if leaky else ''}" \
+            if leaky or conv.if_input == "integrate" else "added whole each step: jump r w"
+        report.faithful(name, "r", f"{_span(r)}; a spike of weight w is {spike} = {_span(jump)} x w")
     threshold = _threshold(report, conv, name, v_th, v_reset)
     report.faithful(name, "v_reset", f"{v_reset:g}, " + ("reset to v_reset" if conv.reset == "value" else
                     f"read as reset by subtracting v_threshold - v_reset ({conv.name} convention: the exporter "
@@ -226,7 +258,53 @@ def _lif_cell(report: ConversionReport, conv: NirConvention, name: str, node: An
                      t_ref_ms=t_ref_ms)
     except ParameterError as exc:
         raise CircuitError(f"NIR import: node {name!r}: {exc}") from None
-    return _Cell(name, size, neuron, activation, jump, bias_current, np.zeros(size), "LIF" if leaky else "IF")
+    return _Cell(name, size, neuron, activation, jump, bias_current, np.zeros(size), kind, synapse)
+
+
+def _current_synapse(report: ConversionReport, conv: NirConvention, name: str, node: Any, size: int,
+                     gain: np.ndarray, tau_m: float, factor: float, written: type) -> tuple:
+    """CubaLIF's current: ``tau_syn dI/dt = -I + w_in x``, ``tau_mem dv/dt = (v_leak - v) + r I``, as neurocompare's
+    exponential-current synapse. Returns (synapse weight per unit of input, membrane change per step per unit of
+    constant input in the steady state, the synapse model).
+
+    In a discrete exporter the current takes ``I = a I + g x`` each step (``a`` its decay, ``g`` the current one unit
+    of input adds) and the membrane ``v = f v + gain I`` with the step's new current. neurocompare integrates both
+    with exponential Euler from the step's start values and adds arriving spikes to the current after that, so its
+    current acts on the membrane one step later: with the synapse weight chosen so that ``tau_m (1 - f)`` times the
+    current's jump ``w / tau_syn`` equals ``gain g``, its membrane is the exporter's one step later, exactly.
+    """
+    from ..models.synapses import ExpCurrentSynapse
+
+    dt = conv.dt_s
+    tau_syn = _uniform(report, name, "tau_syn", _field(name, node, "tau_syn", size))
+    w_in = _field(name, node, "w_in", size) if getattr(node, "w_in", None) is not None else np.ones(size)
+    if conv.tau_times_dt:
+        tau_syn = tau_syn / dt
+    tau_s, a = _per_step_decay(report, conv, name, "tau_syn", tau_syn, written)
+    if dt is None:  # the current's integral r w_in / tau_mem per unit input, spread over tau_syn
+        weight = gain * w_in
+        steady = weight
+        # the continuous equations, integrated as neurocompare integrates its own (which wrote such files)
+        report.add(name, "w_in", "faithful" if conv.name == "neurocompare" else "approximate",
+                   f"{_span(w_in)}; a spike of weight w moves v by r w_in w / tau_mem = {_span(weight)} x w in all, "
+                   "through a current decaying with tau_syn; integrated with exponential Euler at the backend's dt "
+                   "(the current acts on the membrane from the step after it arrives)")
+    else:
+        g = np.full(size, a) if conv.r_encodes_dt else (w_in * dt / tau_syn).astype(written).astype(float)
+        weight = gain * g * tau_s / (tau_m * (1.0 - factor))
+        steady = gain * g / (1.0 - a)
+        how = ("added whole and decayed with the step" if conv.r_encodes_dt else "a one-step pulse: w_in w dt / tau_syn")
+        report.faithful(name, "w_in", f"{_span(w_in)}; an input of weight w adds to the current {how} = {_span(g)} x w, "
+                                      f"the current moves v by {_span(gain)} x I per step: synapse weight "
+                                      f"{_span(weight)} x w (exponential-current synapse, tau_syn_ms "
+                                      f"{tau_s * 1e3:.6g}); its membrane is the exporter's one step later, exactly")
+        report.faithful(name, "r", f"{_span(_field(name, node, 'r', size))}" + (" (encodes dt only)" if conv.r_encodes_dt
+                                                                                 else ""))
+    try:
+        synapse = ExpCurrentSynapse(tau_syn_ms=_clean(tau_s * 1e3))
+    except ParameterError as exc:
+        raise CircuitError(f"NIR import: node {name!r}: {exc}") from None
+    return weight, steady, synapse
 
 
 def _cell(report: ConversionReport, conv: NirConvention, name: str, node: Any, activation: str,
@@ -239,7 +317,8 @@ def _cell(report: ConversionReport, conv: NirConvention, name: str, node: Any, a
         report.approximate(name, "(spiking side)", "a Threshold node is stateless; the spiking side runs the backend's "
                                                    "default neuron with these weights as jumps and the bias as a rate")
         return _Cell(name, size, None, "step", np.ones(size), np.ones(size), -thr, "Threshold")
-    return _lif_cell(report, conv, name, node, size, activation, leaky=isinstance(node, nir.LIF), recurrent=recurrent)
+    kind = "CubaLIF" if isinstance(node, nir.CubaLIF) else "LIF" if isinstance(node, nir.LIF) else "IF"
+    return _lif_cell(report, conv, name, node, size, activation, kind, recurrent=recurrent)
 
 
 def _clean(v: Any) -> Any:
@@ -428,13 +507,25 @@ def from_nir(source: Any, *, convention: str | NirConvention | None = None, dt_s
         # a file neurocompare wrote for snnTorch's importer reads back with snnTorch's zero-reset convention
         convention = {"snntorch": "snntorch_zero"}.get(str(meta.get("convention")), "neurocompare")
     conv = get_convention(convention, dt_s)
-    report = ConversionReport("import", conv.name)
-    report.approximate("(graph)", "timing", "every spike arrives one step after it was fired (NEST's minimum "
-                                            "delay); an exporter whose layers act within one step (snnTorch, Norse) "
-                                            "gives the same spikes one step per synaptic hop earlier"
-                                            + ("" if conv.dt_s is None else f" ({conv.dt_s * 1e3:g} ms)"))
     flat = flatten(graph)
     _check_size(flat, label)
+    report = ConversionReport("import", conv.name)
+    if conv.r_encodes_dt:
+        conv = _dt_from_r(report, conv, flat, dt_s)
+    nir = import_nir()
+    cuba = any(isinstance(flat.nodes[n], nir.CubaLIF) for n, k in flat.kinds.items() if k == "cell")
+    report.approximate("(graph)", "timing", "every spike arrives one step after it was fired (NEST's minimum "
+                                            "delay); an exporter whose layers act within one step (snnTorch, Norse, "
+                                            "Rockpool) gives the same spikes one step per synaptic hop earlier"
+                                            + ("" if conv.dt_s is None else f" ({conv.dt_s * 1e3:g} ms)")
+                                            + ("; a CubaLIF layer adds one step more (its current acts on the "
+                                               "membrane from the step after it arrives)" if cuba else ""))
+    if conv.r_encodes_dt:
+        report.approximate("(graph)", "spikes per step", "a Rockpool neuron fires floor(v / threshold) spikes in a "
+                                                         "step (up to max_spikes_per_dt, default 65536) and subtracts "
+                                                         "the threshold for each; neurocompare fires at most one: "
+                                                         "the same spikes where the library ran with "
+                                                         "max_spikes_per_dt=1 or v stayed below 2 x threshold")
     names = _population_names(flat, report)
     pop_meta = meta.get("populations", {}) if isinstance(meta.get("populations"), dict) else {}
     recurrent = _self_recurrent(flat)
@@ -458,17 +549,59 @@ def from_nir(source: Any, *, convention: str | NirConvention | None = None, dt_s
                       f"{rate_scale_hz:g} Hz; run the spiking backend with it)")
             if conv.dt_s is None:
                 report.faithful(n, "bias", detail)
+            elif cell.synapse is not None:
+                report.approximate(n, "bias", detail + "; in the exporter a constant input flows through the "
+                                   "synaptic current and reaches this steady value over ~tau_syn; here it acts on "
+                                   "the membrane directly from the first step (measured against snnTorch Synaptic and "
+                                   "Rockpool LIFTorch layers: spike counts within 1.5 %, spike times shifted by a "
+                                   "step in most neurons; tests/test_nir_libraries.py)")
             else:  # the exporter's layers act within one step; here each hop takes one: the bias leads the input
                 report.approximate(n, "bias", detail + "; it acts from the first step, as in the exporter, while "
                                    "spikes arrive one step per hop later than in the exporter's loop, so against "
                                    "the exporter's spikes shifted by the hops the bias starts that many steps early "
-                                   "(snnTorch, bias 0.25 of the threshold per step: 2 of 10 and 0 of 4 neurons keep "
-                                   "their exact spike times, spike counts within 0.4 %; tests/test_nir_libraries.py)")
-        pops.append(NeuronPopulation(names[n], cell.size, bias=bias, activation=cell.activation, neuron=cell.neuron))
+                                   "(measured against snnTorch and Rockpool networks with a bias of 1/16 to 1/4 of the "
+                                   "threshold per step: spike counts within 0.3 %, 4 to 10 of 10 neurons keep their "
+                                   "exact spike times in the first layer, none of 4 in the second; "
+                                   "tests/test_nir_libraries.py)")
+        pops.append(NeuronPopulation(names[n], cell.size, bias=bias, activation=cell.activation, neuron=cell.neuron,
+                                     synapse=cell.synapse))
     circuit_name = name or meta.get("name") or _stem(source) or "nir_graph"
     circuit = factory(name=_safe_name(circuit_name), inputs=inputs, populations=pops, projections=projections,
                       description=meta["description"] if "description" in meta else _description(label, conv, report))
     return NirImport(circuit, report, conv, conv.dt_ms, tuple(names[o] for o in outputs), float(rate_scale_hz))
+
+
+def _dt_from_r(report: ConversionReport, conv: NirConvention, flat: Flat, given: float | None) -> NirConvention:
+    """The time step a Rockpool-style file encodes in ``r = tau exp(-dt/tau) / dt`` (``dt = tau W(1 / r)``, W the
+    Lambert function), the same for every leaky node; the convention with it (a given ``dt_s`` must agree)."""
+    from scipy.special import lambertw
+
+    nir = import_nir()
+    found: dict[str, float] = {}
+    for n, k in flat.kinds.items():
+        node = flat.nodes[n]
+        if k == "cell" and isinstance(node, (nir.LIF, nir.CubaLIF)):
+            tau = np.asarray(node.tau if isinstance(node, nir.LIF) else node.tau_mem, dtype=float).ravel()
+            r = np.asarray(node.r, dtype=float).ravel()
+            if np.all(np.isfinite(r)) and np.all(r > 0) and np.all(np.isfinite(tau)) and np.all(tau > 0):
+                dts = tau * np.real(lambertw(1.0 / r))
+                found[n] = float(f"{float(np.median(dts)):.6g}")  # float32 fields: 7 digits at best
+                if np.ptp(dts) > 1e-5 * found[n]:
+                    report.unsupported(n, "r", f"encodes dt {dts.min():.6g} .. {dts.max():.6g} s across neurons "
+                                               f"({conv.name} convention: r = tau exp(-dt/tau) / dt)")
+    if not found:
+        return conv
+    values = sorted(set(found.values()))
+    if values[-1] > values[0] * (1 + 1e-5):
+        report.unsupported("(graph)", "dt", "the nodes' r encode different time steps: " + ", ".join(
+            f"{n} {v:g} s" for n, v in found.items()))
+    dt = values[0]
+    if given is not None:
+        if abs(given - dt) > 1e-5 * dt:
+            report.unsupported("(graph)", "dt", f"the file's r encodes dt {dt:g} s; dt_s={given:g} was given")
+        return conv
+    report.faithful("(graph)", "dt", f"{dt:g} s, read from r = tau exp(-dt/tau) / dt ({conv.name} convention)")
+    return replace(conv, dt_s=dt)
 
 
 def _self_recurrent(flat: Flat) -> set[str]:

@@ -11,7 +11,8 @@
 - :mod:`.synapses`: delta, current and conductance synapses (summation window, effective weight, inhibition).
 """
 
-from .common import binned_rates, metric, model_dt, run_side_by_side, with_activation, with_delays, with_models
+from .common import (binned_rates, metric, model_dt, model_steps, run_side_by_side, with_activation, with_delays,
+                     with_models)
 from .conversion import (
     DIGITS_MODELS,
     BudgetTerm,
@@ -39,7 +40,7 @@ from .recurrent import recurrent_dynamics
 from .selectivity import rank_correlations, selectivity, synthetic_houses
 
 __all__ = [
-    "metric", "with_activation", "with_delays", "with_models", "model_dt", "run_side_by_side", "binned_rates",
+    "metric", "with_activation", "with_delays", "with_models", "model_dt", "model_steps", "run_side_by_side", "binned_rates",
     "FICurve", "fi_curve", "fi_panel", "membrane_panel", "activation_sweep",
     "TRUTH", "XOR_INPUTS", "IF_NEURON", "xor_circuit", "trial_agreement", "truth_table_rows", "gate_robustness", "linear_xor",
     "synthetic_houses", "selectivity", "rank_correlations", "recurrent_dynamics",

@@ -8,6 +8,8 @@ runs backends on plain data and returns numbers, :class:`~neurocompare.metrics.M
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
@@ -20,7 +22,8 @@ from ..metrics import Metric
 from ..models import neuron_from_name, synapse_from_dict
 from ..results import Result
 
-__all__ = ["metric", "with_activation", "with_delays", "with_models", "model_dt", "run_side_by_side", "binned_rates"]
+__all__ = ["metric", "with_activation", "with_delays", "with_models", "model_dt", "model_steps", "run_side_by_side",
+           "binned_rates"]
 
 
 def metric(value: float, unit: str, description: str) -> Metric:
@@ -66,6 +69,18 @@ def model_dt(neuron: Any, dt_ms: float = 0.1, *, fast: bool = False) -> float:
     spec = neuron_from_name(neuron) if isinstance(neuron, str) else neuron
     own = max(spec.default_dt_ms, min(0.025, spec.max_dt_ms)) if fast else spec.default_dt_ms
     return min(dt_ms, own)
+
+
+def model_steps(neuron: Any) -> list[tuple[str, float]]:
+    """The time steps ``neuron`` (a spec or a name) runs at, each once: ``("default", its default)``, ``("study",
+    model_dt(neuron, fast=True))`` and ``("max", max_dt_ms)``, the coarsest without a CoarseTimeStepWarning (if finite).
+    Where its accuracy is measured (benchmarks/model_accuracy.py, tests/models/test_model_accuracy.py)."""
+    spec = neuron_from_name(neuron) if isinstance(neuron, str) else neuron
+    out: list[tuple[str, float]] = []
+    for label, dt in (("default", spec.default_dt_ms), ("study", model_dt(spec, fast=True)), ("max", spec.max_dt_ms)):
+        if math.isfinite(dt) and all(abs(dt - d) > 1e-12 for _, d in out):
+            out.append((label, dt))
+    return out
 
 
 def with_delays(circuit: Circuit, delays: Mapping[str, Any]) -> Circuit:

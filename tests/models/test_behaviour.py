@@ -132,9 +132,9 @@ def test_izhikevich_ch_bursts_with_bimodal_intervals():
     """Izhikevich CH (chattering) at I = 10 mV/ms: bursts of closely spaced spikes separated by long pauses.
 
     Source: Izhikevich 2003, fig. 2 (CH: "stereotypical bursts of closely spaced spikes"; c = -50 mV, d = 2).
-    Measured (Brian2, dt 0.1 ms, 1 s): 87 spikes; after a first burst of 7 spikes, bursts of 5 spikes with
-    intra-burst intervals 2.1, 2.4, 2.9, 5.0 ms (all <= 5.1 ms) and inter-burst pauses of 46.9-48.1 ms (16.5 bursts/s);
-    no interval between 5.1 and 46.9 ms. Bounds: every interval < 6 ms or > 40 ms; the shortest long one >= 8x the
+    Measured (Brian2, its default dt 0.025 ms, 1 s): 87 spikes; after a first burst of 7 spikes, bursts of 5 spikes
+    with intra-burst intervals 1.9, 2.2, 2.7, 4.8 ms (all <= 4.83 ms) and inter-burst pauses of 46.65-48.0 ms
+    (16 pauses); no interval between 4.83 and 46.65 ms. Bounds: every interval < 6 ms or > 40 ms; the shortest long one >= 8x the
     longest short one; 3-8 spikes per burst; 14-18 pauses.
     """
     duration = 1000.0
@@ -147,7 +147,7 @@ def test_izhikevich_ch_bursts_with_bimodal_intervals():
     burst_sizes = np.diff(np.flatnonzero(np.concatenate([[True], isi > 40.0, [True]])))
     assert burst_sizes.min() >= 3 and burst_sizes.max() <= 8, burst_sizes
     assert len(train) == 87, len(train)
-    assert short.max() == pytest.approx(5.1, abs=0.15) and long.min() == pytest.approx(46.9, abs=0.15)
+    assert short.max() == pytest.approx(4.825, abs=0.15) and long.min() == pytest.approx(46.65, abs=0.15)
 
 
 def test_adaptive_lif_adaptation_matches_benda_herz_theory():
@@ -190,19 +190,19 @@ def test_adex_adapting_preset_adapts_identically_on_both_simulators():
 
     Source: Naud, Marcille, Clopath & Gerstner 2008, "adapting" pattern (tau_w 300 ms, b 60 pA). No closed form for
     the AdEx steady state, so the check is Brian2 against the independent reference simulator (identical spike
-    times measured; allowed: one step, 0.05 ms) and, elsewhere, against NEST's aeif_psc_delta
-    (tests/models/test_nest_oracle.py). Measured (dt 0.05 ms, 1 s): rheobase 280.2 pA (fi_profile); at 400 pA
-    11 spikes, index 0.848; at 500 pA 17 spikes, ISIs 11.45, 14.6, 19.8, 29.6 ... 76.0 ms, index 0.849.
-    Bounds: index > 0.8 (> 0.1 is the qualitative claim) and within 0.01 of 0.848 / 0.849; same spike counts.
+    times measured; allowed: one step, 0.025 ms) and, elsewhere, against NEST's aeif_psc_delta
+    (tests/models/test_nest_oracle.py). Measured (its default dt 0.025 ms, 1 s): at 400 pA 11 spikes, index 0.848;
+    at 500 pA 17 spikes, ISIs 11.375, 14.475, 19.725, 29.525 ... 75.95 ms, index 0.850.
+    Bounds: index > 0.8 (> 0.1 is the qualitative claim) and within 0.01 of 0.848 / 0.850; same spike counts.
     """
     duration = 1000.0
     currents = np.array([400.0, 500.0])
     neuron = AdEx.preset("adapting")
-    ours = spike_trains_at(neuron, currents, simulator="brian2", dt_ms=0.05, duration_ms=duration)
-    ref = spike_trains_at(neuron, currents, simulator="reference", dt_ms=0.05, duration_ms=duration)
-    for current, a, b, expected, n in zip(currents, ours, ref, (0.848, 0.849), (11, 17)):
+    ours = spike_trains_at(neuron, currents, simulator="brian2", dt_ms=0.025, duration_ms=duration)
+    ref = spike_trains_at(neuron, currents, simulator="reference", dt_ms=0.025, duration_ms=duration)
+    for current, a, b, expected, n in zip(currents, ours, ref, (0.848, 0.850), (11, 17)):
         assert len(a) == len(b) == n, (current, len(a), len(b))
-        assert np.max(np.abs(a - b)) <= 0.05 + 1e-9, (current, a - b)
+        assert np.max(np.abs(a - b)) <= 0.025 + 1e-9, (current, a - b)
         index = adaptation_index(a, duration_ms=duration)
         assert index > 0.8 and index == pytest.approx(expected, abs=0.01), (current, index)
         assert np.all(np.diff(np.diff(a)) > -1e-9), "intervals lengthen monotonically"
@@ -291,8 +291,8 @@ def test_lif_and_adex_saturate_at_one_over_the_refractory_period():
     is t_ref + dt, and t_ref = 2.05 ms at dt 0.1 acts as 2.0 ms. Measured (Brian2, 200 ms, first spike in step 0):
     LIF (t_ref 2 ms) 325, 455, 480, 480 Hz at 1e3, 1e4, 1e5, 1e6 /s (analytic 330.5, 476.1: every interval is the
     analytic one rounded up to the grid; the grid's ceiling is 476 Hz, 96 spikes in 200 ms); t_ref 0 -> 10 kHz =
-    1/dt (one spike per step: not a physiological ceiling). AdEx adapting with t_ref 2 ms at dt 0.05 ms: late
-    intervals of 2.05 ms. Bounds: exact ceilings (every late interval equals t_ref + dt or dt, to 1e-6 ms), monotone
+    1/dt (one spike per step: not a physiological ceiling). AdEx adapting with t_ref 2 ms at dt 0.025 ms (its
+    default): 390, 480, 495 Hz at 1e4, 1e5, 1e6 pA, late intervals of 2.025 ms. Bounds: exact ceilings (every late interval equals t_ref + dt or dt, to 1e-6 ms), monotone
     approach, and the analytic LIF intervals within [0, dt).
     """
     duration = 200.0
@@ -315,11 +315,11 @@ def test_lif_and_adex_saturate_at_one_over_the_refractory_period():
     trains, r = rates(LIF(t_ref_ms=0.0), [1e6])
     assert r[0] == 10_000.0 and np.allclose(np.diff(trains[0]), 0.1), r
 
-    trains, r = rates(AdEx.preset("adapting", t_ref_ms=2.0), [1e4, 1e5, 1e6], dt=0.05)
-    assert np.all(np.diff(r) >= 0) and 380.0 <= r[0] < r[-1] <= 1e3 / 2.05 + 5.0, r
-    np.testing.assert_allclose(np.diff(trains[-1])[-10:], 2.05, atol=1e-6)
-    trains, r = rates(AdEx.preset("adapting"), [1e4, 1e5, 1e6], dt=0.05)
-    assert r[0] > 500.0 and r[-1] == 20_000.0, r  # dt 0.05 ms: one spike per step
+    trains, r = rates(AdEx.preset("adapting", t_ref_ms=2.0), [1e4, 1e5, 1e6], dt=0.025)
+    assert np.all(np.diff(r) >= 0) and 380.0 <= r[0] < r[-1] <= 1e3 / 2.025 + 5.0, r
+    np.testing.assert_allclose(np.diff(trains[-1])[-10:], 2.025, atol=1e-6)
+    trains, r = rates(AdEx.preset("adapting"), [1e4, 1e5, 1e6], dt=0.025)
+    assert r[0] > 500.0 and r[-1] == 40_000.0, r  # dt 0.025 ms: one spike per step
 
 
 def test_izhikevich_has_no_ceiling_but_the_time_grid():
@@ -327,16 +327,16 @@ def test_izhikevich_has_no_ceiling_but_the_time_grid():
     spike per time step (1/dt) - a numerical, not a physiological, limit.
 
     Source: Izhikevich 2003 (the reset is the model's only refractoriness; the model's file states no refractory
-    period). Measured (Brian2, dt 0.1 ms, 200 ms): RS 270, 2375, 10000 Hz and FS 1125, 5065, 10000 Hz at 100, 1e3,
-    1e4 mV/ms. Bounds: monotone, > 1 kHz at 1e3 mV/ms, exactly 1/dt = 10 kHz at 1e4 and never above it.
+    period). Measured (Brian2, its default dt 0.025 ms, 200 ms): RS 275, 2540, 40000 Hz and FS 1265, 8075, 40000 Hz
+    at 100, 1e3, 1e5 mV/ms. Bounds: monotone, > 1 kHz at 1e3 mV/ms, exactly 1/dt = 40 kHz at 1e5 and never above.
     """
     duration = 200.0
-    currents = np.array([100.0, 1e3, 1e4, 1e5])
-    for name, at_100 in (("RS", 270.0), ("FS", 1125.0)):
+    currents = np.array([100.0, 1e3, 1e5, 1e6])
+    for name, at_100 in (("RS", 275.0), ("FS", 1265.0)):
         trains = spike_trains_at(Izhikevich.preset(name), currents, simulator="brian2", duration_ms=duration)
         r = np.array([len(t) for t in trains]) / (duration * 1e-3)
         assert r[0] == pytest.approx(at_100, rel=0.05), (name, r)
-        assert np.all(np.diff(r) >= 0) and r[1] > 1000.0 and r[2] == r[3] == 10_000.0, (name, r)
+        assert np.all(np.diff(r) >= 0) and r[1] > 1000.0 and r[2] == r[3] == 40_000.0, (name, r)
 
 
 def test_hodgkin_huxley_rate_peaks_then_the_spikes_vanish():

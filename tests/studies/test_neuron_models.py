@@ -56,7 +56,8 @@ def test_every_model_runs_at_a_step_it_allows():
         dt = model_dt(spec, fast=True)
         assert dt <= spec.max_dt_ms and dt >= 0.025
     assert model_dt(neuron_from_name("hodgkin_huxley"), fast=True) == 0.025  # not its default 0.01: 4x fewer steps
-    assert model_dt(neuron_from_name("izhikevich:RS"), fast=True) == 0.1
+    assert model_dt(neuron_from_name("izhikevich:RS"), fast=True) == 0.025  # its default (forward Euler converged)
+    assert model_dt(neuron_from_name("lif"), fast=True) == 0.1
     assert model_dt(neuron_from_name("adex:tonic"), fast=True) == 0.025 and model_dt("hodgkin_huxley") == 0.01
     assert model_slug("izhikevich:RS") == "izhikevich_rs"
 

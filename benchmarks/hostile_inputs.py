@@ -71,8 +71,9 @@ def cases(d: Path) -> list[tuple[str, list[str]]]:
     sparse = circuit_json(d, "sparse.json", {
         "format": "neurocompare.circuit", "version": 3, "name": "sparse", "inputs": [{"name": "x", "size": 10000}],
         "populations": [{"name": f"p{i}", "size": 10000} for i in range(9)],
-        "projections": [{"pre": "x", "post": f"p{i}", "counts": {"shape": [10000, 10000], "rows": [], "cols": [],
-                                                                "values": []}} for i in range(9)]})
+        "projections": [{"pre": "x", "post": f"p{i}", "unit_weight": 1.0,
+                         "counts": {"shape": [10000, 10000], "rows": [], "cols": [],
+                                      "values": []}} for i in range(9)]})
     (d / "digits.json").write_text('{"format": "neurocompare.circuit", "version": 2, "name": "x", "populations": '
                                    '[{"name": "out", "size": ' + "9" * 5001 + "}]}")
     circuit_json(d, "newline.json", {"format": "neurocompare.circuit", "version": 2, "name": "x",

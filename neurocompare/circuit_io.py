@@ -239,6 +239,10 @@ def _sparse_counts(where: str, i: int, entry: Any, version: int) -> scipy.sparse
 
 def _projection(where: str, i: int, entry: Any, version: int) -> Projection:
     p = dict(_mapping(where, entry, f"projection #{i}", _PROJ_KEYS, {"pre", "post", "counts"}))
+    if "unit_weight" not in p:  # no silent 1.0: the weight of a synapse decides every number the circuit gives
+        raise CircuitError(f"{where}: projection #{i} ({p['pre']!r}->{p['post']!r}) is missing 'unit_weight', the "
+                           "weight of one synapse (weight = count x unit_weight; e.g. \"unit_weight\": 0.5); "
+                           "Circuit.save writes it.")
     if isinstance(p["counts"], dict):
         p["counts"] = _sparse_counts(where, i, p["counts"], version)
     return Projection(**p)

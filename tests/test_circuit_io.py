@@ -49,6 +49,9 @@ def test_saved_files_are_version_2_with_a_model_tag_and_round_trip(tmp_path):
     (lambda d: d["populations"][0]["neuron"].update(tau_s_ms=5.0),
      r"unknown neuron parameter\(s\) tau_s_ms for model 'lif'"),
     (lambda d: d.update(version=5), r"unsupported circuit file version 5; this neurocompare reads versions 1, 2, 3, 4"),
+    # no silent default weight (issue 26): a file without unit_weight ran with 1.0 before
+    (lambda d: d["projections"][1].pop("unit_weight"),
+     r"c.json: projection #1 \('hidden'->'out'\) is missing 'unit_weight', the weight of one synapse"),
 ])
 def test_bad_model_entries_name_the_population_and_the_value(change, message):
     data = json.loads(json.dumps(V1))

@@ -91,8 +91,9 @@ def test_empty_sparse_projections_declaring_a_billion_pairs(tmp_path):
     doc = {"format": "neurocompare.circuit", "version": 3, "name": "sparse",
            "inputs": [{"name": "x", "size": 10000}],
            "populations": [{"name": f"p{i}", "size": 10000} for i in range(9)],
-           "projections": [{"pre": "x", "post": f"p{i}", "counts": {"shape": [10000, 10000], "rows": [], "cols": [],
-                                                                   "values": []}} for i in range(9)]}
+           "projections": [{"pre": "x", "post": f"p{i}", "unit_weight": 1.0,
+                            "counts": {"shape": [10000, 10000], "rows": [], "cols": [],
+                                         "values": []}} for i in range(9)]}
     path = tmp_path / "sparse.json"
     path.write_text(json.dumps(doc))
     with pytest.raises(LimitError, match="900,000,000 synapse .pre, post. pairs exceed the limit of 10,000,000"):

@@ -191,7 +191,8 @@ check_data, check_labels, names, circuit_name
     circuit = to_circuit(quant.counts, quant.unit_weights, norm.biases, names=pop_names, neuron=neuron,
                          output_activation=output_activation, circuit_name=circuit_name, owner=owner,
                          description=f"ReLU network {sizes} converted to synapse counts (percentile {percentile}, "
-                                     f"bits {bits}, {rounding} rounding, seed {seed})")
+                                     f"counts up to {2 ** bits - 1} synapses ({bits} bits, {bits + 1} with the sign), "
+                                     f"{rounding} rounding, seed {seed})")
     function_check = None if check_data is None else check(
         circuit, ws, bs, check_data=check_data, check_labels=check_labels, output_scale=norm.lambdas[-1], owner=owner)
     conv = Conversion(

@@ -71,11 +71,18 @@ def _panel_name(text: str, taken: set[str]) -> str:
     return name
 
 
+def _without_values(result: SweepResult) -> list[str]:
+    """The headline metrics with no value in any row (n/a throughout, e.g. an accuracy where a scenario has no
+    labels): listed as n/a, never drawn."""
+    return [m for m in result.headline if not any(s["n"] for s in result.summary(m))]
+
+
 def _panels(result: SweepResult) -> list[Any]:
-    """Each headline metric against each swept option with >= 2 values: mean +/- SD over seeds."""
+    """Each headline metric with a value against each swept option with >= 2 values: mean +/- SD over seeds."""
     swept = [p for p, v in result.grid.items() if len(v) > 1]
     panels, taken = [], set()
-    for metric in result.headline:
+    empty = set(_without_values(result))
+    for metric in (m for m in result.headline if m not in empty):
         info = result.metrics[metric]
         summary = result.summary(metric)
         for param in swept:
@@ -165,6 +172,9 @@ def _describe(result: SweepResult, manifest: Mapping[str, Any], command: str) ->
         f"command: {command}",
         "versions: " + ", ".join(f"{k} {v}" for k, v in manifest.get("versions", {}).items()),
     ]
+    empty = _without_values(result) if result.rows else []
+    if empty:
+        lines.append(f"n/a in every row (not drawn): {', '.join(empty)}")
     return lines
 
 

@@ -39,7 +39,8 @@ def run(*, seed=0, progress=None, rate=0.5, sleep_s=0.0, fail=False, log="", dur
     return SimpleNamespace(
         metrics={"out_rate": Metric(float(res["out"][0, 0]), "rate / scale", "decoded output rate"),
                  "in_rate": Metric(float(res["x"][0, 0]), "rate / scale", "decoded input rate"),
-                 "duration": Metric(float(duration_ms), "ms", "simulated time")},
+                 "duration": Metric(float(duration_ms), "ms", "simulated time"),
+                 "labelled_accuracy": Metric(float("nan"), "fraction", "accuracy on labels (none here: n/a)")},
         parameters={"target": res.info["target"]})
 '''
 

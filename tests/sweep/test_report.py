@@ -31,3 +31,15 @@ def test_cli_sweep_writes_a_report(tmp_path, tiny_dir, capsys):
     assert [r["task_id"] for r in loaded.rows] == [s["task_id"] for s in read_rows(out)] and loaded.complete
     mean = [s["mean"] for s in loaded.summary("out_rate")]
     assert mean == pytest.approx([float(s["out_rate.mean"]) for s in summary])
+
+
+def test_a_metric_without_values_is_listed_as_na_not_drawn(tmp_path, tiny_dir, capsys):
+    """A headline metric that is n/a in every row (an accuracy where the scenario has no labels) gets no panel with
+    blank axes: the report lists it as n/a."""
+    out = tmp_path / "out"
+    code = main(["sweep", "tiny", "--scenarios", str(tiny_dir), "--param", "rate=0.25,0.75", "--metric",
+                 "labelled_accuracy", "--metric", "out_rate", "--workers", "0", "--out", str(out), "--no-progress"])
+    assert code == 0, capsys.readouterr().err
+    assert sorted(f.name for f in (out / "figures").iterdir()) == ["out_rate_vs_rate.png"]
+    assert "n/a in every row (not drawn): labelled_accuracy" in (out / "sweep.md").read_text()
+    assert "n/a in every row (not drawn): labelled_accuracy" in (out / "sweep.html").read_text()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import os
 import signal
@@ -133,10 +134,19 @@ class ProgressBar:
 def cmd_list(args: argparse.Namespace) -> int:
     from .scenarios import find_scenarios
 
+    import textwrap
+
+    from .scenarios import load_scenario, scenario_options
+
     scenarios = find_scenarios(args.scenarios or ())
     width = max(len(n) for n in scenarios)
     for name, info in scenarios.items():
         print(f"{name:<{width}}  {info.question}")
+        options = scenario_options(load_scenario(info)) if info.path is not None else {}
+        if options:  # what --set takes, with its default
+            text = "options: " + ", ".join(f"{k}={v!r}" for k, v in options.items())
+            print(textwrap.fill(text, width=118, initial_indent=" " * (width + 2),
+                                subsequent_indent=" " * (width + 11)))
     return 0
 
 
@@ -170,7 +180,7 @@ def _job(name: str, args: argparse.Namespace, texts: dict[str, str]) -> Scenario
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .report.folders import claim_folder
+    from .report.folders import claim_folder, record_run, recorded_run
     from .scenarios import run_many
     from .options import parse_assignments
 
@@ -189,19 +199,41 @@ def cmd_run(args: argparse.Namespace) -> int:
         claim_folder(job.out_dir, "report")
     if args.all and args.out is not None:
         Path(args.out).mkdir(parents=True, exist_ok=True)
+    kept: list[str] = []
+    if args.all and not args.force:  # resume: a finished report made the same way is kept
+        for job in jobs:
+            if recorded_run(job.out_dir) == _run_record(job, args):
+                print(f"{job.name}: kept the finished report in {job.out_dir} (same seed, options and version; "
+                      "--force runs it again)", flush=True)
+                kept.append(job.name)
+        jobs = [job for job in jobs if job.name not in kept]
     processes = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     progress = None if args.no_progress else ProgressBar
+    if args.all and jobs:
+        at_once = min(processes, len(jobs)) if processes > 1 else 1
+        print(f"running {len(jobs)} scenario(s), {at_once} at a time: {', '.join(j.name for j in jobs)}", flush=True)
     finished: list[str] = []
     try:
         for job, elapsed in run_many(jobs, processes=processes, seed=args.seed, quick=args.quick,
                                      extra_dirs=args.scenarios or (), progress=progress):
-            print(f"{job.name}: report written to {job.out_dir / 'report.html'} ({elapsed:.1f} s)", flush=True)
+            record_run(job.out_dir, _run_record(job, args))
             finished.append(job.name)
+            count = f" [{len(finished) + len(kept)}/{len(jobs) + len(kept)}]" if args.all else ""
+            print(f"{job.name}: report written to {job.out_dir / 'report.html'} ({elapsed:.1f} s){count}", flush=True)
     except KeyboardInterrupt:
-        done = f" ({', '.join(finished)})" if finished else ""
-        raise _Stopped(f"{len(finished)} of {len(jobs)} report(s) finished and intact{done}; run the same command "
-                       "again to run the rest") from None
+        done = f" ({', '.join(kept + finished)})" if finished or kept else ""
+        rest = "run the same command again to run the rest (finished reports are kept)" if args.all else \
+            "run the same command again"
+        raise _Stopped(f"{len(finished) + len(kept)} of {len(jobs) + len(kept)} report(s) finished and intact{done}; "
+                       f"{rest}") from None
     return 0
+
+
+def _run_record(job: ScenarioJob, args: argparse.Namespace) -> dict[str, Any]:
+    """What makes a scenario's report: kept by ``run --all`` when a finished one records the same."""
+    return json.loads(json.dumps({"scenario": job.name, "seed": args.seed, "quick": bool(args.quick),
+                                  "options": dict(job.options), "neurocompare": __version__},
+                                 sort_keys=True, default=repr))
 
 
 #: The spiking options ``compare --spiking`` takes, with their defaults (SpikingBackend's).
@@ -375,6 +407,9 @@ def _add_run(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("name", nargs="?", help="scenario name (see 'neurocompare list')")
     p.add_argument("--all", action="store_true", help="run every scenario script (the built-in demo only if there are none)")
     p.add_argument("--out", metavar="DIR", help="output folder (with --all: one sub-folder per scenario)")
+    p.add_argument("--force", action="store_true",
+                   help="with --all: run every scenario again (by default a finished report made with the same seed, "
+                        "options and version is kept, so an interrupted --all resumes)")
     p.add_argument("--seed", type=_seed, default=0, help="seed of the spiking input encoding (default 0)")
     p.add_argument("--quick", action="store_true", help="short simulations (for smoke tests)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE",

@@ -368,7 +368,7 @@ def _worker_init(initializer: Callable[[], None], formatwarning: Callable[..., s
 def _run_parallel(jobs: Sequence[ScenarioJob], processes: int, seed: int, quick: bool,
                   extra: Sequence[str]) -> Iterator[tuple[ScenarioJob, float]]:
     import multiprocessing
-    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     from .backends.brian2.prefs import pool_initializer
 
@@ -380,7 +380,7 @@ def _run_parallel(jobs: Sequence[ScenarioJob], processes: int, seed: int, quick:
         pending = set(futures)
         try:
             while pending:
-                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)  # each report as it finishes
                 for fut in done:
                     yield futures[fut], fut.result()  # re-raises the scenario's error here
         except BaseException as exc:

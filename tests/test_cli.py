@@ -19,10 +19,12 @@ def run_cli(*args, cwd=None):
                           cwd=cwd, timeout=600)
 
 
-def test_list_shows_scenarios(capsys):
+def test_list_shows_scenarios_and_their_options(capsys):
     assert main(["list"]) == 0
     out = capsys.readouterr().out
     assert "demo" in out and "XOR" in out
+    logic = out[out.index("logic_gates"):out.index("neuron_models")]  # what --set takes, with the defaults
+    assert "options: duration_ms=200.0, trials=25," in logic and "neuron=''" in logic
 
 
 @pytest.mark.slow

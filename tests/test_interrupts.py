@@ -133,21 +133,34 @@ def test_signal_stops_a_sweep_and_the_same_command_resumes(tmp_path, tiny_dir, s
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_signal_to_the_group_stops_run_all_and_keeps_finished_reports(tmp_path, sig):
+    """run --all prints each report as it finishes; interrupted, it counts the finished ones right, and the same
+    command runs only the rest (the finished reports are kept: same seed, options and version); --force redoes all."""
+    from neurocompare.report.folders import recorded_run
+
     out = tmp_path / "reports"
-    cmd = NC + ["run", "--all", "--quick", "--jobs", "2", "--out", str(out),
-                "--no-progress"]
+    cmd = NC + ["run", "--all", "--quick", "--jobs", "2", "--out", str(out), "--no-progress"]
 
-    def one_report() -> bool:
-        return any(out.glob("*/report.html"))
+    def one_recorded() -> bool:
+        return any(recorded_run(p) for p in out.iterdir()) if out.is_dir() else False
 
-    status, took, text, left = _interrupt(cmd, sig, one_report, cwd=tmp_path)
-    _check_stopped(status, took, text, left, sig)
-    finished = {p.parent.name for p in out.glob("*/report.html")}
-    assert finished
+    status, took, text, left = _interrupt(cmd, sig, one_recorded, cwd=tmp_path)
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert status == 128 + sig and took < LIMIT_S and "Traceback" not in text and not left, (status, took, text, left)
+    assert lines[0].startswith("running 7 scenario(s), 2 at a time:"), text
+    recorded = {p.name for p in out.iterdir() if recorded_run(p)}
+    printed = {line.split(":")[0] for line in lines if "report written" in line}
+    assert recorded and printed == recorded, (printed, recorded)
+    assert lines[-1].startswith(f"neurocompare: interrupted ({signal.Signals(sig).name}); {len(recorded)} of 7 "
+                                "report(s) finished and intact ("), lines[-1]
     again = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
+    kept = {line.split(":")[0] for line in again.stdout.splitlines() if "kept the finished report" in line}
     written = {line.split(":")[0] for line in again.stdout.splitlines() if "report written" in line}
-    assert finished <= written and {p.parent.name for p in out.glob("*/report.html")} == written
+    assert kept == recorded and not kept & written and len(kept | written) == 7, again.stdout
+    assert {p.parent.name for p in out.glob("*/report.html")} == kept | written
+    if sig == signal.SIGINT:  # once is enough: --force runs every scenario again
+        forced = subprocess.run(cmd + ["--force"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        assert forced.returncode == 0 and forced.stdout.count("report written") == 7, forced.stdout
 
 
 def test_brian2_imported_with_sigint_ignored_neither_crashes_nor_unignores_it():

@@ -179,7 +179,10 @@ def onset_type(drive: np.ndarray, rate_hz: np.ndarray, *, jump_hz: float = 20.0)
     Hodgkin (1948) class 1 neurons fire at arbitrarily low rates near rheobase (a saddle-node on invariant
     circle bifurcation: the rate grows like sqrt(I - I_rh)); class 2 neurons (a Hopf bifurcation, e.g. the squid
     axon) jump to a finite rate. The verdict is only as good as the sampling: the drives must be finer than the
-    onset, near rheobase. "none" if nothing fired.
+    onset, near rheobase. "none" if nothing fired. A quick label from a sampled curve, decided by a rate line
+    (``jump_hz``): neurons that start at 15-20 Hz sit on its edge. The studies decide the class from how the rate
+    behaves as the drive approaches the rheobase instead, with the evidence
+    (:class:`neurocompare.studies.neuron_fi.Onset`).
 
     References
     ----------

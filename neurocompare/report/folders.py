@@ -31,11 +31,12 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import Any, Iterator, TextIO
 
 from ..errors import ReportError
 
-__all__ = ["MARKER", "KINDS", "claim_folder", "replace_folder", "mark_folder", "open_inside", "folder_kind"]
+__all__ = ["MARKER", "KINDS", "claim_folder", "replace_folder", "mark_folder", "open_inside", "folder_kind",
+           "record_run", "recorded_run"]
 
 #: The file that marks a folder as neurocompare's output (JSON: ``{"neurocompare": "report"}``).
 MARKER = ".neurocompare-output"
@@ -166,6 +167,28 @@ def mark_folder(folder: Path, kind: str, entries: list[str] | None = None) -> No
     with open_inside(tmp, "w", exclusive=True) as fh:
         fh.write(json.dumps(doc) + "\n")
     os.replace(tmp, folder / MARKER)
+
+
+def record_run(folder: Path, run: dict[str, Any]) -> None:
+    """Add to a finished report's marker what made it (``run``: scenario, seed, options, version; JSON data), so that
+    ``neurocompare run --all`` can keep it instead of running it again (:func:`recorded_run`)."""
+    doc = _marker(Path(folder))
+    if doc is None or doc["neurocompare"] != "report":
+        raise ReportError(f"Output folder {str(folder)!r} holds no finished neurocompare report to record a run in.")
+    tmp = Path(folder) / f".{MARKER}.tmp-{os.getpid()}"
+    with open_inside(tmp, "w", exclusive=True) as fh:
+        fh.write(json.dumps({**doc, "run": run}, sort_keys=True) + "\n")
+    os.replace(tmp, Path(folder) / MARKER)
+
+
+def recorded_run(folder: str | os.PathLike) -> dict[str, Any] | None:
+    """What made the finished report in ``folder`` (see :func:`record_run`); None if it is not one, holds a file
+    neurocompare did not write, or records nothing."""
+    folder = Path(folder)
+    if not folder.is_dir() or _inspect(folder)[0] != "report":
+        return None
+    run = (_marker(folder) or {}).get("run")
+    return run if isinstance(run, dict) else None
 
 
 def _remove(path: Path) -> None:

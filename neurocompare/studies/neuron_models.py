@@ -5,7 +5,7 @@ Every model is measured in the circuit's calibrated drive units (:mod:`neurocomp
 ``z * rate_scale_hz`` threshold gaps per second, its own units), so drive 1.0 means "the rate scale" for every
 calibrated model and the curves can be laid on one another.
 
-How (two batched runs per time step, every model side by side as its own population, on the reference simulator,
+How (three batched runs per time step, every model side by side as its own population, on the reference simulator,
 :mod:`neurocompare.backends.reference`, which agrees with the Brian2 backend spike for spike
 (:mod:`neurocompare.crosscheck`) and costs ~11 us per population and step against Brian2's ~80 us):
 
@@ -13,13 +13,18 @@ How (two batched runs per time step, every model side by side as its own populat
    fitted with relu, sigmoid and tanh by :func:`~neurocompare.metrics.fit_activation`), of a wide range (the
    saturation rate: the highest rate up to drive 10), of a dense grid (the rheobase's bracket), and
    ``2 x trials`` neurons for the reliability test (below);
-2. **refine**: 41 drives inside each model's bracket (the rheobase to ~1/4000 of its bracket, and the onset type
-   from the rate at the first drive that fires), and one neuron at twice the rheobase of the sweep (adaptation
-   index, first-spike latency).
+2. **rheobase**, in a window of at least ``ONSET_WINDOW_MS`` (1 s; near its rheobase a neuron fires slowly, and a
+   short window puts the rheobase too high): 2001 drives over each model's bracket (widened downward), and one
+   neuron at twice the rheobase of the sweep (adaptation index and first-spike latency, over the first
+   ``duration_ms``);
+3. **onset**: drives 10, 3, 1, 0.3 and 0.1 % above that rheobase (no finer than twice its resolution), in the same
+   window: the onset type from how the sustained rate behaves as the drive approaches the rheobase
+   (:func:`~neurocompare.studies.neuron_fi.onset_from_trains`).
 
 Definitions follow :mod:`.neuron_fi`: a neuron fires *repetitively* with at least two spikes in the second half of
-the window; the onset is type II if the rate at the first such drive exceeds 20 Hz
-(:func:`~neurocompare.metrics.onset_type`); the adaptation index is ``1 - f_inf / f_0``
+the window; the onset is type I if the sustained rate keeps falling over the last tenfold approach to the
+rheobase (by 10 % or more), type II if it stays (within 5 %), else undecided (:class:`~.neuron_fi.Onset`, with
+its evidence); the adaptation index is ``1 - f_inf / f_0``
 (:func:`~neurocompare.metrics.adaptation_index`). Each model runs at its default time step but not finer than
 0.025 ms (:func:`~neurocompare.studies.common.model_dt` with ``fast``: Hodgkin-Huxley at 0.025 ms, its coarsest,
 instead of 0.01 ms: 4x fewer steps).
@@ -51,11 +56,11 @@ from ..backends.reference.backend import ReferenceBackend
 from ..circuit import Circuit, InputPopulation, NeuronPopulation, Projection
 from ..comparison import Panel
 from ..errors import NoSpikesWarning, ParameterError
-from ..metrics import FIT_KINDS, Metric, adaptation_index, evaluate_fit, fit_activation, onset_type
+from ..metrics import FIT_KINDS, Metric, adaptation_index, evaluate_fit, fit_activation
 from ..models import ExpCurrentSynapse, neuron_from_name
 from ..spike_input import GivenSpikes
 from .common import metric, model_dt
-from .neuron_fi import fires_repetitively
+from .neuron_fi import Onset, fires_repetitively, onset_from_trains, onset_steps
 
 __all__ = ["DEFAULT_MODELS", "ModelProfile", "one_neuron_circuit", "schreiber_reliability", "model_label", "model_slug",
            "measure_models", "profile_metrics", "fi_panels", "latency_panel", "reliability_panel", "summary_panel"]
@@ -70,7 +75,12 @@ FIT_GRID = np.round(np.linspace(-0.5, 3.0, 36), 10)
 WIDE_GRID = np.array([4.0, 6.0, 10.0])
 #: Dense drives for the rheobase's bracket (refined in the second run).
 DENSE_GRID = np.round(np.linspace(0.0, 1.5, 151), 10)
-_REFINE = 41
+#: The window of the rheobase and onset runs (ms): at least this long, so that rates down to 2 Hz show as
+#: repetitive (near its rheobase a neuron fires slowly; a short window puts the rheobase too high).
+ONSET_WINDOW_MS = 1000.0
+#: Drives of the rheobase run, over the sweep's bracket widened downward (resolution ~1e-4 of the rheobase or
+#: better: the onset is probed down to +0.1 % of it).
+_LONG_GRID = 2001
 _TAU_SYN_MS = 3.0
 _CHANNEL_HZ = 1000.0  # every input channel fires at this rate (one spike per ms)
 _FROZEN_CHANNELS = 4  # per sign
@@ -182,6 +192,7 @@ class ModelProfile:
     rate_constant_hz: float
     fit_max_z: float = math.inf  # the fits use the drives up to the highest rate of the fit grid
     extra: Mapping[str, Any] = field(default_factory=dict)
+    onset_detail: Onset | None = None  # the evidence of ``onset`` (:class:`~neurocompare.studies.neuron_fi.Onset`)
 
     @property
     def best_fit(self) -> str:
@@ -249,7 +260,7 @@ def measure_models(models: Sequence[str] = DEFAULT_MODELS, *, rate_scale_hz: flo
                    seed: int = 0) -> list[ModelProfile]:
     """Measure every model of ``models`` (names as :func:`~neurocompare.models.neuron_from_name` reads them).
 
-    Two reference runs per time step (see the module docstring); models with the same time step
+    Three reference runs per time step (see the module docstring); models with the same time step
     (``model_dt(..., fast=True)``) run side by side. ``fluct_sd`` and ``noise_sd`` are the s.d. of the frozen fluctuating
     input and of each trial's own background, in activation units (of the current ``I_1``); ``reliability_drive``
     is the mean drive of the reliability trials.
@@ -280,7 +291,11 @@ def measure_models(models: Sequence[str] = DEFAULT_MODELS, *, rate_scale_hz: flo
         group = [specs[k] for k in members]
         first = _run_group(group, [np.r_[sweep, np.full(2 * trials, reliability_drive)]] * len(group), dt,
                            duration_ms, rate_scale_hz, seed=seed, reliability=rel)
-        brackets, refine_biases = [], []
+        # the rheobase in a long window (near it a neuron fires slowly; a short window puts it too high): 2001 drives
+        # over the sweep's bracket widened downward (to half its top at least), in one run (neurons are cheap, runs are not), and one neuron at
+        # twice the sweep's rheobase; then the onset: just above the rheobase, approaching it tenfold at a time
+        window = max(duration_ms, ONSET_WINDOW_MS)
+        refine_biases = []
         for (name, spec), trains in zip(group, first):
             order = np.argsort(sweep, kind="stable")
             fires = [k for k in order if fires_repetitively(trains[k], duration_ms)]
@@ -288,17 +303,37 @@ def measure_models(models: Sequence[str] = DEFAULT_MODELS, *, rate_scale_hz: flo
                 raise ParameterError(f"neuron_models: {name} never fires repetitively up to drive {sweep.max():g}.")
             hi = sweep[fires[0]]
             lo = max([z for z in sweep if z < hi], default=min(0.0, hi))
-            brackets.append((lo, hi))
-            refine_biases.append(np.r_[np.linspace(lo, hi, _REFINE), 2.0 * hi])
-        second = _run_group(group, refine_biases, dt, duration_ms, rate_scale_hz, seed=seed)
-        for k, (name, spec), trains, fine_trains, biases in zip(members, group, first, second, refine_biases):
-            profiles[k] = _profile(name, spec, dt, trains, fine_trains, biases, rate_scale_hz=rate_scale_hz,
+            refine_biases.append(np.r_[np.linspace(max(min(lo - (hi - lo), 0.5 * hi), 0.0), hi, _LONG_GRID), 2.0 * hi])
+        second = _run_group(group, refine_biases, dt, window, rate_scale_hz, seed=seed)
+        found = [_rheobase(t[:-1], b[:-1], window) for t, b in zip(second, refine_biases)]
+        steps = [onset_steps(res) for _, res in found]
+        third = _run_group(group, [rheo * (1.0 + np.array(st)) if st else np.array([rheo])
+                                   for (rheo, _), st in zip(found, steps)], dt, window, rate_scale_hz, seed=seed)
+        for k, (name, spec), trains, fine_trains, biases, (rheo, res), st, near in zip(
+                members, group, first, second, refine_biases, found, steps, third):
+            onset = onset_from_trains(st, near[:len(st)], resolution=res, duration_ms=window)
+            at_rheo = fine_trains[int(np.argmin(np.abs(biases[:-1] - rheo)))]
+            double = fine_trains[-1]
+            profiles[k] = _profile(name, spec, dt, trains, double[double < duration_ms], rheo,
+                                   len(at_rheo) / (window * 1e-3), onset, rate_scale_hz=rate_scale_hz,
                                    duration_ms=duration_ms, trials=trials, settle_ms=settle_ms, sigma_ms=sigma_ms,
                                    first=rel["first"], reliability_drive=reliability_drive)
     return [profiles[k] for k in range(len(specs))]
 
 
-def _profile(name: str, spec: Any, dt: float, trains: list, fine_trains: list, fine: np.ndarray, *,
+def _rheobase(fine_trains: list, fine: np.ndarray, duration_ms: float) -> tuple[float, float]:
+    """(the rheobase drive: the first of the drives ``fine`` (ascending) that fires repetitively, its relative
+    resolution; inf if no drive below it was silent)."""
+    ok = np.array([fires_repetitively(t, duration_ms) for t in fine_trains])
+    j = int(np.argmax(ok)) if ok.any() else len(fine) - 1
+    rheo = float(fine[j])
+    if j == 0 or not rheo:  # no silent drive below it: not bracketed
+        return rheo, math.inf
+    return rheo, abs(float(fine[1] - fine[0])) / abs(rheo)
+
+
+def _profile(name: str, spec: Any, dt: float, trains: list, double: np.ndarray, rheobase_z: float, first_rate: float,
+             onset: Onset, *,
              rate_scale_hz: float, duration_ms: float, trials: int, settle_ms: float, sigma_ms: float, first: int,
              reliability_drive: float) -> ModelProfile:
     window_s = duration_ms * 1e-3
@@ -311,11 +346,6 @@ def _profile(name: str, spec: Any, dt: float, trains: list, fine_trains: list, f
     latency = np.array([t[0] if len(t) else np.nan for t in trains[:n_fit]])
     swept = np.r_[FIT_GRID, WIDE_GRID]
     top = int(np.argmax(counts[:n_fit + n_wide]))
-    ok = np.array([fires_repetitively(t, duration_ms) for t in fine_trains[:_REFINE]])
-    j = int(np.argmax(ok)) if ok.any() else _REFINE - 1
-    rheobase_z = float(fine[j])
-    first_rate = len(fine_trains[j]) / window_s
-    double = fine_trains[_REFINE]
     late = double[double >= duration_ms / 2]
     adapt = adaptation_index(double, duration_ms=duration_ms) if len(double) >= 2 and len(late) >= 1 else math.nan
     rel = [t[t >= settle_ms] for t in trains[first:first + 2 * trials]]
@@ -329,7 +359,7 @@ def _profile(name: str, spec: Any, dt: float, trains: list, fine_trains: list, f
     return ModelProfile(
         name=name, dt_ms=dt, drive_unit=float(unit), current_unit=spec.current_unit, z=FIT_GRID.copy(),
         rate_z=rate_z, fits=fits, latency_ms=latency, rheobase_z=rheobase_z,
-        onset=onset_type(np.array([rheobase_z]), np.array([first_rate])), rate_above_rheobase_hz=first_rate,
+        onset=onset.kind, rate_above_rheobase_hz=first_rate, onset_detail=onset,
         saturation_hz=float(counts[top] / window_s), saturation_z=float(swept[top]), adaptation_index=adapt,
         latency_2x_ms=float(double[0]) if len(double) else math.nan, reliability_frozen=r_frozen,
         reliability_constant=r_const, rate_frozen_hz=sum(map(len, rel[:trials])) / trials / span_s,
@@ -348,14 +378,25 @@ def profile_metrics(profiles: Sequence[ModelProfile]) -> dict[str, Metric]:
                                                  f"(rate / rate scale, drives {FIT_GRID[0]:g} to {p.fit_max_z:g})")
         out[f"best_fit_rmse.{s}"] = metric(p.fits[p.best_fit][1], "activation units",
                                            f"{lab}: RMSE of the best-fitting activation ({p.best_fit})")
+        window = f"{2e3 / p.onset_detail.floor_hz:g}-ms window" if p.onset_detail is not None else "window"
         out[f"rheobase_drive.{s}"] = metric(p.rheobase_z, "activation units",
                                             f"{lab}: smallest drive with repetitive firing (>= 2 spikes in the "
-                                            f"second half of {p.dt_ms:g}-ms-step runs)")
+                                            f"second half of a {window}, {p.dt_ms:g}-ms steps)")
         out[f"rheobase_current.{s}"] = metric(p.rheobase_current, p.current_unit,
                                               f"{lab}: the rheobase in the model's own current unit")
-        out[f"onset_type_ii.{s}"] = metric(1.0 if p.onset == "II" else 0.0, "1 = type II, 0 = type I",
-                                           f"{lab}: Hodgkin class II onset (rate just above rheobase "
-                                           f"{p.rate_above_rheobase_hz:.3g} Hz > 20 Hz)")
+        detail = p.onset_detail.evidence() if p.onset_detail is not None else f"type {p.onset}"
+        out[f"onset_type_ii.{s}"] = metric({"II": 1.0, "I": 0.0}.get(p.onset, math.nan),
+                                           "1 = type II, 0 = type I, NaN = undecided",
+                                           f"{lab}: Hodgkin's onset class, {detail}")
+        if p.onset_detail is not None:
+            out[f"onset_lowest_rate_hz.{s}"] = metric(p.onset_detail.lowest_rate_hz, "Hz",
+                                                      f"{lab}: the lowest sustained rate found just above the rheobase "
+                                                      f"(at +{100 * p.onset_detail.steps[-1]:g} % of it)"
+                                                      if p.onset_detail.steps else f"{lab}: not probed")
+            res = p.onset_detail.resolution
+            out[f"rheobase_resolution.{s}"] = metric(res if math.isfinite(res) else math.nan, "fraction of the rheobase",
+                                                     f"{lab}: how finely the rheobase was resolved" if math.isfinite(res)
+                                                     else f"{lab}: the rheobase was not bracketed (NaN)")
         out[f"saturation_rate_hz.{s}"] = metric(p.saturation_hz, "Hz",
                                                 f"{lab}: highest rate for drives up to {WIDE_GRID[-1]:g} (at drive "
                                                 f"{p.saturation_z:g})")
@@ -437,6 +478,18 @@ def _fmt(v: float, spec: str = ".3g") -> str:
     return "NaN" if not math.isfinite(v) else format(v, spec)
 
 
+def _onset_cell(p: ModelProfile) -> str:
+    """``I (5.07 Hz at +0.1 %, falling 12 % per tenfold approach)``: the class and its evidence, short."""
+    o = p.onset_detail
+    if o is None or not o.steps:
+        return p.onset
+    fall = o.last_decade_fall
+    trend = "" if not math.isfinite(fall) else f", {'falling' if fall >= 0 else 'rising'} {abs(fall):.0%} per tenfold approach"
+    rate = f"{_fmt(o.rates_hz[-1])} Hz" if math.isfinite(o.rates_hz[-1]) else f"below {o.floor_hz:g} Hz"
+    why = {"bursts": ": bursts", "rises": ": the rate rises again", "floor": ": at the window's floor"}.get(o.irregular, "")
+    return f"{p.onset}{why} ({rate} at +{100 * o.steps[-1]:g} %{trend})"
+
+
 def summary_panel(profiles: Sequence[ModelProfile]) -> Panel:
     """The per-model table: best activation, onset, rheobase, saturation, adaptation, latency, reliability."""
     columns = ("model", "dt (ms)", "best fit (RMSE)", "relu / sigmoid / tanh RMSE", "onset", "rheobase: drive",
@@ -446,11 +499,13 @@ def summary_panel(profiles: Sequence[ModelProfile]) -> Panel:
     for p in profiles:
         rmse = " / ".join(_fmt(p.fits[k][1], ".2g") for k in FIT_KINDS)
         rows.append((p.label, f"{p.dt_ms:g}", f"{p.best_fit} ({_fmt(p.fits[p.best_fit][1], '.2g')})", rmse,
-                     p.onset, _fmt(p.rheobase_z), f"{_fmt(p.rheobase_current)} {p.current_unit}",
+                     _onset_cell(p), _fmt(p.rheobase_z), f"{_fmt(p.rheobase_current)} {p.current_unit}",
                      _fmt(p.saturation_hz, ".4g"), _fmt(p.adaptation_index, ".2f"), _fmt(p.latency_2x_ms),
                      f"{_fmt(p.reliability_frozen, '.2f')} / {_fmt(p.reliability_constant, '.2f')}"))
     return Panel("models_table", "Which activation does each neuron model compute?",
                  "Per model, in calibrated drive units (1.0 fires at the rate scale): the best-fitting scaled "
-                 "activation over the f-I curve, Hodgkin's onset class, rheobase, the highest rate up to drive 10, "
+                 "activation over the f-I curve, Hodgkin's onset class (from how the sustained rate behaves as the "
+                 "drive approaches the rheobase tenfold at a time: type I keeps falling, type II stays), rheobase, the "
+                 "highest rate up to drive 10, "
                  "spike-frequency adaptation and first-spike latency at twice the rheobase, and spike-time "
                  "reliability with a frozen fluctuating vs a constant input.", "table", columns=columns, rows=rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from neurocompare.compare import compare
 from neurocompare.comparison import Comparison, Panel
 from neurocompare.demo import XOR_INPUTS, xor_circuit
 from neurocompare.errors import ParameterError, UnknownNameError
+from neurocompare.models import LIF
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +63,19 @@ def test_compare_rejects_bad_options():
         compare(xor_circuit(), XOR_INPUTS, readout="vote")
     with pytest.raises(ParameterError, match="Panel name"):
         Panel("../x", "t", "c", "lines")
+
+
+def test_a_perfect_integrator_is_not_said_to_have_a_rheobase(comparison):
+    """XOR's neurons have no leak (tau_m inf): any positive drive fires them. The nonlinearity row says the rheobase is
+    0 and that the silent range of the sweep is its window, not a threshold (issue 26); a leaky LIF keeps its
+    rheobase (drive 1/(tau_m rate_scale) = 0.5 at 100 Hz)."""
+    row = next(r for r in comparison.table if r.aspect == "nonlinearity")
+    assert "perfect integrator (no leak)" in row.takeaway and "its rheobase is 0" in row.takeaway
+    assert row.measured_spiking.startswith("integrator: rheobase 0 (no leak); first spike within the 200-ms sweep")
+    assert 0 < comparison.metrics["rheobase_drive"].value < 0.2
+    leaky = replace(xor_circuit(), populations=tuple(replace(p, neuron=LIF(t_ref_ms=0.0))
+                                                     for p in xor_circuit().populations))
+    spiking = SpikingBackend(encoding="regular", rate_scale_hz=100.0, duration_ms=100.0, target="numpy")
+    row = next(r for r in compare(leaky, XOR_INPUTS, spiking=spiking, seed=3, probes=("fi",)).table
+               if r.aspect == "nonlinearity")
+    assert row.takeaway.startswith("The spiking neuron stays silent below a drive of 0.5")

@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from neurocompare.errors import NotConvergedWarning
 from neurocompare.report import REPORT_FILES
 from neurocompare.scenarios import find_scenarios, run_scenario
 
@@ -31,13 +30,18 @@ def test_all_scenarios_are_found():
 def reports(tmp_path_factory):
     root = tmp_path_factory.mktemp("scenarios")
     out = {}
-    for name in SCENARIOS:
-        if name == "recurrent_loop":  # synchronous updates oscillate for near-equal inputs, by design: it says so
-            with pytest.warns(NotConvergedWarning, match="population 'wta' oscillates with period 2 on 6 of 8 samples"):
-                out[name] = (run_scenario(name, out_dir=root / name, seed=0, quick=True), root / name)
-        else:
-            out[name] = (run_scenario(name, out_dir=root / name, seed=0, quick=True), root / name)
+    for name in SCENARIOS:  # no warnings (an error here): recurrent_loop's expected oscillation is in its report
+        out[name] = (run_scenario(name, out_dir=root / name, seed=0, quick=True), root / name)
     return out
+
+
+@pytest.mark.slow
+def test_recurrent_loop_reports_its_expected_oscillation_instead_of_warning(reports):
+    """Synchronous updates oscillate for near-equal inputs by design (issue 26: no NotConvergedWarning on every run);
+    the report says so: 6 of 8 samples never settle."""
+    comparison, folder = reports["recurrent_loop"]
+    assert comparison.metric("ann_oscillating_fraction") == pytest.approx(6 / 8)
+    assert "the artificial network never settled on 75% of samples" in (folder / "table.md").read_text()
 
 
 @pytest.mark.slow

@@ -38,7 +38,7 @@ import re
 import sys
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Iterator, Mapping, Sequence
@@ -255,6 +255,8 @@ def _run_and_report(module: ModuleType, out: Path, *, seed: int, progress: Progr
         return module.main(out, seed=seed, progress=progress, **options)
 
     comparison = module.run(seed=seed, progress=progress, **options)
+    # the scenario's name (not its circuit's) in metrics.json and metrics.csv; kept with the saved results
+    comparison = replace(comparison, parameters={**comparison.parameters, "scenario": _module_name(module)})
     write_report(comparison, out)
     return comparison
 

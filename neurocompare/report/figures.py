@@ -15,6 +15,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
+from matplotlib.ticker import MaxNLocator
 
 from ..circuit import Circuit
 from ..comparison import Comparison
@@ -262,19 +263,30 @@ def synapse_counts(c: Comparison) -> Figure:
     for ax, p in zip(axes, projs):
         mappable = ax.imshow(p.counts, cmap="RdBu_r", vmin=-vmax, vmax=vmax, aspect="auto", interpolation="nearest")
         if p.counts.size <= 64:
-            for (i, j), n in np.ndenumerate(p.counts):
-                ax.text(j, i, str(n), ha="center", va="center", fontsize=8)
+            for (i, j), n in np.ndenumerate(p.counts):  # white on the dark cells, black on the light ones
+                ax.text(j, i, str(n), ha="center", va="center", fontsize=8,
+                        color="white" if abs(n) > 0.55 * vmax else "black")
         ax.set_title(f"{p.name}\n(unit {p.unit_weight:g})", fontsize=9)
         ax.set_xlabel(f"pre ({p.pre})")
         ax.set_ylabel(f"post ({p.post})")
+        for axis, n in ((ax.xaxis, p.counts.shape[1]), (ax.yaxis, p.counts.shape[0])):  # neurons are whole
+            if n <= 12:
+                axis.set_ticks(range(n))
+            else:
+                axis.set_major_locator(MaxNLocator(nbins=6, integer=True, min_n_ticks=1))
     if projs:
-        fig.colorbar(mappable, ax=axes[: len(projs)].tolist(), shrink=0.8, label="synapses (- inhibitory)")
+        bar = fig.colorbar(mappable, ax=axes[: len(projs)].tolist(), shrink=0.8, pad=0.03, aspect=25)
+        bar.locator = MaxNLocator(nbins=5, integer=True)
+        bar.update_ticks()
+        bar.set_label("synapse count (< 0: inhibitory)", fontsize=8)
     if len(projs) < len(every):
         fig.suptitle(f"the {len(projs)} projections with most synapses of {len(every)}", fontsize=9)
     nonzero = np.concatenate([p.nonzero[2] for p in every]) if every else np.zeros(0, dtype=np.int64)
     pairs = sum(p.counts.size for p in every)
     if nonzero.size:
         axes[-1].hist(nonzero, bins=np.arange(nonzero.min() - 0.5, nonzero.max() + 1.5), color="0.4")
+    axes[-1].xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+    axes[-1].yaxis.set_major_locator(MaxNLocator(integer=True))
     axes[-1].set_xlabel("synapse count (non-zero only)")
     axes[-1].set_ylabel("connected pairs")
     axes[-1].set_title(f"weights as integers: non-zero counts\n({nonzero.size:,} of {pairs:,} pairs connected)",

@@ -3,7 +3,8 @@
 :func:`write_report` writes, into one output folder::
 
     metrics.json          machine-readable: scenario, seed, versions, parameters, metrics, table
-    metrics.csv           every metric in long ("tidy") form, one row each: scenario, metric, population,
+    metrics.csv           every metric in long ("tidy") form, one row each: scenario (its name; the circuit's
+                          for a circuit run on its own), metric, population,
                           qualifier, value, unit, description (:func:`tidy_metrics`; ``pandas.read_csv`` reads it)
     table.md, table.csv   the real-vs-artificial table: a takeaway per row, the two measured columns, and in
                           table.csv the row's numbers in named columns (:data:`neurocompare.table.FIGURE_COLUMNS`)
@@ -234,14 +235,21 @@ def tidy_metrics(c: Comparison) -> list[dict[str, Any]]:
         suffix = f" [{key.partition('.')[2]}]"
         if "." in key and description.endswith(suffix):
             description = description[: -len(suffix)]
-        rows.append({"scenario": c.name, "metric": metric, "population": population, "qualifier": qualifier,
+        rows.append({"scenario": _scenario(c), "metric": metric, "population": population, "qualifier": qualifier,
                      "value": float(m.value), "unit": m.unit, "description": description})
     return rows
 
 
+def _scenario(c: Comparison) -> str:
+    """The scenario that made ``c`` (``parameters["scenario"]``, set by run_scenario), else its circuit's name."""
+    name = c.parameters.get("scenario")
+    return name if isinstance(name, str) and name else c.name
+
+
 def _metrics_doc(c: Comparison, meta: Mapping[str, Any], prov: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "scenario": c.name,
+        "scenario": _scenario(c),
+        "circuit": c.name,
         "seed": c.seed,
         "versions": prov["versions"],
         "command": prov["command"],

@@ -51,7 +51,8 @@ def test_scenario_writes_a_complete_report(reports, name):
     for f in REPORT_FILES:
         assert (folder / f).is_file(), f
     doc = json.loads((folder / "metrics.json").read_text())
-    assert doc["scenario"] == name or doc["scenario"] == comparison.name
+    assert doc["scenario"] == name and doc["circuit"] == comparison.name  # the scenario's name, not its circuit's
+    assert {line.split(",")[0] for line in (folder / "metrics.csv").read_text().splitlines()[1:]} == {name}
     figures = {p.stem for p in (folder / "figures").glob("*.png")}
     assert {"circuit", "transfer", "agreement_time"} <= figures
     assert len(figures) == 7 + sum(p.kind != "table" for p in comparison.extras)  # tables: HTML/Markdown only

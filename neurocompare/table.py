@@ -18,7 +18,7 @@ import numpy as np
 
 from .circuit import Circuit
 from .comparison import SEED_TABLE, TableRow
-from .metrics import TABLE_ROWS, EnergyModel, Metric
+from .metrics import TABLE_ROWS, EnergyModel, Metric, rank_fits
 from .results import Result
 
 __all__ = ["build_table", "fmt", "plural", "FIGURE_COLUMNS"]
@@ -265,9 +265,9 @@ def _nonlinearity(c: _Ctx) -> _Cells:
                       "threshold: f-I curve not measured (compare(..., probes=['fi']) measures it)",
                       f"{own} (programmable)")
     fits = {k: c.get(f"transfer_fit_rmse.{k}") for k in ("relu", "sigmoid", "tanh")}
-    best = min(fits, key=lambda k: fits[k] if not math.isnan(fits[k]) else math.inf)
+    _, _, _, ranked = rank_fits(fits)
     rheo, own_rmse = c.get("rheobase_drive"), c.get("transfer_fit_rmse.own")
-    fit = (f"a curve that {best} fits best (RMSE {fmt(fits[best])} activation units); the artificial network's "
+    fit = (f"a curve that {ranked} (activation units, over the sweep's drives); the artificial network's "
            f"{own} activation differs from it by {fmt(own_rmse)} activation units (RMSE).")
     if _integrator(c):  # no leak: any positive drive fires it, sooner or later
         window = c.p.get("duration_ms")

@@ -7,6 +7,8 @@ spiking neuron's f-I curve, and the drive at which the spiking neuron starts to 
 
 from __future__ import annotations
 
+import math
+
 import warnings
 from typing import Callable
 
@@ -16,7 +18,11 @@ from ..errors import ParameterError, UnknownNameError
 from ._degenerate import nan_warned
 from .registry import MetricSpec, register_metric
 
-__all__ = ["FIT_KINDS", "fit_activation", "evaluate_fit", "rheobase_drive", "onset_type"]
+__all__ = ["FIT_KINDS", "fit_activation", "evaluate_fit", "rheobase_drive", "onset_type", "rank_fits", "FIT_TIE"]
+
+#: Two fits whose RMSEs differ by less than this fraction (of the larger) are called a near tie: which activation
+#: "fits best" is then not an answer to take at its word.
+FIT_TIE = 0.10
 
 _FORMS: dict[str, Callable[..., np.ndarray]] = {
     "relu": lambda z, a, c: a * np.maximum(z - c, 0.0),
@@ -127,6 +133,27 @@ def fit_activation(z: np.ndarray, y: np.ndarray, kind: str) -> tuple[np.ndarray,
             params = np.asarray(starts[kind], dtype=float)
     rmse = float(np.sqrt(np.mean((fn(z, *params) - y) ** 2)))
     return np.asarray(params, dtype=float), rmse
+
+
+def rank_fits(rmse: dict[str, float]) -> tuple[str, str | None, bool, str]:
+    """``(best, runner-up, near tie, sentence)`` from RMSEs by activation name (NaN: not fitted).
+
+    The sentence names the runner-up and says when the two are within :data:`FIT_TIE` of each other, e.g.
+    "relu and tanh fit about equally well (RMSE 0.066 and 0.069, within 10 %)" or "relu fits best (RMSE 0.012;
+    runner-up tanh, 0.028)".
+    """
+    ranked = sorted((k for k, v in rmse.items() if math.isfinite(v)), key=lambda k: rmse[k])
+    if not ranked:
+        return "none", None, False, "no activation could be fitted"
+    best = ranked[0]
+    if len(ranked) == 1:
+        return best, None, False, f"{best} fits (RMSE {rmse[best]:.2g})"
+    second = ranked[1]
+    tied = rmse[second] - rmse[best] < FIT_TIE * rmse[second]
+    if tied:
+        return best, second, True, (f"{best} and {second} fit about equally well (RMSE {rmse[best]:.2g} and "
+                                    f"{rmse[second]:.2g}, within {FIT_TIE:.0%})")
+    return best, second, False, f"{best} fits best (RMSE {rmse[best]:.2g}; runner-up {second}, {rmse[second]:.2g})"
 
 
 def rheobase_drive(z: np.ndarray, rates: np.ndarray) -> float:

@@ -56,7 +56,7 @@ from ..backends.reference.backend import ReferenceBackend
 from ..circuit import Circuit, InputPopulation, NeuronPopulation, Projection
 from ..comparison import Panel
 from ..errors import NoSpikesWarning, ParameterError
-from ..metrics import FIT_KINDS, Metric, adaptation_index, evaluate_fit, fit_activation
+from ..metrics import FIT_KINDS, Metric, adaptation_index, evaluate_fit, fit_activation, rank_fits
 from ..models import ExpCurrentSynapse, neuron_from_name
 from ..spike_input import GivenSpikes
 from .common import metric, model_dt
@@ -376,8 +376,10 @@ def profile_metrics(profiles: Sequence[ModelProfile]) -> dict[str, Metric]:
             out[f"fit_rmse.{kind}.{s}"] = metric(rmse, "activation units",
                                                  f"{lab}: RMSE of the least-squares scaled {kind} fit to the f-I curve "
                                                  f"(rate / rate scale, drives {FIT_GRID[0]:g} to {p.fit_max_z:g})")
+        _, _, _, ranked = rank_fits({k: r for k, (_, r) in p.fits.items()})
         out[f"best_fit_rmse.{s}"] = metric(p.fits[p.best_fit][1], "activation units",
-                                           f"{lab}: RMSE of the best-fitting activation ({p.best_fit})")
+                                           f"{lab}: RMSE of the best-fitting activation: {ranked}, over drives "
+                                           f"{FIT_GRID[0]:g} to {p.fit_max_z:g}")
         window = f"{2e3 / p.onset_detail.floor_hz:g}-ms window" if p.onset_detail is not None else "window"
         out[f"rheobase_drive.{s}"] = metric(p.rheobase_z, "activation units",
                                             f"{lab}: smallest drive with repetitive firing (>= 2 spikes in the "
@@ -492,13 +494,15 @@ def _onset_cell(p: ModelProfile) -> str:
 
 def summary_panel(profiles: Sequence[ModelProfile]) -> Panel:
     """The per-model table: best activation, onset, rheobase, saturation, adaptation, latency, reliability."""
-    columns = ("model", "dt (ms)", "best fit (RMSE)", "relu / sigmoid / tanh RMSE", "onset", "rheobase: drive",
+    columns = ("model", "dt (ms)", "best fit (RMSE; tied: within 10 %)", "relu / sigmoid / tanh RMSE", "onset", "rheobase: drive",
                "rheobase: current", "saturation (Hz)", "adaptation index", "latency at 2x rheobase (ms)",
                "reliability: frozen / constant")
     rows = []
     for p in profiles:
         rmse = " / ".join(_fmt(p.fits[k][1], ".2g") for k in FIT_KINDS)
-        rows.append((p.label, f"{p.dt_ms:g}", f"{p.best_fit} ({_fmt(p.fits[p.best_fit][1], '.2g')})", rmse,
+        _, second, tied, _ = rank_fits({k: r for k, (_, r) in p.fits.items()})
+        best = f"{p.best_fit} ({_fmt(p.fits[p.best_fit][1], '.2g')})" + (f", tied with {second}" if tied else "")
+        rows.append((p.label, f"{p.dt_ms:g}", best, rmse,
                      _onset_cell(p), _fmt(p.rheobase_z), f"{_fmt(p.rheobase_current)} {p.current_unit}",
                      _fmt(p.saturation_hz, ".4g"), _fmt(p.adaptation_index, ".2f"), _fmt(p.latency_2x_ms),
                      f"{_fmt(p.reliability_frozen, '.2f')} / {_fmt(p.reliability_constant, '.2f')}"))

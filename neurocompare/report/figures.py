@@ -10,6 +10,7 @@ lines differ in colour *and* style, and legends sit outside the data (:func:`.pa
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -194,9 +195,26 @@ def membrane_traces(c: Comparison) -> Figure:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, borderaxespad=0)
     recorded = "" if len(vt.neurons) == c.circuit.population(c.output).size else \
         f"\n(membrane recorded for neurons {', '.join(map(str, vt.neurons))} of {c.circuit.population(c.output).size})"
-    fig.suptitle(f"{c.output}: the most active output neurons integrate to the threshold (black dashed), "
-                 f"spike (triangles) and reset{recorded}", fontsize=10)
+    fig.suptitle(textwrap.fill(f"{c.output}: {membrane_story(c)}", 110) + recorded, fontsize=10)
     return fig
+
+
+def membrane_story(c: Comparison) -> str:
+    """What the membrane figure shows, for the model that ran and what it did (silent, no reset, ...)."""
+    model = c.spiking_models()[c.output][0]
+    name = getattr(model, "model_name", "lif")
+    spikes = c.snn.spikes.get(c.output)
+    if spikes is None or int(np.asarray(spikes.counts()).sum()) == 0:
+        return (f"the output neurons ({name}) never reached the threshold (black dashed) in this run: silent; "
+                "their drive stayed below what this model needs to fire")
+    if name == "hodgkin_huxley":
+        return ("the most active output neurons (Hodgkin-Huxley) spike when v rises through the detection level "
+                "(black dashed; triangles) and recover by their own currents: no reset")
+    if name in ("izhikevich", "adex"):
+        return (f"the most active output neurons ({name}) run up through the spike cut-off (black dashed), spike "
+                "(triangles) and are reset, their recovery variable carrying over")
+    return ("the most active output neurons integrate to the threshold (black dashed), spike (triangles) and "
+            "reset")
 
 
 def transfer_function(c: Comparison) -> Figure:
@@ -392,8 +410,7 @@ def all_figures(c: Comparison) -> list[tuple[str, str, Callable[[], Figure]]]:
                            f"population of more than {RASTER_MAX_NEURONS} neurons shows its {RASTER_SHOWN} most "
                            "active ones (most spikes in these samples).",
          lambda: raster_and_heatmap(c)),
-        ("membrane", "Membrane potential of output neurons: integration to the threshold (dashed), spike, reset.",
-         lambda: membrane_traces(c)),
+        ("membrane", f"Membrane potential of output neurons: {membrane_story(c)}.", lambda: membrane_traces(c)),
         ("rate_scatter", "Decoded spiking rate vs artificial activation for every neuron and sample.",
          lambda: rate_scatter(c)),
         ("synapse_counts", "Weights as synapse counts: matrices per projection and the histogram of the non-zero "

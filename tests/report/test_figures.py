@@ -188,3 +188,16 @@ def test_the_synapse_count_histogram_shows_non_zero_counts_only():
     raster = figures.raster_and_heatmap(c)
     labels = [t.get_text() for t in raster.legends[0].get_texts()]
     assert "net (50 most active of 150)" in labels and "x" in labels
+
+
+def test_the_membrane_figure_says_what_the_model_that_ran_did(comparison):
+    """Issue 26: the caption described integrate-and-reset whatever ran; silent outputs and models without a reset
+    are said as such."""
+    assert figures.membrane_story(comparison).startswith("the most active output neurons integrate to the threshold")
+    silent = dataclasses.replace(comparison, snn=dataclasses.replace(
+        comparison.snn, spikes={**comparison.snn.spikes, comparison.output: dataclasses.replace(
+            comparison.snn.spikes[comparison.output], time_ms=np.zeros(0), neuron=np.zeros(0, int),
+            sample=np.zeros(0, int), sign=None)}))
+    assert "never reached the threshold (black dashed) in this run: silent" in figures.membrane_story(silent)
+    caption = dict((stem, text) for stem, text, _ in figures.all_figures(silent))["membrane"]
+    assert "silent" in caption and "reset" not in caption

@@ -75,3 +75,28 @@ def test_given_runs_are_reused_and_give_the_same_metrics():
         gate_robustness({"and": gate("and")}, ROWS, deterministic=regular, given={"xor": own}, **kw)
     with pytest.raises(ParameterError, match="give the spiking result"):
         linear_xor(gates["xor"], ROWS, threshold=0.25)
+
+
+def test_a_swapped_model_that_misses_rows_says_which_and_why():
+    """Issue 26: with another neuron model a truth table can fail without a word; the truth-table caption names
+    the rows the spiking side misses, with the measured output, and what moved them (the model's f-I curve)."""
+    from dataclasses import replace
+
+    from neurocompare.models import Izhikevich
+
+    ch = Izhikevich.preset("CH")
+    swapped = {name: replace(gate(name), populations=tuple(replace(p, neuron=ch) for p in gate(name).populations))
+               for name in ("and", "xor")}
+    be = dict(duration_ms=60.0, rate_scale_hz=100.0, dt_ms=0.025, target="numpy")
+    metrics, panels = gate_robustness(swapped, ROWS, deterministic=SpikingBackend(encoding="regular", **be),
+                                      conditions={"poisson": SpikingBackend(encoding="poisson", **be)}, delay_ms=2.0,
+                                      trials=2, seed=0, threshold=0.25)
+    wrong = round(4 * (2 - metrics["and_truth_table_correct_spiking"].value - metrics[
+        "xor_truth_table_correct_spiking"].value))
+    caption = panels[0].caption
+    assert wrong >= 1 and f"The spiking side misses {wrong} row(s): " in caption, caption
+    assert "(expected 0)" in caption and "with izhikevich the output's rate for the same drive" in caption
+    ok, ok_panels = gate_robustness({"and": gate("and")}, ROWS, deterministic=SpikingBackend(encoding="regular", **{
+        **be, "dt_ms": 0.1}), conditions={"poisson": SpikingBackend(encoding="poisson", **{**be, "dt_ms": 0.1})},
+        delay_ms=2.0, trials=2, seed=0, threshold=0.25)
+    assert ok["and_truth_table_correct_spiking"].value == 1.0 and "misses" not in ok_panels[0].caption

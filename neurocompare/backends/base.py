@@ -8,7 +8,6 @@ and argument checks, never their simulation code.
 
 from __future__ import annotations
 
-import math
 import warnings
 from typing import Any, Callable, Mapping, Protocol, Sequence, runtime_checkable
 
@@ -24,6 +23,7 @@ from ..models import (LIF, check_neuron, check_synapse, effective_neuron, effect
                       synapse_to_dict)
 from ..progress import progress_callback
 from ..results import Result
+from .grid import refractory_steps  # re-exported: the grid rule's public home was here
 
 __all__ = ["Backend", "ClockSettings", "CLOCK_SETTINGS", "check_record", "refractory_steps"]
 
@@ -235,15 +235,3 @@ def check_record(circuit: Circuit, record: Mapping[str, Sequence[int]] | None) -
             )
         out[name] = arr.astype(np.int64)
     return out
-
-
-def refractory_steps(t_ref_ms: float, dt_s: float) -> int:
-    """``R``, the refractory period on the grid: Brian2's ``timestep(t_ref, dt) = int((t_ref + 1e-3 dt) / dt)``
-    (t_ref truncated to the grid, with a tolerance of 1e-3 dt).
-
-    Both simulators count it as NEST does: a neuron that spiked in step ``s`` is clamped in steps ``s+1 ..
-    s+R`` and integrates again in step ``s+R+1``. Capped at ``2**61`` steps (a clamp longer than any run), so
-    that no integer overflows.
-    """
-    t_ref_s = t_ref_ms * 1e-3
-    return int(min(math.floor((t_ref_s + 1e-3 * dt_s) / dt_s), 2**61))

@@ -10,7 +10,8 @@ import numpy as np
 from ...circuit import Circuit, NeuronPopulation, Projection
 from ...results import SpikeTrains
 from ...spike_input import given_trains, grid_steps, trains_for_run
-from ..base import ClockSettings, refractory_steps
+from ..base import ClockSettings
+from ..grid import refractory_steps
 from .drive import InputDrive
 from ...models import ExpConductanceSynapse, ExpCurrentSynapse
 from .models import brian2_model

@@ -14,7 +14,7 @@ import numpy as np
 
 from ...errors import ParameterError, SimulationError
 from ...results import SpikeTrains
-from ..base import refractory_steps
+from ..grid import refractory_steps
 from .synapses import SynapticState
 
 __all__ = ["Population", "method_of"]

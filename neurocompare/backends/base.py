@@ -17,6 +17,7 @@ from .._validation import check_positive, check_real, check_seed
 from ..circuit import Circuit
 from ..encoding import Encoding, get_encoding
 from ..inputs import normalize_inputs
+from ..spike_input import SpikeValues
 from ..errors import CoarseTimeStepWarning, ParameterError, UnknownNameError
 from ..limits import check_limit
 from ..models import (LIF, check_neuron, check_synapse, effective_neuron, effective_synapse, neuron_to_dict,
@@ -25,7 +26,10 @@ from ..progress import progress_callback
 from ..results import Result
 from .grid import refractory_steps  # re-exported: the grid rule's public home was here
 
-__all__ = ["Backend", "ClockSettings", "CLOCK_SETTINGS", "check_record", "refractory_steps"]
+__all__ = ["Backend", "ClockSettings", "CLOCK_SETTINGS", "check_record", "refractory_steps", "MAX_SPIKES_PER_STEP"]
+
+#: Rate-coded inputs may ask for at most this many spikes per time step (rate x dt) before a run warns.
+MAX_SPIKES_PER_STEP = 0.1
 
 #: The settings every clock-driven spiking backend takes.
 CLOCK_SETTINGS = ("duration_ms", "dt_ms", "encoding", "rate_scale_hz", "neuron", "synapse", "v_init_fraction")
@@ -202,7 +206,31 @@ class ClockSettings:
             raise ParameterError(f"{type(self).__name__}: circuit must be a Circuit; got {type(circuit).__name__}.")
         values, batch = normalize_inputs(circuit, inputs)
         self.check_models(circuit)
+        self.check_input_rates(circuit, values)
         return circuit, values, batch, check_seed(seed), check_record(circuit, record_voltage)
+
+    def check_input_rates(self, circuit: Circuit, values: Mapping[str, np.ndarray]) -> None:
+        """A warning when rate-coded inputs are too fast for the time step: a Poisson train cannot spike more
+        than once per step (it saturates at 1/dt) and a regular one is rounded to whole steps, so above about a
+        tenth of 1/dt the input rates, and the rates they drive, are not what the values say. Given spikes and
+        non-rate encodings are not checked."""
+        if self.encoding.name not in ("poisson", "regular"):
+            return
+        dt_s = self.dt_ms * 1e-3
+        for name, arr in values.items():
+            if isinstance(arr, SpikeValues) or not np.size(arr):
+                continue
+            top = float(np.nanmax(np.abs(arr))) * self.rate_scale_hz
+            if top * dt_s > MAX_SPIKES_PER_STEP * (1 + 1e-9):
+                warnings.warn(
+                    f"Input {name!r}: dt_ms = {self.dt_ms:g} is coarse for its rates: the largest value "
+                    f"({top / self.rate_scale_hz:g} x rate_scale_hz {self.rate_scale_hz:g} = {top:g} Hz) asks for a "
+                    f"spike every {1e3 / top:.3g} ms, {top * dt_s:.2g} spikes per step; {self.encoding.name} trains "
+                    f"{'saturate at one spike per step (1/dt = ' + format(1 / dt_s, 'g') + ' Hz)' if self.encoding.name == 'poisson' else 'are rounded to whole steps'}, "
+                    f"so input and output rates fall below what the values say. Use dt_ms <= "
+                    f"{1e3 * MAX_SPIKES_PER_STEP / top:.3g} (at most {MAX_SPIKES_PER_STEP:g} spikes per step).",
+                    CoarseTimeStepWarning, stacklevel=4)
+                return
 
     def _simulate(self, circuit: Circuit, values: dict, batch: int, seed: int, record: dict, *,
                   progress: Callable[[float, float], None] | None) -> Result:  # pragma: no cover - abstract

@@ -74,7 +74,8 @@ class Onset:
     irregular : str
         Why no single rate can be followed near the rheobase, and the class is "undecided": "bursts" (interval
         coefficient of variation above ``ONSET_MAX_CV``), "rises" (the rate rises again closer to the rheobase) or
-        "floor" (it drops below the window's floor and comes back); "" when regular.
+        "floor" (it drops below the window's floor and comes back, or stays within ``ONSET_MIN_FLOORS`` x the floor:
+        too few intervals to tell a plateau from a slow fall); "" when regular.
     """
 
     kind: str
@@ -153,12 +154,16 @@ def onset_from_trains(steps: Any, trains: Any, *, resolution: float, duration_ms
     """The onset type from spike trains at ``rheobase x (1 + steps)`` (``steps`` from :func:`onset_steps`)."""
     steps = tuple(float(s) for s in steps)
     rates = tuple(sustained_rate(t, duration_ms) if fires_repetitively(t, duration_ms) else math.nan for t in trains)
-    cvs = [_late_cv(t, duration_ms) for t in trains]
     finite = [math.isfinite(r) for r in rates]
-    gone = finite.index(False) if False in finite else len(rates)
-    irregular = "bursts" if any(c > ONSET_MAX_CV for c in cvs[:gone]) else "floor" if any(finite[gone:]) or (
-        finite and not finite[0]) else \
-        "rises" if any(b > a * (1 + ONSET_TYPE_II_FALL) for a, b in zip(rates[:gone], rates[1:gone])) else ""
+    gone = finite.index(False) if False in finite else len(rates)  # the first step below the window's floor
+    if any(_late_cv(t, duration_ms) > ONSET_MAX_CV for t in trains[:gone]):
+        irregular = "bursts"
+    elif any(finite[gone:]):  # below the floor, then back above it
+        irregular = "floor"
+    elif any(b > a * (1 + ONSET_TYPE_II_FALL) for a, b in zip(rates[:gone], rates[1:gone])):
+        irregular = "rises"
+    else:
+        irregular = ""
     floor = 2e3 / duration_ms
     onset = Onset("undecided", steps, rates, float(resolution), floor, irregular)
     if steps and not any(finite):

@@ -22,7 +22,7 @@ import numpy as np
 
 from .circuit import Circuit, NeuronPopulation
 from .errors import ParameterError, UnknownNameError
-from .metrics import FIT_KINDS, fit_activation, rheobase_drive
+from .metrics import FIT_KINDS, first_spike_drive, fit_activation, rheobase_drive
 from .results import Result
 
 __all__ = ["ProbeContext", "ProbeResult", "register_probe", "probe_names", "check_probes", "run_probes", "stage",
@@ -108,7 +108,8 @@ def fi_probe(context: ProbeContext) -> ProbeResult:
 
     46 drives from -z_max/4 to z_max, one neuron each, in one run of max(duration, 200 ms); the
     analytic curve where the model has one (NaN where not); relu / sigmoid / tanh fitted by least
-    squares, and the rheobase: the smallest drive at which the neuron fired.
+    squares, the rheobase (the smallest drive at which the neuron fires repetitively) and the threshold for a first
+    spike (the smallest at which it fires at all).
     """
     circuit, spiking, output = context.circuit, context.spiking, context.output
     pop = circuit.population(output)
@@ -121,6 +122,7 @@ def fi_probe(context: ProbeContext) -> ProbeResult:
     res = spiking.replace(duration_ms=duration, neuron=model).run(sweep, seed=context.seed,
                                                                    progress=context.stage("f-I sweep"))
     rate = res["n"][0]
+    trains = [res.spikes["n"].times(0, k) for k in range(len(z))]
     fits = {kind: fit_activation(z, rate, kind) for kind in FIT_KINDS}
     own = pop.activation_fn(z)
     rmse = {kind: fit[1] for kind, fit in fits.items()}
@@ -128,7 +130,8 @@ def fi_probe(context: ProbeContext) -> ProbeResult:
     curves = {"transfer_z": z, "transfer_spiking": rate,
               "transfer_analytic": model.analytic_rate_hz(z * spiking.rate_scale_hz) / spiking.rate_scale_hz,
               "transfer_own": own, **{f"transfer_fit_{kind}": params for kind, (params, _) in fits.items()}}
-    return ProbeResult(values={"transfer_rmse": rmse, "rheobase_drive": rheobase_drive(z, rate)},
+    return ProbeResult(values={"transfer_rmse": rmse, "rheobase_drive": rheobase_drive(z, trains, duration),
+                               "first_spike_drive": first_spike_drive(z, rate)},
                        curves=curves)
 
 

@@ -33,7 +33,7 @@ FIGURE_COLUMNS: Mapping[str, str] = {
     "first_output_spike_ms": "ms", "answer_matches_from_ms": "ms", "answer_matched_pct": "%", "isi_cv": "1",
     "neurons_per_active_step": "neurons", "event_pct": "%", "artificial_layers": "layers",
     "artificial_steps": "synchronous steps", "artificial_neurons": "neurons", "artificial_fixed_point_pct": "%",
-    "rheobase_drive": "activation units", "fit_rmse_relu": "activation units",
+    "rheobase_drive": "activation units", "first_spike_drive": "activation units", "fit_rmse_relu": "activation units",
     "fit_rmse_sigmoid": "activation units", "fit_rmse_tanh": "activation units",
     "artificial_fit_rmse": "activation units",
     "synapses": "synapses", "max_delay_ms": "ms", "delay_shift_ms": "ms", "weight_entries": "entries",
@@ -266,27 +266,32 @@ def _nonlinearity(c: _Ctx) -> _Cells:
                       f"{own} (programmable)")
     fits = {k: c.get(f"transfer_fit_rmse.{k}") for k in ("relu", "sigmoid", "tanh")}
     _, _, _, ranked = rank_fits(fits)
-    rheo, own_rmse = c.get("rheobase_drive"), c.get("transfer_fit_rmse.own")
+    rheo, first, own_rmse = c.get("rheobase_drive"), c.get("first_spike_drive"), c.get("transfer_fit_rmse.own")
     fit = (f"a curve that {ranked} (activation units, over the sweep's drives); the artificial network's "
            f"{own} activation differs from it by {fmt(own_rmse)} activation units (RMSE).")
     if _integrator(c):  # no leak: any positive drive fires it, sooner or later
         window = c.p.get("duration_ms")
         sweep = f"{max(float(window), 200.0):g}-ms" if isinstance(window, (int, float)) else "finite"
+    rmse = (f"RMSE of the best fit to the f-I curve, in activation units: relu {fmt(fits['relu'])}, sigmoid "
+            f"{fmt(fits['sigmoid'])}, tanh {fmt(fits['tanh'])}")
+    if _integrator(c):  # no leak: any positive drive fires it, sooner or later
+        window = c.p.get("duration_ms")
+        sweep = f"{max(float(window), 200.0):g}-ms" if isinstance(window, (int, float)) else "finite"
         takeaway = (f"The spiking neuron is a perfect integrator (no leak): any positive drive makes it fire, so its "
-                    f"rheobase is 0, and in the {sweep} f-I sweep it stayed silent below a drive of {fmt(rheo)} only "
+                    f"rheobase is 0, and in the {sweep} f-I sweep it stayed silent below a drive of {fmt(first)} only "
                     f"because its first spike would have come after the sweep ended; it fires faster the stronger "
                     f"the drive, {fit}")
-        spiking = (f"integrator: rheobase 0 (no leak); first spike within the {sweep} sweep from drive {fmt(rheo)}; "
-                   f"RMSE of the best fit to the f-I curve, in activation units: relu {fmt(fits['relu'])}, sigmoid "
-                   f"{fmt(fits['sigmoid'])}, tanh {fmt(fits['tanh'])}")
+        spiking = f"integrator: rheobase 0 (no leak); first spike within the {sweep} sweep from drive {fmt(first)}; {rmse}"
+    elif math.isfinite(first) and math.isfinite(rheo) and first < rheo:  # onset spikes come before sustained firing
+        takeaway = (f"The spiking neuron fires a first spike from a drive of {fmt(first)} but fires repetitively only "
+                    f"from {fmt(rheo)} (its rheobase), and faster the stronger the drive, {fit}")
+        spiking = f"threshold: first spike from drive {fmt(first)}, repetitive firing from {fmt(rheo)} (rheobase); {rmse}"
     else:
-        takeaway = (f"The spiking neuron stays silent below a drive of {fmt(rheo)} and fires faster the stronger the "
-                    f"drive, {fit}")
-        spiking = (f"threshold: silent below drive {fmt(rheo)} (rheobase); RMSE of the best fit to the f-I curve, in "
-                   f"activation units: relu {fmt(fits['relu'])}, sigmoid {fmt(fits['sigmoid'])}, tanh "
-                   f"{fmt(fits['tanh'])}")
+        takeaway = (f"The spiking neuron stays silent below a drive of {fmt(rheo)} (its rheobase) and fires faster the "
+                    f"stronger the drive, {fit}")
+        spiking = f"threshold: silent below drive {fmt(rheo)} (rheobase); {rmse}"
     artificial = f"{own} (programmable); RMSE of {own} vs the spiking f-I curve {fmt(own_rmse)} activation units"
-    figures = {"rheobase_drive": rheo, **{f"fit_rmse_{k}": x for k, x in fits.items()},
+    figures = {"rheobase_drive": rheo, "first_spike_drive": first, **{f"fit_rmse_{k}": x for k, x in fits.items()},
                "artificial_fit_rmse": own_rmse}
     return _Cells(takeaway, spiking, artificial, figures)
 

@@ -28,7 +28,8 @@ from .grid import refractory_steps  # re-exported: the grid rule's public home w
 
 __all__ = ["Backend", "ClockSettings", "CLOCK_SETTINGS", "check_record", "refractory_steps", "MAX_SPIKES_PER_STEP"]
 
-#: Rate-coded inputs may ask for at most this many spikes per time step (rate x dt) before a run warns.
+#: With rate-coded inputs, a neuron at the rate scale may fire at most this often per time step (rate_scale x dt)
+#: before a run warns: at ten steps per interval a rate is resolved to about 10 %.
 MAX_SPIKES_PER_STEP = 0.1
 
 #: The settings every clock-driven spiking backend takes.
@@ -210,27 +211,23 @@ class ClockSettings:
         return circuit, values, batch, check_seed(seed), check_record(circuit, record_voltage)
 
     def check_input_rates(self, circuit: Circuit, values: Mapping[str, np.ndarray]) -> None:
-        """A warning when rate-coded inputs are too fast for the time step: a Poisson train cannot spike more
-        than once per step (it saturates at 1/dt) and a regular one is rounded to whole steps, so above about a
-        tenth of 1/dt the input rates, and the rates they drive, are not what the values say. Given spikes and
-        non-rate encodings are not checked."""
+        """A warning when the time step is coarse for the rate scale of rate-coded inputs: a neuron driven at the
+        rate scale then fires every few steps, its intervals are whole numbers of steps and the overshoot above
+        threshold is lost at each reset, so rates near the scale come out lower and coarser than the values say
+        (the inputs' own mean rates stay right: a Poisson train spikes with probability rate x dt per step). Runs
+        on given spikes only, or with other encodings, are not checked."""
         if self.encoding.name not in ("poisson", "regular"):
             return
-        dt_s = self.dt_ms * 1e-3
-        for name, arr in values.items():
-            if isinstance(arr, SpikeValues) or not np.size(arr):
-                continue
-            top = float(np.nanmax(np.abs(arr))) * self.rate_scale_hz
-            if top * dt_s > MAX_SPIKES_PER_STEP * (1 + 1e-9):
-                warnings.warn(
-                    f"Input {name!r}: dt_ms = {self.dt_ms:g} is coarse for its rates: the largest value "
-                    f"({top / self.rate_scale_hz:g} x rate_scale_hz {self.rate_scale_hz:g} = {top:g} Hz) asks for a "
-                    f"spike every {1e3 / top:.3g} ms, {top * dt_s:.2g} spikes per step; {self.encoding.name} trains "
-                    f"{'saturate at one spike per step (1/dt = ' + format(1 / dt_s, 'g') + ' Hz)' if self.encoding.name == 'poisson' else 'are rounded to whole steps'}, "
-                    f"so input and output rates fall below what the values say. Use dt_ms <= "
-                    f"{1e3 * MAX_SPIKES_PER_STEP / top:.3g} (at most {MAX_SPIKES_PER_STEP:g} spikes per step).",
-                    CoarseTimeStepWarning, stacklevel=4)
-                return
+        coded = [name for name, arr in values.items() if not isinstance(arr, SpikeValues) and np.size(arr)]
+        per_step = self.rate_scale_hz * self.dt_ms * 1e-3
+        if coded and per_step > MAX_SPIKES_PER_STEP * (1 + 1e-9):
+            warnings.warn(
+                f"Input {coded[0]!r} is rate-coded at rate_scale_hz = {self.rate_scale_hz:g} with dt_ms = "
+                f"{self.dt_ms:g}: a neuron firing at the rate scale fires every {1 / per_step:.3g} step(s); its "
+                "intervals are whole numbers of steps and the overshoot above threshold is lost at each reset, so "
+                "rates near the rate scale come out lower and coarser than the values say. Use dt_ms <= "
+                f"{1e3 * MAX_SPIKES_PER_STEP / self.rate_scale_hz:.3g} (rate_scale_hz x dt at most "
+                f"{MAX_SPIKES_PER_STEP:g}).", CoarseTimeStepWarning, stacklevel=4)
 
     def _simulate(self, circuit: Circuit, values: dict, batch: int, seed: int, record: dict, *,
                   progress: Callable[[float, float], None] | None) -> Result:  # pragma: no cover - abstract

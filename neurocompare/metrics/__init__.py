@@ -35,7 +35,8 @@ from .amplitude import READOUTS, accuracy, charge_decoded, check_labels, normali
 from .amplitude import readout
 from .timing import adaptation_index, agreement_curve, decoded_at_times, first_spike_latency_ms, isi_cv
 from .timing import convergence, settle_times_ms, settled_fraction, step_activity, time_to_agreement_ms
-from .nonlinearity import FIT_KINDS, FIT_TIE, evaluate_fit, fit_activation, onset_type, rank_fits, rheobase_drive
+from .nonlinearity import (FIT_KINDS, FIT_TIE, evaluate_fit, first_spike_drive, fires_repetitively, fit_activation,
+                           onset_type, rank_fits, rheobase_drive)
 from .wires import max_delay_ms
 from .weights import bits_needed, count_bits, count_range, memory_bytes, rounding_error
 from .cost import HOROWITZ_45NM, HOROWITZ_45NM_INT8, EnergyModel, dense_macs, energy_pj, nonzero_macs, synaptic_events

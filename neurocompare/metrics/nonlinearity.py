@@ -8,9 +8,8 @@ spiking neuron's f-I curve, and the drive at which the spiking neuron starts to 
 from __future__ import annotations
 
 import math
-
 import warnings
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -18,7 +17,8 @@ from ..errors import ParameterError, UnknownNameError
 from ._degenerate import nan_warned
 from .registry import MetricSpec, register_metric
 
-__all__ = ["FIT_KINDS", "fit_activation", "evaluate_fit", "rheobase_drive", "onset_type", "rank_fits", "FIT_TIE"]
+__all__ = ["FIT_KINDS", "fit_activation", "evaluate_fit", "rheobase_drive", "first_spike_drive", "fires_repetitively",
+           "onset_type", "rank_fits", "FIT_TIE"]
 
 #: Two fits whose RMSEs differ by less than this fraction (of the larger) are called a near tie: which activation
 #: "fits best" is then not an answer to take at its word.
@@ -156,22 +156,49 @@ def rank_fits(rmse: dict[str, float]) -> tuple[str, str | None, bool, str]:
     return best, second, False, f"{best} fits best (RMSE {rmse[best]:.2g}; runner-up {second}, {rmse[second]:.2g})"
 
 
-def rheobase_drive(z: np.ndarray, rates: np.ndarray) -> float:
-    """The smallest swept drive at which the neuron fires: min {z_i : rate_i > 0}.
+def fires_repetitively(times_ms: Any, duration_ms: float) -> bool:
+    """At least two spikes in the second half of the window: repetitive firing (an onset spike alone is not).
 
-    The measured rheobase (Lapicque 1907) on the artificial scale; for a LIF neuron it is
-    (v_th - v_rest) / R in current units (Dayan & Abbott 2001, section 5.4), and a relu twin
-    would fire from 0.
+    The one criterion of sustained firing: the rheobase (:func:`rheobase_drive`, the studies' ``fi_profile`` and
+    ``neuron_models``) is the least drive that meets it."""
+    return int(np.count_nonzero(np.asarray(times_ms) >= duration_ms / 2)) >= 2
+
+
+def first_spike_drive(z: Any, rates: Any) -> float:
+    """The smallest swept drive at which the neuron fires at all in the window: min {z_i : rate_i > 0}.
+
+    The threshold for a first spike, which is not the rheobase (:func:`rheobase_drive`): an onset spike or two can
+    come well below the drive that sustains firing (Hodgkin-Huxley: 0.1 against 0.197 at 100 Hz), and a neuron
+    without a leak fires a first spike for any positive drive given time (its rheobase is 0): what this measures
+    then is the window. NaN (with a :class:`~neurocompare.errors.NoSpikesWarning`) if the neuron never fired.
+    """
+    z = np.asarray(z, dtype=float)
+    fires = z[np.asarray(rates, dtype=float) > 0]
+    if not fires.size:
+        return nan_warned("first_spike_drive: the neuron never fired in the sweep")
+    return float(fires.min())
+
+
+def rheobase_drive(z: Any, trains: Any, duration_ms: float) -> float:
+    """The rheobase on the sweep: the smallest swept drive at which the neuron fires repetitively
+    (:func:`fires_repetitively`: at least two spikes in the second half of the ``duration_ms`` window).
+
+    The measured rheobase (Lapicque 1907) on the artificial scale; for a LIF neuron it is (v_th - v_rest) / R in
+    current units (Dayan & Abbott 2001, section 5.4), and a relu twin would fire from 0.
 
     Parameters
     ----------
-    z, rates : array_like, the same shape
-        An f-I sweep: drives (activation units) and the measured rates (any positive scale).
+    z : array_like
+        The drives of an f-I sweep (activation units).
+    trains : sequence of arrays
+        The spike times (ms) at each drive.
+    duration_ms : float
+        The sweep's window.
 
     Returns
     -------
     float
-        NaN (with a :class:`~neurocompare.errors.NoSpikesWarning`) if the neuron never fired.
+        NaN (with a :class:`~neurocompare.errors.NoSpikesWarning`) if the neuron never fired repetitively.
 
     References
     ----------
@@ -180,10 +207,10 @@ def rheobase_drive(z: np.ndarray, rates: np.ndarray) -> float:
     P. Dayan, L. F. Abbott, Theoretical Neuroscience, MIT Press (2001).
     """
     z = np.asarray(z, dtype=float)
-    fires = z[np.asarray(rates, dtype=float) > 0]
-    if not fires.size:
-        return nan_warned("rheobase_drive: the neuron never fired in the sweep")
-    return float(fires.min())
+    fires = [zi for zi, t in zip(z, trains) if fires_repetitively(t, duration_ms)]
+    if not fires:
+        return nan_warned("rheobase_drive: the neuron never fired repetitively in the sweep")
+    return float(min(fires))
 
 
 # ------------------------------------------------------------------- registered metrics
@@ -195,8 +222,14 @@ register_metric(MetricSpec(
     lambda d: d.transfer_rmse, per_population=True, direction="lower"))
 register_metric(MetricSpec(
     "rheobase_drive", "nonlinearity", "activation units",
-    "smallest drive W x + b (activation units) at which the spiking neuron fires in the f-I sweep",
+    "the rheobase: smallest drive W x + b (activation units) at which the spiking neuron fires repetitively in the "
+    "f-I sweep (>= 2 spikes in the second half of its window)",
     lambda d: d.rheobase_drive, direction="zero"))
+register_metric(MetricSpec(
+    "first_spike_drive", "nonlinearity", "activation units",
+    "the threshold for a first spike: smallest drive W x + b (activation units) at which the spiking neuron fires "
+    "at all in the f-I sweep's window (below the rheobase where onset spikes come first)",
+    lambda d: d.first_spike_drive, direction="zero"))
 
 
 def onset_type(drive: np.ndarray, rate_hz: np.ndarray, *, jump_hz: float = 20.0) -> str:

@@ -29,7 +29,7 @@ from ..backends.brian2 import SpikingBackend
 from ..backends.reference.backend import ReferenceBackend
 from ..circuit import Circuit, NeuronPopulation
 from ..errors import ParameterError, UnknownNameError
-from ..metrics import adaptation_index
+from ..metrics import adaptation_index, fires_repetitively
 
 __all__ = ["FIProfile", "Onset", "spike_trains_at", "fi_profile", "fires_repetitively", "sustained_rate",
            "onset_steps", "onset_from_trains", "SIMULATORS", "ONSET_STEPS"]
@@ -219,11 +219,6 @@ class FIProfile:
         return {"model": self.model, "simulator": self.simulator, "rheobase": self.rheobase,
                 "rate_at_2x_hz": self.rate_at_2x_hz, "onset": self.onset, "adaptation_index": self.adaptation_index,
                 "max_rate_hz": self.max_rate_hz}
-
-
-def fires_repetitively(times_ms: np.ndarray, duration_ms: float) -> bool:
-    """At least two spikes in the second half of the window: repetitive firing (an onset spike alone is not)."""
-    return int(np.count_nonzero(np.asarray(times_ms) >= duration_ms / 2)) >= 2
 
 
 def _sustained(trains: list, duration_ms: float) -> np.ndarray:

@@ -1,5 +1,5 @@
-"""A time step too coarse for the input rates warns and says what it changes (issue 26: `--spiking dt_ms=5` ran
-without a word while the output rates fell from 70 to 30 Hz)."""
+"""A time step too coarse for the rate scale of rate-coded inputs warns and says what it changes (issue 26:
+`--spiking dt_ms=5` ran without a word while the output rates fell from 70 to 30 Hz)."""
 
 from __future__ import annotations
 
@@ -18,10 +18,9 @@ from neurocompare.spike_input import GivenSpikes
 @pytest.mark.parametrize("cls", [ReferenceBackend, SpikingBackend])
 def test_rate_coded_inputs_faster_than_a_tenth_of_the_step_warn(cls):
     backend = cls(dt_ms=5.0, rate_scale_hz=200.0, duration_ms=100.0)
-    with pytest.warns(CoarseTimeStepWarning, match=r"Input 'x': dt_ms = 5 is coarse for its rates: the largest value "
-                                                    r"\(1 x rate_scale_hz 200 = 200 Hz\) asks for a spike every 5 ms, "
-                                                    r"1 spikes per step; poisson trains saturate at one spike per step "
-                                                    r"\(1/dt = 200 Hz\).*Use dt_ms <= 0.5"):
+    with pytest.warns(CoarseTimeStepWarning, match=r"Input 'x' is rate-coded at rate_scale_hz = 200 with dt_ms = 5: "
+                                                    r"a neuron firing at the rate scale fires every 1 step\(s\);.*"
+                                                    r"Use dt_ms <= 0.5 \(rate_scale_hz x dt at most 0.1\)"):
         backend.run(xor_circuit(), XOR_INPUTS, seed=0)
 
 

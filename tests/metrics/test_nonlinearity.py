@@ -9,7 +9,8 @@ import pytest
 
 from neurocompare import NoSpikesWarning
 from neurocompare.errors import ParameterError, UnknownNameError
-from neurocompare.metrics import FIT_KINDS, evaluate_fit, fit_activation, rheobase_drive
+from neurocompare.metrics import (FIT_KINDS, evaluate_fit, first_spike_drive, fires_repetitively, fit_activation,
+                                  rheobase_drive)
 
 
 def test_fit_activation_recovers_a_relu():
@@ -47,8 +48,15 @@ def test_unknown_form_and_wrong_parameter_count_are_named():
         evaluate_fit("relu", [1.0, 2.0, 3.0], [0.0])
 
 
-def test_rheobase_is_the_smallest_drive_that_fires_and_nan_when_none_does():
+def test_first_spike_and_rheobase_are_two_quantities_and_nan_when_none_fires():
+    """Issue 26: a first spike (an onset spike alone counts) and the rheobase (repetitive firing: >= 2 spikes in the
+    second half of the window) have their own names; Hodgkin-Huxley's differ (0.1 against 0.197 at 100 Hz)."""
     z = np.array([-0.2, 0.0, 0.2, 0.4, 0.6])
-    assert rheobase_drive(z, [0.0, 0.0, 0.0, 0.1, 0.3]) == 0.4
-    with pytest.warns(NoSpikesWarning, match="never fired"):
-        assert math.isnan(rheobase_drive(z, np.zeros(5)))
+    assert first_spike_drive(z, [0.0, 0.0, 0.0, 0.1, 0.3]) == 0.4
+    with pytest.warns(NoSpikesWarning, match="first_spike_drive: the neuron never fired"):
+        assert math.isnan(first_spike_drive(z, np.zeros(5)))
+    trains = [[], [], [3.0], [5.0, 40.0], [20.0, 60.0, 90.0]]  # onset spikes at 0.2 and 0.4, repetitive from 0.6
+    assert first_spike_drive(z, [len(t) for t in trains]) == 0.2 and rheobase_drive(z, trains, 100.0) == 0.6
+    assert fires_repetitively([60.0, 90.0], 100.0) and not fires_repetitively([5.0, 40.0, 51.0], 100.0)
+    with pytest.warns(NoSpikesWarning, match="never fired repetitively"):
+        assert math.isnan(rheobase_drive(z, trains[:3] + [[1.0], [2.0]], 100.0))

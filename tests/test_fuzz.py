@@ -70,8 +70,11 @@ def outcome(action, what: str) -> Any:
     try:
         with warnings.catch_warnings(record=True) as caught:
             # a random recurrent circuit need not settle (nor a feed-forward one stepped fewer times than its
-            # depth): the artificial backend says so, which is an outcome here; every other warning stays an error
+            # depth): the artificial backend says so, which is an outcome here; so is a coarse-step warning; every
+            # other warning stays an error
             warnings.simplefilter("always", NotConvergedWarning)
+            # a random dt and rate scale may be coarse for each other: the backend says so, an outcome too
+            warnings.simplefilter("always", CoarseTimeStepWarning)
             value = action()
     except NeurocompareError as exc:
         check_error(exc, what)
@@ -505,7 +508,9 @@ def run_both_or_fail_alike(circuit, values, options, seed) -> tuple[Any, Any]:
 
     def go(cls, **extra):
         try:
-            return cls(**options, **extra).run(circuit, values, seed=seed)
+            with warnings.catch_warnings():  # a random dt and rate scale may be coarse for each other: both say so
+                warnings.simplefilter("ignore", CoarseTimeStepWarning)
+                return cls(**options, **extra).run(circuit, values, seed=seed)
         except NeurocompareError as exc:
             errors[cls.__name__] = exc
             return None

@@ -220,10 +220,12 @@ class ClockSettings:
             return
         coded = [name for name, arr in values.items() if not isinstance(arr, SpikeValues) and np.size(arr)]
         per_step = self.rate_scale_hz * self.dt_ms * 1e-3
-        if coded and per_step > MAX_SPIKES_PER_STEP * (1 + 1e-9):
+        too_fast = any(float(np.nanmax(np.abs(values[name]))) * per_step > 1 for name in coded)
+        if coded and per_step > MAX_SPIKES_PER_STEP * (1 + 1e-9) and not too_fast:  # too fast: the encoder raises
             warnings.warn(
-                f"Input {coded[0]!r} is rate-coded at rate_scale_hz = {self.rate_scale_hz:g} with dt_ms = "
-                f"{self.dt_ms:g}: a neuron firing at the rate scale fires every {1 / per_step:.3g} step(s); its "
+                f"Input population {coded[0]!r} of circuit {circuit.name!r} is rate-coded at rate_scale_hz = "
+                f"{self.rate_scale_hz:g} with dt_ms = {self.dt_ms:g}: a neuron firing at the rate scale fires every "
+                f"{1 / per_step:.3g} step(s); its "
                 "intervals are whole numbers of steps and the overshoot above threshold is lost at each reset, so "
                 "rates near the rate scale come out lower and coarser than the values say. Use dt_ms <= "
                 f"{1e3 * MAX_SPIKES_PER_STEP / self.rate_scale_hz:.3g} (rate_scale_hz x dt at most "

@@ -18,7 +18,8 @@ from neurocompare.spike_input import GivenSpikes
 @pytest.mark.parametrize("cls", [ReferenceBackend, SpikingBackend])
 def test_rate_coded_inputs_faster_than_a_tenth_of_the_step_warn(cls):
     backend = cls(dt_ms=5.0, rate_scale_hz=200.0, duration_ms=100.0)
-    with pytest.warns(CoarseTimeStepWarning, match=r"Input 'x' is rate-coded at rate_scale_hz = 200 with dt_ms = 5: "
+    with pytest.warns(CoarseTimeStepWarning, match=r"Input population 'x' of circuit 'xor' is rate-coded at rate_scale_hz = 200 "
+                                                    r"with dt_ms = 5: "
                                                     r"a neuron firing at the rate scale fires every 1 step\(s\);.*"
                                                     r"Use dt_ms <= 0.5 \(rate_scale_hz x dt at most 0.1\)"):
         backend.run(xor_circuit(), XOR_INPUTS, seed=0)

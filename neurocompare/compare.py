@@ -69,6 +69,7 @@ class MetricData:
     transfer_rmse: dict[str, float]
     rheobase_drive: float
     first_spike_drive: float
+    transfer_drive_max: float
     delay_shift_ms: float
     rounding_relative: float
     events: np.ndarray
@@ -167,7 +168,7 @@ def _metric_data(circuit, ann, snn, spiking, output, readout, threshold, labels,
         ann_steps=circuit.depth if not circuit.is_recurrent and ann_steps == 1 else ann_steps,
         time_to_agreement_ms=timing["time_to_agreement_ms"], activity=activity,
         transfer_rmse=dict(fi.get("transfer_rmse", {})), rheobase_drive=fi.get("rheobase_drive", math.nan),
-        first_spike_drive=fi.get("first_spike_drive", math.nan),
+        first_spike_drive=fi.get("first_spike_drive", math.nan), transfer_drive_max=fi.get("transfer_drive_max", math.nan),
         delay_shift_ms=delays.get("delay_shift_ms", math.nan),
         rounding_relative=_rounding(circuit, float_weights), events=events, macs=macs,
         energy=energy_pj(energy_model, events=mean_events, macs=macs),

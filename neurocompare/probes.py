@@ -131,7 +131,7 @@ def fi_probe(context: ProbeContext) -> ProbeResult:
               "transfer_analytic": model.analytic_rate_hz(z * spiking.rate_scale_hz) / spiking.rate_scale_hz,
               "transfer_own": own, **{f"transfer_fit_{kind}": params for kind, (params, _) in fits.items()}}
     return ProbeResult(values={"transfer_rmse": rmse, "rheobase_drive": rheobase_drive(z, trains, duration),
-                               "first_spike_drive": first_spike_drive(z, rate)},
+                               "first_spike_drive": first_spike_drive(z, rate), "transfer_drive_max": float(z_max)},
                        curves=curves)
 
 

@@ -267,7 +267,9 @@ def _nonlinearity(c: _Ctx) -> _Cells:
     fits = {k: c.get(f"transfer_fit_rmse.{k}") for k in ("relu", "sigmoid", "tanh")}
     _, _, _, ranked = rank_fits(fits)
     rheo, first, own_rmse = c.get("rheobase_drive"), c.get("first_spike_drive"), c.get("transfer_fit_rmse.own")
-    fit = (f"a curve that {ranked} (activation units, over the sweep's drives); the artificial network's "
+    top = c.get("transfer_drive_max")
+    over = f"drives {fmt(-top / 4)} to {fmt(top)}" if math.isfinite(top) else "the sweep's drives"
+    fit = (f"a curve that {ranked}, fitted over {over} (activation units); the artificial network's "
            f"{own} activation differs from it by {fmt(own_rmse)} activation units (RMSE).")
     if _integrator(c):  # no leak: any positive drive fires it, sooner or later
         window = c.p.get("duration_ms")

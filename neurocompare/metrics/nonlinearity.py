@@ -226,6 +226,11 @@ register_metric(MetricSpec(
     "f-I sweep (>= 2 spikes in the second half of its window)",
     lambda d: d.rheobase_drive, direction="zero"))
 register_metric(MetricSpec(
+    "transfer_drive_max", "nonlinearity", "activation units",
+    "largest drive of the f-I sweep: the fits and the rheobase cover drives -max/4 to max (past the largest "
+    "pre-activation and four times the model's rheobase)",
+    lambda d: d.transfer_drive_max, direction=None))
+register_metric(MetricSpec(
     "first_spike_drive", "nonlinearity", "activation units",
     "the threshold for a first spike: smallest drive W x + b (activation units) at which the spiking neuron fires "
     "at all in the f-I sweep's window (below the rheobase where onset spikes come first)",

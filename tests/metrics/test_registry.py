@@ -93,7 +93,7 @@ def _data():
         circuit=c, ann=ann, snn=snn, output="o", readout="argmax", threshold=0.5, ann_steps=2,
         time_to_agreement_ms=5.0, activity={"neurons_per_active_step": 1.0, "update_fraction": 0.01},
         transfer_rmse={"relu": 0.1, "sigmoid": 0.2, "tanh": 0.3, "own": 0.05}, rheobase_drive=0.2,
-        first_spike_drive=0.15,
+        first_spike_drive=0.15, transfer_drive_max=2.0,
         delay_shift_ms=0.0, memory=memory_bytes(c), rounding_relative=0.0, events=events, macs=macs,
         energy=energy_pj(HOROWITZ_45NM, events=float(np.mean(events)), macs=macs),
         energy_mem=energy_pj(HOROWITZ_45NM, events=float(np.mean(events)), macs=macs, neuron_updates=30,

@@ -59,13 +59,13 @@ def ground_truth(name: str, fine: int) -> dict:
 
 
 def measure(name: str, fine: int) -> list[dict]:
-    """One row per step of :func:`_steps`, all against one fine solution (the default step / ``fine``)."""
+    """One row per step of :func:`~neurocompare.studies.model_steps`, all against one fine solution
+    (:func:`ground_truth`: the default step / ``fine``)."""
     neuron = neuron_from_name(name)
-    fine_dt = neuron.default_dt_ms / fine
     start = time.perf_counter()
-    rheo = fi_profile(neuron, simulator="reference", dt_ms=fine_dt, duration_ms=1000.0).rheobase
-    currents = rheo * np.array([1.05, 1.2, 1.5, 2.0, 3.0, 5.0])
-    r_fine = _rates(neuron, currents, fine_dt)
+    truth = ground_truth(name, fine)
+    fine_dt, rheo, currents = truth["fine_dt_ms"], truth["rheobase"], np.array(truth["currents"])
+    r_fine = np.array([math.nan if r is None else r for r in truth["rates_hz"]])
     r_finer = _rates(neuron, currents, fine_dt / 2)
     keep = np.isfinite(r_fine) & (r_fine <= 250.0)
     rel_conv = 100 * (r_finer - r_fine) / r_fine

@@ -300,15 +300,15 @@ def _nonlinearity(c: _Ctx) -> _Cells:
 
 def _integrator(c: _Ctx) -> bool:
     """The output population's neuron (its own, else the backend's default) has no leak: its rheobase is 0."""
-    from .models import neuron_from_dict
+    from .models import effective_neuron, neuron_from_dict
 
-    neuron = getattr(c.circuit.population(c.out), "neuron", None)
-    if neuron is None and isinstance(c.p.get("neuron"), Mapping):
+    default = None
+    if isinstance(c.p.get("neuron"), Mapping):
         try:
-            neuron = neuron_from_dict(c.p["neuron"])
-        except Exception:  # an unknown model in an old report: no claim
-            return False
-    rheobase = getattr(neuron, "rheobase_hz", None)
+            default = neuron_from_dict(c.p["neuron"])
+        except Exception:  # an unknown model in an old report: no claim about the default
+            pass
+    rheobase = getattr(effective_neuron(c.circuit.population(c.out), default), "rheobase_hz", None)
     return callable(rheobase) and rheobase() == 0.0
 
 

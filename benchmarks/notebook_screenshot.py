@@ -88,6 +88,10 @@ def notebook(out_dir: Path, path: Path = ROOT / "examples" / "tutorial.ipynb") -
                        resources={"metadata": {"path": tmp}}).execute()
         print(f"executed {path.name} in {time.perf_counter() - start:.1f} s")
     html, _ = HTMLExporter().from_notebook_node(nb)
+    images = html.count("data:image/png;base64")
+    if images < 4 or "&lt;Figure size" in html:
+        raise SystemExit(f"the HTML export of {path.name} carries {images} inline PNG figure(s), expected 4 or more "
+                         "and no figure shown as text")
     out_dir.mkdir(parents=True, exist_ok=True)
     page = out_dir / f"{path.stem}.html"
     page.write_text(html, encoding="utf-8")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -49,9 +48,7 @@ def _outputs(nb):
 
 def test_tutorial_runs_with_inline_figures(kernel_name, tmp_path):
     nb = nbformat.read(TUTORIAL, as_version=4)
-    start = time.perf_counter()
     _execute(nb, kernel_name, tmp_path)  # raises CellExecutionError on any error
-    elapsed = time.perf_counter() - start
     outputs = _outputs(nb)
     assert not [o for _, o in outputs if o.output_type == "error"]
     figures = [o for _, o in outputs if "Figure size" in o.get("data", {}).get("text/plain", "")]
@@ -61,12 +58,8 @@ def test_tutorial_runs_with_inline_figures(kernel_name, tmp_path):
     assert len(tables) == 2 and all("<table" in t and "measured" in t for t in tables)  # compare(), full comparison
     widgets = [o for _, o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert len(widgets) >= 3  # two progress bars and the explorer
-    assert elapsed < 60, f"the tutorial should run well under a minute; took {elapsed:.1f} s"
-    # the HTML export (what benchmarks/notebook_screenshot.py opens in Chromium) carries the figures as images
-    from nbconvert import HTMLExporter
-
-    html, _ = HTMLExporter().from_notebook_node(nb)
-    assert html.count("data:image/png;base64") >= 4 and "&lt;Figure size" not in html
+    # How long the tutorial takes and its HTML export (nbconvert, extra "bench") are measured by
+    # benchmarks/notebook_screenshot.py, not here.
 
 
 def test_bare_figures_display_as_images_once_neurocompare_is_imported(kernel_name, tmp_path):

@@ -70,15 +70,33 @@ class DeltaSynapse(SynapseModel):
 
 @dataclass(frozen=True)
 class ExpCurrentSynapse(SynapseModel):
-    """Exponentially decaying synaptic current: jump ``w / tau_syn``, decay ``tau_syn_ms`` (default 5 ms)."""
+    """Exponentially decaying synaptic current: jump ``w / tau_syn``, decay ``tau_syn_ms`` (default 5 ms).
+
+    ``step_ms``: set by a NIR import of a discrete-time model (e.g. snnTorch ``Synaptic``): the exporter's time step,
+    at which this synapse *is* the exporter's synapse, exactly, rather than an approximation of a continuous-time
+    current; a run at that dt then gives no coarse-step warning for it. None (the default) for a continuous-time
+    synapse.
+    """
 
     model_name: ClassVar[str] = "exp_current"
     has_state: ClassVar[bool] = True
 
     tau_syn_ms: float = 5.0
+    step_ms: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tau_syn_ms", _check_tau("ExpCurrentSynapse", self.tau_syn_ms))
+        if self.step_ms is not None:
+            step = _real("ExpCurrentSynapse", "step_ms", self.step_ms)
+            if not (math.isfinite(step) and step > 0):
+                raise ParameterError(f"ExpCurrentSynapse: step_ms must be finite and > 0, or None; got {self.step_ms!r}.")
+            object.__setattr__(self, "step_ms", float(step))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        if data["step_ms"] is None:  # files of continuous-time synapses stay as they were
+            del data["step_ms"]
+        return data
 
 
 @dataclass(frozen=True)

@@ -301,7 +301,7 @@ def _current_synapse(report: ConversionReport, conv: NirConvention, name: str, n
         report.faithful(name, "r", f"{_span(_field(name, node, 'r', size))}" + (" (encodes dt only)" if conv.r_encodes_dt
                                                                                  else ""))
     try:
-        synapse = ExpCurrentSynapse(tau_syn_ms=_clean(tau_s * 1e3))
+        synapse = ExpCurrentSynapse(tau_syn_ms=_clean(tau_s * 1e3), step_ms=conv.dt_ms)
     except ParameterError as exc:
         raise CircuitError(f"NIR import: node {name!r}: {exc}") from None
     return weight, steady, synapse

@@ -29,7 +29,7 @@ from .circuit import Circuit
 from .inputs import normalize_inputs
 from .comparison import Comparison
 from .errors import InputError, ParameterError, UnknownNameError
-from .models import neuron_to_dict
+from .models import neuron_to_dict, synapse_to_dict
 from .metrics import (
     HOROWITZ_45NM,
     EnergyModel,
@@ -196,6 +196,7 @@ def _parameters(spiking: Any, artificial: Any, snn: Result, ann: Result, batch: 
         "synapse_mode": getattr(spiking, "synapse_mode", None),
         "input_mode": snn.info.get("input_mode"),
         "neuron": neuron_to_dict(spiking.neuron),
+        "synapse": synapse_to_dict(spiking.synapse) if getattr(spiking, "synapse", None) is not None else None,
         "batch_size": batch,
         "output": output,
         "readout": readout,

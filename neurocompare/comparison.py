@@ -153,6 +153,14 @@ class Panel:
         )
 
 
+def spiking_models(circuit: Any, parameters: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Population -> (neuron model, synapse model) of a comparison's spiking run: the population's own, else the
+    backend's (kept as plain data in ``parameters``; LIF and delta when a saved report predates them)."""
+    neuron = neuron_from_dict(parameters.get("neuron") or {}, owner="comparison parameters")
+    synapse = parameters.get("synapse")
+    synapse = synapse_from_dict(synapse, owner="comparison parameters") if synapse else None
+    return {p.name: (effective_neuron(p, neuron), effective_synapse(p, synapse)) for p in circuit.populations}
+
 
 @dataclass(frozen=True, eq=False)
 class Comparison:
@@ -199,12 +207,8 @@ class Comparison:
             raise UnknownNameError(f"Comparison {self.name!r}: no metric {name!r}; valid: {', '.join(self.metrics)}.") from None
 
     def spiking_models(self) -> dict[str, tuple[Any, Any]]:
-        """Population -> (neuron model, synapse model) of the spiking run: the population's own, else the backend's
-        (kept as plain data in ``parameters``; LIF and delta when a saved report predates them)."""
-        neuron = neuron_from_dict(self.parameters.get("neuron") or {}, owner="comparison parameters")
-        synapse = self.parameters.get("synapse")
-        synapse = synapse_from_dict(synapse, owner="comparison parameters") if synapse else None
-        return {p.name: (effective_neuron(p, neuron), effective_synapse(p, synapse)) for p in self.circuit.populations}
+        """Population -> (neuron model, synapse model) of the spiking run (:func:`spiking_models`)."""
+        return spiking_models(self.circuit, self.parameters)
 
     def with_extras(
         self, *, metrics: Mapping[str, Metric] | None = None, panels: Sequence[Panel] = ()

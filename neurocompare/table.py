@@ -17,11 +17,11 @@ from typing import Any, Mapping
 import numpy as np
 
 from .circuit import Circuit
-from .comparison import SEED_TABLE, TableRow
-from .metrics import TABLE_ROWS, EnergyModel, Metric, rank_fits
+from .comparison import SEED_TABLE, TableRow, spiking_models
+from .metrics import TABLE_ROWS, EnergyModel, Metric, rank_fits, readout, trace_departure
 from .results import Result
 
-__all__ = ["build_table", "fmt", "plural", "FIGURE_COLUMNS"]
+__all__ = ["build_table", "fmt", "plural", "FIGURE_COLUMNS", "why_spiking_differs", "sample_label"]
 
 #: The numeric columns of ``table.csv``: name -> unit. Each row fills its own; the others are empty.
 FIGURE_COLUMNS: Mapping[str, str] = {
@@ -86,6 +86,89 @@ def _pct(fraction: float) -> str:
     return fmt(100 * fraction)
 
 
+def _models(circuit: Circuit, parameters: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """``neurons`` and ``synapses`` keywords of :func:`why_spiking_differs` for a comparison's spiking run."""
+    both = spiking_models(circuit, parameters)
+    return {"neurons": {k: v[0] for k, v in both.items()}, "synapses": {k: v[1] for k, v in both.items()}}
+
+
+def sample_label(inputs: Mapping[str, np.ndarray], sample: int) -> str:
+    """"sample 3 (x = 1 0)" for a few input values, else "sample 3"."""
+    values = np.concatenate([np.ravel(np.asarray(v, dtype=float)[sample]) for v in inputs.values()]) if inputs else []
+    shown = f" (x = {' '.join(fmt(v) for v in values)})" if 0 < len(values) <= 6 else ""
+    return f"sample {sample}{shown}"
+
+
+def _who(circuit: Circuit, name: str, neuron: int) -> str:
+    return name if circuit.population(name).size == 1 else f"{name} neuron {neuron}"
+
+
+def _name(model: Any) -> str:
+    """"the izhikevich:CH neuron", "the if neuron" (reset by subtraction is left out)."""
+    return f"the {model.label().split(',')[0]} neuron" if hasattr(model, "label") else "the default neuron"
+
+
+def why_spiking_differs(circuit: Circuit, ann: Any, snn: Any, output: str, sample: int, *,
+                        neurons: Mapping[str, Any], synapses: Mapping[str, Any] | None = None,
+                        first_spike: float = math.nan, rheobase: float = math.nan, duration_ms: float = math.nan) -> str:
+    """Why the spiking value of ``output`` differs from the artificial one in ``sample``, in one sentence of
+    measured facts (:func:`~neurocompare.metrics.trace_departure`): the drives both sides gave, back to the neuron
+    where they part, and there the model's own thresholds (``first_spike``, ``rheobase``: the f-I probe's
+    ``first_spike_drive`` and ``rheobase_drive`` for the output's model, used for populations of that model only).
+
+    ``neurons`` (and ``synapses``): population -> the neuron (synapse) model that ran it.
+    """
+    chain = trace_departure(circuit, ann, snn, output, sample)
+    parts = []
+    for step in chain[:-1]:
+        parts.append(f"{_who(circuit, step.population, step.neuron)} received a drive of {fmt(step.drive_spiking)} on "
+                     f"the spiking side against {fmt(step.drive_artificial)} in the artificial network")
+    root = chain[-1]
+    who = _who(circuit, root.population, root.neuron)
+    vs, va = fmt(root.value_spiking), fmt(root.value_artificial)
+    if root.kind == "input":
+        parts.append(f"input {who} carried {vs} in spikes where its value is {va} (a value coded as spikes over "
+                     f"{fmt(duration_ms)} ms)")
+        return ", because ".join(parts) + "."
+    model = neurons.get(root.population)
+    name = _name(model)
+    known = model is not None and model == neurons.get(output) and not math.isnan(first_spike)
+    if getattr(model, "leaky", True) is False:  # a perfect integrator: both thresholds are 0 (the sweep's are its window)
+        known, first_spike, rheobase = True, 0.0, 0.0
+    z, act = root.drive_spiking, circuit.population(root.population).activation_name
+    head = f"{who} received a drive of {fmt(z)}" + (
+        "" if chain[:-1] or abs(z - root.drive_artificial) < 5e-4 * max(1.0, abs(z))
+        else f" on the spiking side ({fmt(root.drive_artificial)} in the artificial network)")
+    given = f"where {act} gives {fmt(root.expected)}"
+    if not root.origin:  # a loop: the difference circulates
+        why = f"and passes on a difference that circulates in a loop ({vs} spiking, {va} artificial)"
+    elif root.value_spiking == 0:
+        if not known:
+            why = f"and {name} stays silent {given}"
+        elif z < first_spike:
+            why = (f", below {name}'s threshold for a first spike ({fmt(first_spike)}, measured by the f-I probe): "
+                   f"silent {given}")
+        elif not math.isnan(rheobase) and z < rheobase:
+            why = (f", above {name}'s threshold for a first spike ({fmt(first_spike)}) but below its rheobase "
+                   f"({fmt(rheobase)}): at most an onset spike, none in this run, {given}")
+        else:
+            why = f", above {name}'s rheobase ({fmt(rheobase)}), yet no spike in the {fmt(duration_ms)} ms run, {given}"
+    elif root.value_spiking > root.expected and circuit.projections_into(root.population):
+        below = f", below {name}'s rheobase ({fmt(rheobase)})" if known and not math.isnan(rheobase) and z < rheobase \
+            else ""
+        why = (f"{below}, {given}, yet {name} fires at {vs} of the rate scale: its inputs arrive as spikes, and spikes "
+               f"can set off a cell whose mean drive is this low; the artificial neuron sees only the mean")
+    else:
+        why = (f"and {name} turns it into {vs} of the rate scale {given}: its own f-I curve at this drive (the "
+               "transfer figure)")
+    synapse = (synapses or {}).get(root.population)
+    if getattr(synapse, "model_name", "") == "conductance":
+        why += ("; its conductance synapses make the drive nominal (the charge at threshold): below threshold "
+                "excitation brings more and inhibition less")
+    parts.append(f"{head}{'' if why.startswith(',') else ' '}{why}")
+    return ", because ".join(parts) + "."
+
+
 @dataclass(frozen=True)
 class _Ctx:
     """What a row needs: the circuit, metric values, parameters, both results and the energy model."""
@@ -110,6 +193,23 @@ class _Ctx:
     @property
     def n_neurons(self) -> int:
         return sum(q.size for q in self.circuit.populations)
+
+    def first_difference(self) -> str:
+        """" On sample k (x = ...), ...: why." for the first sample whose two answers differ, else ""."""
+        mode, threshold = self.p.get("readout"), self.p.get("threshold", 0.5)
+        if mode not in ("argmax", "threshold"):
+            return ""
+        a = readout(self.ann[self.out], mode=mode, threshold=threshold)
+        b = readout(self.snn[self.out], mode=mode, threshold=threshold)
+        differ = np.flatnonzero(a != b if a.ndim == 1 else np.any(a != b, axis=1))
+        if not differ.size:
+            return ""
+        k = int(differ[0])
+        inputs = {n: self.ann[n] for n in self.circuit.input_names}
+        why = why_spiking_differs(self.circuit, self.ann, self.snn, self.out, k, **_models(self.circuit, self.p),
+                                  first_spike=self.get("first_spike_drive"), rheobase=self.get("rheobase_drive"),
+                                  duration_ms=float(self.p.get("duration_ms") or math.nan))
+        return f" Where they first differ, on {sample_label(inputs, k)}: {why}"
 
 
 @dataclass(frozen=True)
@@ -159,7 +259,7 @@ def _amplitude(c: _Ctx) -> _Cells:
                 f"{fmt(c.p.get('duration_ms'))} ms, to say what an artificial neuron says with one number; "
                 + (f"the artificial network never settled on {_pct(1 - c.get('artificial_converged_fraction'))}% "
                    f"of samples, and the two gave the same answer on {_pct(agree)}%." if unsettled else
-                   f"the two networks gave the same answer on {_pct(agree)}% of samples."))
+                   f"the two networks gave the same answer on {_pct(agree)}% of samples." + c.first_difference()))
     figures = {"output_spikes_per_neuron": spikes, "output_rate_min_hz": float(rates.min()),
                "output_rate_max_hz": float(rates.max()), "output_rate_correlation": c.get(f"rate_correlation.{out}"),
                "output_nrmse": c.get(f"rate_nrmse.{out}"), "agreement_pct": 100 * agree,
@@ -300,15 +400,11 @@ def _nonlinearity(c: _Ctx) -> _Cells:
 
 def _integrator(c: _Ctx) -> bool:
     """The output population's neuron (its own, else the backend's default) has no leak: its rheobase is 0."""
-    from .models import effective_neuron, neuron_from_dict
-
-    default = None
-    if isinstance(c.p.get("neuron"), Mapping):
-        try:
-            default = neuron_from_dict(c.p["neuron"])
-        except Exception:  # an unknown model in an old report: no claim about the default
-            pass
-    rheobase = getattr(effective_neuron(c.circuit.population(c.out), default), "rheobase_hz", None)
+    try:
+        neuron = spiking_models(c.circuit, c.p)[c.out][0]
+    except Exception:  # an unknown model in an old report: no claim about the default
+        return False
+    rheobase = getattr(neuron, "rheobase_hz", None)
     return callable(rheobase) and rheobase() == 0.0
 
 

@@ -36,7 +36,9 @@ def run(*, seed=0, progress=None, duration_ms=200.0, trials=25, jitter_ms=2.0, d
     noisy = {"poisson": SpikingBackend(encoding="poisson", **be),
              "jitter": SpikingBackend(encoding=Regular(jitter_ms), **be)}
     metrics, panels = gate_robustness(gates, ROWS, deterministic=regular, conditions=noisy, delay_ms=delay_ms,
-                                      trials=trials, seed=seed, threshold=THRESHOLD, given={"xor": comparison.snn})
+                                      trials=trials, seed=seed, threshold=THRESHOLD, given={"xor": comparison.snn},
+                                      thresholds=(comparison.metric("first_spike_drive"),
+                                                  comparison.metric("rheobase_drive")))
     lin_metrics, lin_panel = linear_xor(gates["xor"], ROWS, snn=comparison.snn, threshold=THRESHOLD)
     return comparison.with_extras(metrics={**metrics, **lin_metrics}, panels=[*panels, lin_panel])
 

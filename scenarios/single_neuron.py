@@ -41,7 +41,7 @@ def run(*, seed=0, progress=None, duration_ms=500.0, encoding="regular", rate_sc
                   dt_ms=spiking.dt_ms, rate_scale_hz=rate_scale_hz)
     extras = {"fi_max_isi_error_ms": metric(fi.max_isi_error_ms, "ms", "largest |ISI - analytic ISI| of the f-I curve")}
     return comparison.with_extras(metrics={**fits, **extras}, panels=[
-        sweep, fi_panel(fi, rate_scale_hz=rate_scale_hz),
+        sweep, fi_panel(fi, rate_scale_hz=rate_scale_hz, model=model.label()),
         membrane_panel(comparison, [0, 1, 2], ["below threshold", "near threshold", "well above"])])
 
 

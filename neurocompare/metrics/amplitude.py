@@ -8,7 +8,8 @@ both networks give the same answer and, given labels, how often each gives the r
 from __future__ import annotations
 
 import math
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -18,7 +19,7 @@ from ._degenerate import nan_warned
 from .registry import MetricSpec, per_population, register_metric
 
 __all__ = ["READOUTS", "pearson_r", "normalized_rmse", "readout", "output_agreement", "check_labels", "accuracy",
-           "charge_decoded"]
+           "charge_decoded", "received_drive", "Departure", "trace_departure", "DRIVE_TOLERANCE"]
 
 #: The ways a network's answer is read from its output activations (see :func:`readout`).
 READOUTS = ("argmax", "threshold")
@@ -283,6 +284,107 @@ def charge_decoded(
 
 
 # ------------------------------------------------------------------- registered metrics
+def received_drive(circuit: Any, activations: Mapping[str, np.ndarray], population: str) -> np.ndarray:
+    """The drive a population receives from the activations of a run: z = b + sum over projections of W a_pre.
+
+    On the artificial side this is the pre-activation, exactly; on the spiking side, with ``a_pre`` the decoded
+    rates (rate / rate scale over the whole run), it is the mean drive the population's neurons received (axonal
+    delays shorten it by the delayed part of the window; a conductance synapse's charge depends on the membrane
+    potential and equals this at threshold). Shape (batch, size)."""
+    pop = circuit.population(population)
+    batch = np.asarray(activations[population]).shape[0]
+    z = np.broadcast_to(np.asarray(pop.bias, dtype=float), (batch, pop.size)).copy()
+    for proj in circuit.projections_into(population):
+        z += np.asarray(activations[proj.pre], dtype=float) @ proj.weights.T
+    return z
+
+
+#: Two drives count as the same when they differ by at most this, relative to max(1, |artificial drive|).
+DRIVE_TOLERANCE = 0.1
+
+
+@dataclass(frozen=True)
+class Departure:
+    """One neuron on the path from an output back to where the spiking and artificial sides part (one sample).
+
+    ``population``/``neuron``; ``kind``: "neuron" or "input"; the drive each side gave it (NaN for an input), its
+    value on each side (the artificial activation; the spiking rate / rate scale) and ``expected``: what the
+    artificial activation gives for the *spiking* drive (NaN for an input)."""
+
+    population: str
+    neuron: int
+    kind: str
+    drive_artificial: float
+    drive_spiking: float
+    value_artificial: float
+    value_spiking: float
+    expected: float = math.nan
+
+    @property
+    def origin(self) -> bool:
+        """The neuron itself parts from the artificial one: its spiking value is not what the artificial activation
+        gives for the drive it received on the spiking side (beyond :data:`DRIVE_TOLERANCE`)."""
+        return self.kind == "input" or abs(self.value_spiking - self.expected) > DRIVE_TOLERANCE * max(
+            1.0, abs(self.expected))
+
+
+def trace_departure(circuit: Any, ann: Any, snn: Any, population: str, sample: int, *,
+                    neuron: int | None = None) -> list[Departure]:
+    """Where the spiking side parts from the artificial one, traced back from ``population``'s neuron in ``sample``.
+
+    Starts at ``neuron`` (default: the neuron whose two values differ most). A neuron whose spiking value is what
+    the artificial activation gives for the drive it received on the spiking side (:func:`received_drive`, within
+    :data:`DRIVE_TOLERANCE`) only passes on a difference of its inputs: the trace steps to the presynaptic neuron
+    whose difference contributes most to its drive, |W_ij (a_spiking_j - a_artificial_j)|. It ends at the
+    neuron where the difference arises (:attr:`Departure.origin`: its model turns the drive into another value),
+    at an input, or where it would revisit a neuron (a recurrent loop).
+
+    Parameters
+    ----------
+    circuit : Circuit
+    ann, snn : Result
+        The artificial and spiking results of the same inputs (anything mapping population names to
+        ``(batch, size)`` activations).
+    population : str
+    sample : int
+
+    Returns
+    -------
+    list of Departure
+        From ``population`` back to the origin of the difference; one entry if the neuron itself is the origin.
+    """
+    a, s = ann[population][sample], snn[population][sample]
+    i = int(np.argmax(np.abs(np.asarray(s, float) - np.asarray(a, float)))) if neuron is None else int(neuron)
+    chain: list[Departure] = []
+    seen: set[tuple[str, int]] = set()
+    name = population
+    inputs = set(circuit.input_names)
+    while (name, i) not in seen:
+        seen.add((name, i))
+        va, vs = float(ann[name][sample, i]), float(snn[name][sample, i])
+        if name in inputs:
+            chain.append(Departure(name, i, "input", math.nan, math.nan, va, vs))
+            break
+        za = float(received_drive(circuit, ann, name)[sample, i])
+        zs = float(received_drive(circuit, snn, name)[sample, i])
+        expected = float(np.asarray(circuit.population(name).activation_fn(np.array([[zs]])), float).ravel()[0])
+        step = Departure(name, i, "neuron", za, zs, va, vs, expected)
+        chain.append(step)
+        if step.origin:
+            break
+        best, where = 0.0, None
+        for proj in circuit.projections_into(name):
+            gap = np.abs(proj.weights[i] * (np.asarray(snn[proj.pre][sample], float) -
+                                            np.asarray(ann[proj.pre][sample], float)))
+            j = int(np.argmax(gap))
+            if gap[j] > best:
+                best, where = float(gap[j]), (proj.pre, j)
+        if where is None:
+            break
+        name, i = where
+    return chain
+
+
 def _labelled_accuracy(d: Any, result: Any) -> float:
     """:func:`accuracy` of a result's output on the comparison's labels; NaN if it has none (not measured)."""
     labels = getattr(d, "labels", None)  # optional: comparison data without labels measure no accuracy

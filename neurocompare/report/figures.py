@@ -20,7 +20,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..circuit import Circuit
 from ..comparison import Comparison
-from ..metrics import evaluate_fit
+from ..metrics import evaluate_fit, received_drive
 from ..models import LIF, effective_neuron, effective_synapse
 from .panels import COLORS as _COLORS, LINESTYLES, label_axes as _label, legend_outside, log_time_axis
 from .panels import new_figure as _fig, panel_figure
@@ -205,8 +205,15 @@ def membrane_story(c: Comparison) -> str:
     name = getattr(model, "model_name", "lif")
     spikes = c.snn.spikes.get(c.output)
     if spikes is None or int(np.asarray(spikes.counts()).sum()) == 0:
-        return (f"the output neurons ({name}) never reached the threshold (black dashed) in this run: silent; "
-                "their drive stayed below what this model needs to fire")
+        most = float(np.max(received_drive(c.circuit, c.snn, c.output)))
+        first = c.metrics["first_spike_drive"].value if "first_spike_drive" in c.metrics else None
+        story = (f"the output neurons ({name}) never reached the threshold (black dashed) in this run: silent; the "
+                 f"largest mean drive they received was {most:.3g}")
+        if first is None or math.isnan(first):
+            return story
+        if most < first:
+            return f"{story}, below this model's threshold for a first spike ({first:.3g}, f-I probe)"
+        return f"{story}, above this model's threshold for a first spike ({first:.3g}, f-I probe), yet no spike"
     if name == "hodgkin_huxley":
         return ("the most active output neurons (Hodgkin-Huxley) spike when v rises through the detection level "
                 "(black dashed; triangles) and recover by their own currents: no reset")
@@ -420,9 +427,10 @@ def all_figures(c: Comparison) -> list[tuple[str, str, Callable[[], Figure]]]:
          lambda: agreement_vs_time(c)),
     ]
     if "transfer_z" in c.curves:  # measured by the "fi" probe only
-        figs.insert(3, ("transfer", "Nonlinearity: the spiking neuron's measured rate vs drive, the analytic LIF "
-                                    "curve, the artificial activation and the best relu / sigmoid / tanh fits.",
-                        lambda: transfer_function(c)))
+        lif = bool(np.any(np.isfinite(np.asarray(c.curves["transfer_analytic"], dtype=float))))
+        figs.insert(3, ("transfer", "Nonlinearity: the spiking neuron's measured rate vs drive, " + (
+            "the analytic LIF curve, " if lif else "") + "the artificial activation and the best relu / sigmoid / tanh "
+                                                         "fits.", lambda: transfer_function(c)))
     for panel in c.extras:
         if panel.kind != "table":  # a table is text: the reports show it as an HTML / Markdown table
             figs.append((f"extra_{panel.name}", panel.caption, (lambda p=panel: panel_figure(p))))

@@ -70,13 +70,22 @@ def fi_curve(
     return FICurve(drive, rate, analytic, err, dt_ms, res.info["target"])
 
 
-def fi_panel(curve: FICurve, *, rate_scale_hz: float, name: str = "fi_curve") -> Panel:
-    """The f-I curve against the analytic LIF rate, in activation units (drive / rate scale)."""
+def fi_panel(curve: FICurve, *, rate_scale_hz: float, name: str = "fi_curve", model: str = "LIF") -> Panel:
+    """The f-I curve against the analytic LIF rate, in activation units (drive / rate scale); for a model without a
+    closed-form rate (``curve.analytic_hz`` all NaN) the measured curve alone, titled with ``model``."""
+    x = curve.drive_hz / rate_scale_hz
+    if not np.any(np.isfinite(curve.analytic_hz)):
+        return Panel(name, f"f-I curve of the {model} neuron (simulated)",
+                     f"Constant drive in, rate out (rate = 1 / mean ISI) at dt {curve.dt_ms:g} ms (Brian2 target "
+                     f"{curve.target}); the {model} neuron has no closed-form rate to compare with (the LIF's "
+                     "analytic rate applies to the LIF only).", "lines", x=x,
+                     series={"spiking (simulated)": curve.rate_hz}, xlabel="drive (activation units)",
+                     ylabel="rate (Hz)")
     return Panel(
         name, "f-I curve: simulated vs analytic LIF rate",
         f"Constant drive in, rate out (rate = 1 / mean ISI). Largest ISI error {curve.max_isi_error_ms:.3g} ms at "
-        f"dt {curve.dt_ms} ms (Brian2 target {curve.target}).",
-        "lines", x=curve.drive_hz / rate_scale_hz,
+        f"dt {curve.dt_ms:g} ms (Brian2 target {curve.target}).",
+        "lines", x=x,
         series={"spiking (simulated)": curve.rate_hz, "LIF analytic": curve.analytic_hz},
         xlabel="drive (activation units)", ylabel="rate (Hz)",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -14,6 +15,7 @@ from ..errors import ParameterError, UnknownNameError
 from ..metrics import Metric, readout
 from ..models import LIF
 from ..results import Result
+from ..table import why_spiking_differs
 from .common import metric, run_side_by_side, with_activation, with_delays
 
 __all__ = ["TRUTH", "XOR_INPUTS", "IF_NEURON", "xor_circuit", "trial_agreement", "truth_table_rows",
@@ -104,6 +106,7 @@ def gate_robustness(
     threshold: float,
     output: str = "out",
     given: Mapping[str, Result] | None = None,
+    thresholds: tuple[float, float] = (math.nan, math.nan),
 ) -> tuple[dict[str, Metric], list[Panel]]:
     """Truth tables of each gate on both backends, and spiking agreement over noisy trials.
 
@@ -113,7 +116,9 @@ def gate_robustness(
     output equals the artificial one. The first condition is also reported as ``{gate}_agreement``.
     All gates run side by side: one Brian2 run for the truth tables and one per condition.
     ``given`` maps gates to their ``deterministic`` runs on ``rows`` with ``seed`` made already (e.g. a
-    comparison's spiking result); those gates are left out of the truth-table run.
+    comparison's spiking result); those gates are left out of the truth-table run. ``thresholds``: the output
+    model's threshold for a first spike and rheobase (a comparison's ``first_spike_drive`` and ``rheobase_drive``),
+    for the sentence on why a spiking row misses the truth table.
     """
     unknown = [g for g in gates if g not in TRUTH]
     if not gates or unknown:
@@ -123,6 +128,7 @@ def gate_robustness(
     metrics: dict[str, Metric] = {}
     table: list[list[str]] = []
     wrong: list[str] = []  # "XOR 1 1 -> 1.1 (expected 0)": spiking rows that miss the truth table
+    why: list[str] = []  # per gate that misses a row: why its first missed row differs, from the measured drives
     bars: dict[str, list[float]] = {}
     first = next(iter(conditions))
     circuits = list(gates.values())
@@ -133,12 +139,18 @@ def gate_robustness(
     noisy = {label: run_side_by_side(backend, delayed if label == "delays" else circuits, x, seed=seed)
              for label, backend in (*conditions.items(), ("delays", conditions[first]))}
     for k, (gate, circuit) in enumerate(gates.items()):
-        ann = ArtificialBackend().run(circuit, rows)[output]
-        snn = truth_runs[k][output]
+        ann_run = ArtificialBackend().run(circuit, rows)
+        ann, snn = ann_run[output], truth_runs[k][output]
         truth = TRUTH[gate]
         table += truth_table_rows(gate, rows, truth, ann, snn, threshold=threshold)
-        wrong += [f"{gate.upper()} {' '.join(str(int(v)) for v in x)} -> {s:.2g} (expected {int(e)})"
-                  for x, e, s in zip(rows, truth, snn[:, 0]) if (s > threshold) != bool(e)]
+        missed = [i for i, (e, s) in enumerate(zip(truth, snn[:, 0])) if (s > threshold) != bool(e)]
+        wrong += [f"{gate.upper()} {_row(rows[i])} -> {snn[i, 0]:.2g} (expected {int(truth[i])})" for i in missed]
+        if missed:
+            why.append(f"{gate.upper()} {_row(rows[missed[0]])}: " + why_spiking_differs(
+                circuit, ann_run, truth_runs[k], output, missed[0],
+                neurons={p.name: deterministic.model_of(p) for p in circuit.populations},
+                synapses={p.name: deterministic.synapse_of(p) for p in circuit.populations},
+                first_spike=thresholds[0], rheobase=thresholds[1], duration_ms=deterministic.duration_ms))
         for side, vals in (("artificial", ann), ("spiking", snn)):
             metrics[f"{gate}_truth_table_correct_{side}"] = metric(
                 np.mean((vals[:, 0] > threshold) == truth), "fraction",
@@ -155,7 +167,7 @@ def gate_robustness(
     panels = [
         Panel("truth_tables", "Truth tables", f"Deterministic (regular) input. Each output cell reads 'value > "
               f"threshold: bit': the artificial activation, or the spiking rate divided by the rate scale, and the "
-              f"bit it counts as (1 above {threshold:g})." + _why_wrong(wrong, circuits, output), "table",
+              f"bit it counts as (1 above {threshold:g})." + _why_wrong(wrong, why), "table",
               columns=["gate", "x1 x2", "expected bit", "artificial output: bit", "spiking rate / rate scale: bit"],
               rows=table),
         Panel("gate_robustness", "Robustness over noisy trials",
@@ -166,16 +178,16 @@ def gate_robustness(
     return metrics, panels
 
 
-def _why_wrong(wrong: list[str], circuits: Sequence[Circuit], output: str) -> str:
-    """A sentence on the spiking rows that miss the truth table, from what was measured, and where to look."""
+def _row(x: np.ndarray) -> str:
+    return " ".join(str(int(v)) for v in x)
+
+
+def _why_wrong(wrong: list[str], why: list[str]) -> str:
+    """The spiking rows that miss the truth table, and why the first of each gate's does, from measured drives."""
     if not wrong:
         return ""
-    neuron = circuits[0].population(output).neuron
-    name = getattr(neuron, "model_name", "the backend's default neuron")
-    return (f" The spiking side misses {len(wrong)} row(s): {'; '.join(wrong)}. The weights and biases were chosen for "
-            f"non-leaky integrate-and-fire cells (rate proportional to the drive above 0); with {name} the output's "
-            "rate for the same drive follows that model's f-I curve (its rheobase and slope: the transfer figure), "
-            "which moves these rows across the threshold.")
+    return (f" The spiking side misses {len(wrong)} row(s): {'; '.join(wrong)}. Why, from the drives measured in these "
+            f"runs: {' '.join(why)}")
 
 
 def _truth_runs(gates: Mapping[str, Circuit], rows: np.ndarray, backend: SpikingBackend, seed: int,

@@ -95,7 +95,9 @@ def test_a_swapped_model_that_misses_rows_says_which_and_why():
         "xor_truth_table_correct_spiking"].value))
     caption = panels[0].caption
     assert wrong >= 1 and f"The spiking side misses {wrong} row(s): " in caption, caption
-    assert "(expected 0)" in caption and "with izhikevich the output's rate for the same drive" in caption
+    assert "(expected 0)" in caption and "Why, from the drives measured in these runs: " in caption
+    # the first missed row of each gate is traced to where the two sides part, with the model that ran
+    assert "izhikevich:CH neuron" in caption and "received a drive of" in caption, caption
     ok, ok_panels = gate_robustness({"and": gate("and")}, ROWS, deterministic=SpikingBackend(encoding="regular", **{
         **be, "dt_ms": 0.1}), conditions={"poisson": SpikingBackend(encoding="poisson", **{**be, "dt_ms": 0.1})},
         delay_ms=2.0, trials=2, seed=0, threshold=0.25)

@@ -26,6 +26,10 @@ from .conftest import trains
 def test_isi_cv_regular_is_zero_and_alternating_is_known():
     regular = trains("p", 1, 2, [(0, 0, t) for t in np.arange(5, 100, 10.0)] + [(0, 1, t) for t in (1, 3, 5, 7)])
     assert isi_cv([regular]) == pytest.approx(0.0, abs=1e-12)
+    # a clockwork train on a 0.1 ms grid, its times as a simulator computes them (k * dt, float noise): exactly 0,
+    # not 1.8e-16 (the table read "ISI CV 1.78e-16")
+    grid = trains("p", 1, 1, [(0, 0, k * 0.1) for k in range(3, 600, 97)])
+    assert np.std(np.diff(np.sort(grid.time_ms))) > 0 and isi_cv([grid]) == 0.0
     # ISIs alternate 2 and 6 ms: mean 4, sd 2 -> CV 0.5
     alt = trains("p", 1, 1, [(0, 0, t) for t in (0, 2, 8, 10, 16, 18, 24)])
     assert isi_cv([alt]) == pytest.approx(0.5)

@@ -34,7 +34,7 @@ def run(*, seed=0, progress=None, neuron="lif", tau_syn_ms=5.0, rate_scale_hz=20
     """``neuron``: a model name such as "lif" or "izhikevich:RS"; both exponential synapses decay with tau_syn_ms."""
     synapses = synapse_set(tau_syn_ms)
     spiking = SpikingBackend(duration_ms=duration_ms, dt_ms=model_dt(neuron), encoding="regular",
-                             rate_scale_hz=rate_scale_hz, target="numpy")
+                             rate_scale_hz=rate_scale_hz)
     x = np.outer(np.linspace(0, 2.5, n_drives), [1.0, 0.6, 0.8])
     compared = compare_synapses(build_circuit(neuron), x, synapses, spiking=spiking, seed=seed, progress=progress,
                                 readout="threshold", threshold=0.0, probes=("fi", "delays"))

@@ -60,7 +60,7 @@ def potential_label(neuron: Any) -> str:
 
 
 def _backend(duration_ms: float, rate_scale_hz: float, dt_ms: float, **kw: Any) -> SpikingBackend:
-    return SpikingBackend(duration_ms=duration_ms, rate_scale_hz=rate_scale_hz, dt_ms=dt_ms, target="numpy", **kw)
+    return SpikingBackend(duration_ms=duration_ms, rate_scale_hz=rate_scale_hz, dt_ms=dt_ms, **kw)
 
 
 def _weight(neuron: Any, fraction: float, rate_scale_hz: float, dt_ms: float) -> float:

@@ -31,6 +31,20 @@ def test_auto_target_is_numpy_for_small_runs():
     assert res.info["target"] == "numpy"
 
 
+def test_auto_target_compiles_overhead_bound_runs_only():
+    """Cython pays for its compile (10-15 s per shape, once per machine) where the numpy target's per-step overhead
+    dominates: a long Hodgkin-Huxley run (50,000 steps x 170 us ~ 8.5 s estimated), not a short one (10 ms)."""
+    from neurocompare.backends.brian2.backend import AUTO_CYTHON_NUMPY_SECONDS
+    from neurocompare.models import HodgkinHuxley
+
+    c = Circuit("hh", populations=[NeuronPopulation("n", 4, bias=0.5, neuron=HodgkinHuxley())])
+    long, short = (SpikingBackend(duration_ms=d, dt_ms=0.01, rate_scale_hz=100.0) for d in (500.0, 10.0))
+    assert AUTO_CYTHON_NUMPY_SECONDS == 5.0
+    assert long.choose_target(c, batch=1) == ("cython" if cython_available() else "numpy")
+    assert short.choose_target(c, batch=1) == "numpy"
+    assert SpikingBackend(duration_ms=500.0, target="numpy").choose_target(c, batch=1) == "numpy"  # overridable
+
+
 @pytest.mark.slow
 @pytest.mark.cython
 def test_numpy_and_cython_give_identical_spikes():
@@ -44,6 +58,38 @@ def test_numpy_and_cython_give_identical_spikes():
     assert runs["cython"].info["target"] == "cython"
     for pop in ("h", "o"):
         assert_same_spikes(runs["numpy"].spikes[pop], runs["cython"].spikes[pop], at_least=21)
+
+
+@pytest.mark.slow
+@pytest.mark.cython
+def test_hodgkin_huxley_gives_identical_spikes_on_both_targets():
+    """The model whose numpy code calls a Brian2 function (exprel, given its unit-free implementation: see
+    neurocompare.backends.brian2.runtime) fires the same spikes as the compiled code."""
+    if not cython_available():
+        pytest.skip("Brian2's cython target does not work here (Cython or a C compiler missing)")
+    from neurocompare.models import HodgkinHuxley
+
+    c = Circuit("hh_targets", populations=[NeuronPopulation("n", 12, bias=np.linspace(0.05, 3.0, 12),
+                                                            neuron=HodgkinHuxley())])
+    runs = {t: SpikingBackend(duration_ms=100.0, dt_ms=0.025, rate_scale_hz=100.0, target=t).run(c, seed=0)
+            for t in ("numpy", "cython")}
+    assert_same_spikes(runs["numpy"].spikes["n"], runs["cython"].spikes["n"], at_least=50)
+
+
+def test_exprel_for_the_numpy_target_is_brian2s_function_without_its_unit_wrapper():
+    """Brian2 2.9's unit-checked wrapper formatted the whole result array into a string on every call (19 ms per
+    step for 1,000 Hodgkin-Huxley neurons); the unit-free implementation must give the same values, bit for bit,
+    including exprel's special cases (1 near 0, inf above 717)."""
+    from neurocompare.backends.brian2 import import_brian2
+
+    import_brian2()
+    from brian2.core.functions import DEFAULT_FUNCTIONS
+    from brian2.units.unitsafefunctions import exprel
+
+    fast = DEFAULT_FUNCTIONS["exprel"].implementations["numpy"].get_code(None)
+    x = np.r_[np.linspace(-700.0, 700.0, 4001), 0.0, 1e-17, -1e-17, 717.1, 1e4, np.nan]
+    np.testing.assert_array_equal(fast(x), np.asarray(exprel(x)))
+    assert not hasattr(fast, "__wrapped__") and fast.__name__ == "exprel"
 
 
 @pytest.mark.slow

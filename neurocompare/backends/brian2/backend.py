@@ -92,9 +92,13 @@ AUTO_CYTHON_NEURON_STEPS = 2_000_000_000
 #: ... or this many synapse-steps, if cython works here ...
 AUTO_CYTHON_SYNAPSE_STEPS = 50_000_000_000
 #: ... or when the numpy target's per-step overhead alone would take longer than this (s): each neuron group's
-#: model states its cost per step (``Brian2Model.numpy_step_s``; Hodgkin-Huxley ~0.9 ms against ~30 us for a
-#: LIF: benchmarks/fi_models.py), and cython compiles in 10-45 s, once per network shape.
-AUTO_CYTHON_NUMPY_SECONDS = 20.0
+#: model states its cost per step (``Brian2Model.numpy_step_s``: Hodgkin-Huxley 170 us, a LIF ~30 us), each
+#: projection :data:`NUMPY_PROJECTION_STEP_S`. Cython runs such overhead-bound runs 5-15x faster (Hodgkin-Huxley,
+#: 100 neurons: 171 against 31 us per step) but compiles 10-15 s per network shape on first use, cached in
+#: ~/.cython for every later run in any process: at 5 s a shape has paid for its compile by its third run.
+AUTO_CYTHON_NUMPY_SECONDS = 5.0
+#: The numpy target's per-step cost of one projection (its Synapses' code objects), for the estimate above.
+NUMPY_PROJECTION_STEP_S = 3e-5
 
 
 class SpikingBackend(ClockSettings):
@@ -175,8 +179,9 @@ class SpikingBackend(ClockSettings):
         if not big:
             b2 = import_brian2()
             groups = {(self.model_of(p), self.synapse_of(p)) for p in circuit.populations}
-            big = self.n_steps * sum(brian2_model(neuron, b2).numpy_step_s for neuron, _ in groups) \
-                > AUTO_CYTHON_NUMPY_SECONDS
+            per_step = sum(brian2_model(neuron, b2).numpy_step_s for neuron, _ in groups) \
+                + NUMPY_PROJECTION_STEP_S * len(circuit.projections)
+            big = self.n_steps * per_step > AUTO_CYTHON_NUMPY_SECONDS
         return "cython" if big and cython_available() else "numpy"
 
     def choose_input_mode(self, circuit: Circuit, batch: int) -> str:

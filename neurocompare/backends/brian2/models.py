@@ -192,7 +192,7 @@ def _hodgkin_huxley(spec: HodgkinHuxley, b2: Any) -> Brian2Model:
         initial={"v": spec.v_init_mv, **_hh_steady_state(spec, spec.v_init_mv)},
         equations=gates,
         refractory_condition="v >= v_fire",
-        numpy_step_s=9e-4,  # 90 s for 1 s at dt 0.01 ms (benchmarks/fi_models.py)
+        numpy_step_s=1.7e-4,  # 10-100 neurons (tests/backends/test_brian2_targets.py's circuit): 166-171 us/step
     )
 
 

@@ -85,7 +85,8 @@ def import_brian2() -> Any:
             brian2 = _import_with_callable_sigint()
         except ImportError as exc:  # pragma: no cover - brian2 is a core dependency
             raise BackendError(
-                f"The spiking backend needs Brian2 2.9 ('pip install \"brian2>=2.9,<2.10\"'): {exc}"
+                f"The spiking backend needs Brian2 (2.9 on Python 3.11, 2.10 or newer on 3.12+: 'pip install "
+                f"neurocompare' picks it): {exc}"
             ) from exc
         finally:
             if getattr(sys.excepthook, "__name__", "") == "brian_excepthook":

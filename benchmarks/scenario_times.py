@@ -4,7 +4,7 @@ Each case runs twice in a fresh process: the first may compile (Brian2's cython 
 in ~/.cython, so the first ever run of a network shape pays 10-15 s), the second is the warm time. Runs happen
 one after the other, never in parallel, so two checkouts measured in turn are comparable.
 
-Run:   .venv/bin/python benchmarks/scenario_times.py [--repo DIR] [--cases hh|default|all] [--out FILE.json]
+Run:   .venv/bin/python benchmarks/scenario_times.py [--repo DIR] [--cases hh|default|all] [--once] [--out FILE]
 
 ``--repo`` times another checkout (e.g. a `git worktree` of an older commit) with this interpreter: its
 package is imported from there (``python -m neurocompare`` with the checkout first on sys.path).
@@ -48,13 +48,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repo", type=Path, default=ROOT)
     ap.add_argument("--cases", choices=[*CASES, "all"], default="all")
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--once", action="store_true", help="one run per case (a checkout that compiles nothing)")
     args = ap.parse_args(argv)
     cases = [c for name, cs in CASES.items() if args.cases in (name, "all") for c in cs]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=args.repo, capture_output=True,
                             text=True).stdout.strip()
     rows = []
     for label, run_args in cases:
-        first, warm = timed(args.repo, run_args), timed(args.repo, run_args)
+        first = timed(args.repo, run_args)
+        warm = first if args.once else timed(args.repo, run_args)
         rows.append({"case": label, "first_s": round(first, 1), "warm_s": round(warm, 1)})
         print(f"{commit} | neurocompare run {label} | {first:.1f} s | {warm:.1f} s", flush=True)
     if args.out:

@@ -18,7 +18,7 @@ import numpy as np
 
 from .circuit import Circuit
 from .comparison import SEED_TABLE, TableRow, spiking_models
-from .metrics import TABLE_ROWS, EnergyModel, Metric, rank_fits, readout, trace_departure
+from .metrics import TABLE_ROWS, EnergyModel, Metric, rank_fits, same_answers, trace_departure
 from .results import Result
 
 __all__ = ["build_table", "fmt", "plural", "FIGURE_COLUMNS", "why_spiking_differs", "sample_label"]
@@ -133,7 +133,7 @@ def why_spiking_differs(circuit: Circuit, ann: Any, snn: Any, output: str, sampl
     model = neurons.get(root.population)
     name = _name(model)
     known = model is not None and model == neurons.get(output) and not math.isnan(first_spike)
-    if getattr(model, "leaky", True) is False:  # a perfect integrator: both thresholds are 0 (the sweep's are its window)
+    if _no_leak(model):  # a perfect integrator: both thresholds are 0 (the sweep's are its window)
         known, first_spike, rheobase = True, 0.0, 0.0
     z, act = root.drive_spiking, circuit.population(root.population).activation_name
     head = f"{who} received a drive of {fmt(z)}" + (
@@ -199,9 +199,7 @@ class _Ctx:
         mode, threshold = self.p.get("readout"), self.p.get("threshold", 0.5)
         if mode not in ("argmax", "threshold"):
             return ""
-        a = readout(self.ann[self.out], mode=mode, threshold=threshold)
-        b = readout(self.snn[self.out], mode=mode, threshold=threshold)
-        differ = np.flatnonzero(a != b if a.ndim == 1 else np.any(a != b, axis=1))
+        differ = np.flatnonzero(~same_answers(self.ann[self.out], self.snn[self.out], mode=mode, threshold=threshold))
         if not differ.size:
             return ""
         k = int(differ[0])
@@ -371,9 +369,6 @@ def _nonlinearity(c: _Ctx) -> _Cells:
     over = f"drives {fmt(-top / 4)} to {fmt(top)}" if math.isfinite(top) else "the sweep's drives"
     fit = (f"a curve that {ranked}, fitted over {over} (activation units); the artificial network's "
            f"{own} activation differs from it by {fmt(own_rmse)} activation units (RMSE).")
-    if _integrator(c):  # no leak: any positive drive fires it, sooner or later
-        window = c.p.get("duration_ms")
-        sweep = f"{max(float(window), 200.0):g}-ms" if isinstance(window, (int, float)) else "finite"
     rmse = (f"RMSE of the best fit to the f-I curve, in activation units: relu {fmt(fits['relu'])}, sigmoid "
             f"{fmt(fits['sigmoid'])}, tanh {fmt(fits['tanh'])}")
     if _integrator(c):  # no leak: any positive drive fires it, sooner or later
@@ -404,6 +399,11 @@ def _integrator(c: _Ctx) -> bool:
         neuron = spiking_models(c.circuit, c.p)[c.out][0]
     except Exception:  # an unknown model in an old report: no claim about the default
         return False
+    return _no_leak(neuron)
+
+
+def _no_leak(neuron: Any) -> bool:
+    """A perfect integrator: its analytic rheobase is 0 (any positive drive fires it, given time)."""
     rheobase = getattr(neuron, "rheobase_hz", None)
     return callable(rheobase) and rheobase() == 0.0
 

@@ -32,7 +32,7 @@ from .registry import (
 
 # the row modules, in table order: importing them registers their metrics in this order
 from .amplitude import READOUTS, accuracy, charge_decoded, check_labels, normalized_rmse, output_agreement, pearson_r
-from .amplitude import DRIVE_TOLERANCE, Departure, readout, received_drive, trace_departure
+from .amplitude import DRIVE_TOLERANCE, Departure, readout, received_drive, same_answers, trace_departure
 from .timing import adaptation_index, agreement_curve, decoded_at_times, first_spike_latency_ms, isi_cv
 from .timing import convergence, settle_times_ms, settled_fraction, step_activity, time_to_agreement_ms
 from .nonlinearity import (FIT_KINDS, FIT_TIE, evaluate_fit, first_spike_drive, fires_repetitively, fit_activation,

@@ -19,7 +19,7 @@ from ._degenerate import nan_warned
 from .registry import MetricSpec, per_population, register_metric
 
 __all__ = ["READOUTS", "pearson_r", "normalized_rmse", "readout", "output_agreement", "check_labels", "accuracy",
-           "charge_decoded", "received_drive", "Departure", "trace_departure", "DRIVE_TOLERANCE"]
+           "charge_decoded", "same_answers", "received_drive", "Departure", "trace_departure", "DRIVE_TOLERANCE"]
 
 #: The ways a network's answer is read from its output activations (see :func:`readout`).
 READOUTS = ("argmax", "threshold")
@@ -144,9 +144,14 @@ def output_agreement(a: np.ndarray, b: np.ndarray, *, mode: str, threshold: floa
     float
         In [0, 1].
     """
+    return float(np.mean(same_answers(a, b, mode=mode, threshold=threshold)))
+
+
+def same_answers(a: np.ndarray, b: np.ndarray, *, mode: str, threshold: float = 0.5) -> np.ndarray:
+    """Per sample, whether two networks give the same answer (:func:`readout`; a thresholded row is the same only
+    if every output is). Boolean, shape (batch,)."""
     ra, rb = readout(a, mode=mode, threshold=threshold), readout(b, mode=mode, threshold=threshold)
-    same = ra == rb if ra.ndim == 1 else np.all(ra == rb, axis=1)
-    return float(np.mean(same))
+    return ra == rb if ra.ndim == 1 else np.all(ra == rb, axis=1)
 
 
 def check_labels(labels: Any, *, batch: int, size: int, mode: str, owner: str = "labels") -> np.ndarray:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Mapping, Sequence
+from typing import Mapping
 
 import numpy as np
 
@@ -91,7 +91,7 @@ def truth_table_rows(
     """Rows of a truth-table panel: inputs, expected, artificial and spiking outputs (value vs threshold: bit)."""
     out = []
     for x, e, a, s in zip(rows, expected, ann[:, 0], snn[:, 0]):
-        out.append([gate, " ".join(str(int(v)) for v in x), str(int(e)), _bit(a, threshold), _bit(s, threshold)])
+        out.append([gate, _row(x), str(int(e)), _bit(a, threshold), _bit(s, threshold)])
     return out
 
 def gate_robustness(
@@ -179,6 +179,7 @@ def gate_robustness(
 
 
 def _row(x: np.ndarray) -> str:
+    """A truth-table row's inputs as they read: "1 0"."""
     return " ".join(str(int(v)) for v in x)
 
 
@@ -235,7 +236,7 @@ def linear_xor(
                                                    "max |residual| of fitting the identity network by one affine map "
                                                    "(0: the layers collapsed into a single linear map)"),
     }
-    rows_txt = [[" ".join(str(int(v)) for v in x), str(int(t)), _bit(a, threshold), _bit(b, threshold),
+    rows_txt = [[_row(x), str(int(t)), _bit(a, threshold), _bit(b, threshold),
                  _bit(s, threshold)] for x, t, a, b, s in zip(rows, truth, linear, step, spikes)]
     panel = Panel("linear_xor", "Why the nonlinearity matters",
                   f"The XOR network with the identity activation is the affine map {w[0]:.3g} x1 + {w[1]:.3g} x2 + "

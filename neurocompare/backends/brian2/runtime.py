@@ -109,7 +109,7 @@ def _unit_free_exprel() -> None:
     error or not: for 1,000 Hodgkin-Huxley neurons two calls per step spent 19 ms formatting arrays against 0.15 ms
     of arithmetic (cProfile: numpy's ``array2string`` under ``wrapper_function``). ``add_numpy_implementation(...,
     discard_units=True)``, Brian2's own option, calls the same function body (``expm1(x) / x``, 1 below 1e-16, inf
-    above 717) without the wrapper: the same values, bit for bit (tests/backends/test_targets.py)."""
+    above 717) without the wrapper: the same values, bit for bit (tests/backends/test_brian2_targets.py)."""
     from brian2.core.functions import DEFAULT_FUNCTIONS
     from brian2.units import unitsafefunctions
 

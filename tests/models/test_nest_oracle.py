@@ -19,7 +19,7 @@ same initial state:
   set here to ours, -54.387 mV). NEST integrates with RKF45 and detects a spike as a local maximum above 0 mV on
   its grid, which misses spikes at a 0.1 ms resolution above ~50 uA/cm^2: the rates use resolution 0.01 ms and
   currents up to 60 uA/cm^2 (above ~80 both models go into depolarisation block). Ours: the reference simulator
-  (exponential Euler, dt 0.01 ms; Brian2's numpy target needs ~35 s for 1 s of HH, a short Brian2-vs-reference
+  (exponential Euler, dt 0.01 ms; Brian2's numpy target needs ~17 s for 1 s of HH, a short Brian2-vs-reference
   HH check lives elsewhere).
 
 What is compared, and why:

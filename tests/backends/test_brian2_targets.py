@@ -33,16 +33,16 @@ def test_auto_target_is_numpy_for_small_runs():
 
 def test_auto_target_compiles_overhead_bound_runs_only():
     """Cython pays for its compile (10-15 s per shape, once per machine) where the numpy target's per-step overhead
-    dominates: a long Hodgkin-Huxley run (50,000 steps x 170 us ~ 8.5 s estimated), not a short one (10 ms)."""
+    dominates: a long Hodgkin-Huxley run (200,000 steps x 170 us ~ 34 s estimated), not a short one (10 ms)."""
     from neurocompare.backends.brian2.backend import AUTO_CYTHON_NUMPY_SECONDS
     from neurocompare.models import HodgkinHuxley
 
     c = Circuit("hh", populations=[NeuronPopulation("n", 4, bias=0.5, neuron=HodgkinHuxley())])
-    long, short = (SpikingBackend(duration_ms=d, dt_ms=0.01, rate_scale_hz=100.0) for d in (500.0, 10.0))
-    assert AUTO_CYTHON_NUMPY_SECONDS == 5.0
+    long, short = (SpikingBackend(duration_ms=d, dt_ms=0.01, rate_scale_hz=100.0) for d in (2000.0, 10.0))
+    assert AUTO_CYTHON_NUMPY_SECONDS == 20.0
     assert long.choose_target(c, batch=1) == ("cython" if cython_available() else "numpy")
     assert short.choose_target(c, batch=1) == "numpy"
-    assert SpikingBackend(duration_ms=500.0, target="numpy").choose_target(c, batch=1) == "numpy"  # overridable
+    assert SpikingBackend(duration_ms=2000.0, target="numpy").choose_target(c, batch=1) == "numpy"  # overridable
 
 
 @pytest.mark.slow

@@ -95,8 +95,9 @@ AUTO_CYTHON_SYNAPSE_STEPS = 50_000_000_000
 #: model states its cost per step (``Brian2Model.numpy_step_s``: Hodgkin-Huxley 170 us, a LIF ~30 us), each
 #: projection :data:`NUMPY_PROJECTION_STEP_S`. Cython runs such overhead-bound runs 5-15x faster (Hodgkin-Huxley,
 #: 100 neurons: 171 against 31 us per step) but compiles 10-15 s per network shape on first use, cached in
-#: ~/.cython for every later run in any process: at 5 s a shape has paid for its compile by its third run.
-AUTO_CYTHON_NUMPY_SECONDS = 5.0
+#: ~/.cython per interpreter: a new virtual environment compiles every shape again (a fresh-clone CI run at 5 s
+#: compiled 26 modules, +100 s), so only runs whose overhead alone exceeds 20 s compile.
+AUTO_CYTHON_NUMPY_SECONDS = 20.0
 #: The numpy target's per-step cost of one projection (its Synapses' code objects), for the estimate above.
 NUMPY_PROJECTION_STEP_S = 3e-5
 

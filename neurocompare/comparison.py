@@ -129,6 +129,11 @@ class Panel:
         object.__setattr__(self, "columns", tuple(str(c) for c in self.columns))
         object.__setattr__(self, "rows", tuple(tuple(str(c) for c in r) for r in self.rows))
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled with plain dicts (a mappingproxy cannot be): a study's panels come back from worker processes."""
+        return (Panel, (self.name, self.title, self.caption, self.kind, self.x, dict(self.series), dict(self.errors),
+                        self.xlabel, self.ylabel, self.columns, self.rows))
+
     def to_state(self, prefix: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         arrays = {f"{prefix}.s.{k}": v for k, v in self.series.items()}
         arrays.update({f"{prefix}.e.{k}": v for k, v in self.errors.items()})

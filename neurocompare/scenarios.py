@@ -46,6 +46,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 from .errors import ParameterError, ShadowedScenarioWarning, UnknownNameError
 from .models import neuron_from_name, synapse_from_dict
 from .options import typed_options, unknown_options_error
+from .parallel import kill_workers, mark_worker
 
 __all__ = ["ScenarioInfo", "ScenarioJob", "find_scenarios", "get_scenario", "load_scenario", "scenario_options",
            "run_scenario", "compare_scenario", "run_many", "run_script", "DEFAULT_OUTPUT_ROOT", "check_model_option"]
@@ -362,7 +363,9 @@ def run_many(
 
 
 def _worker_init(initializer: Callable[[], None], formatwarning: Callable[..., str]) -> None:
-    """A scenario worker process: the backend's initializer, and warnings shown as the parent shows them."""
+    """A scenario worker process: one of several sharing the cores (it starts no more processes), the backend's
+    initializer, and warnings shown as the parent shows them."""
+    mark_worker()
     initializer()
     warnings.formatwarning = formatwarning
 
@@ -387,17 +390,8 @@ def _run_parallel(jobs: Sequence[ScenarioJob], processes: int, seed: int, quick:
                     yield futures[fut], fut.result()  # re-raises the scenario's error here
         except BaseException as exc:
             if not isinstance(exc, Exception):  # Ctrl+C, SIGTERM, closed: the scenarios still running are abandoned
-                _kill_workers(pool)  # the pool breaks and fails the pending futures (cancelling them too breaks it)
+                kill_workers(pool)  # the pool breaks and fails the pending futures (cancelling them too breaks it)
                 raise
             for fut in pending:
                 fut.cancel()
             raise
-
-
-def _kill_workers(pool: Any) -> None:
-    """Kill a ProcessPoolExecutor's processes (they ignore SIGINT/SIGTERM and would finish their scenario)."""
-    # ProcessPoolExecutor has no public way to stop a running call; _processes is its pid -> process map.
-    for process in list(getattr(pool, "_processes", {}).values()):
-        process.kill()
-    for process in list(getattr(pool, "_processes", {}).values()):
-        process.join(timeout=2)

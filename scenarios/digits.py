@@ -8,6 +8,8 @@ accuracy over simulated time for each input coding, confusion matrices, cost, th
 history, and an error budget that attributes the accuracy gap to its causes.
 """
 
+from contextlib import ExitStack
+
 import numpy as np
 
 from neurocompare import SpikingBackend
@@ -16,6 +18,7 @@ from neurocompare.convert import convert_trained
 from neurocompare.studies import (DIGITS_MODELS, coding_study, confusion_panels, error_budget, model_dt, model_study,
                                   sample_images_panel, training_panels, with_models)
 from neurocompare.metrics import readout
+from neurocompare.parallel import Background
 from neurocompare.scenarios import run_script
 from neurocompare.tracking import log_training
 from neurocompare.training import train_mlp
@@ -38,29 +41,33 @@ def run(*, seed=0, progress=None, bits=5, duration_ms=100.0, encoding="regular",
     conv = convert_trained(trained, bits=bits)
     n = test_images or len(trained.y_test)
     x, y = trained.x_test[:n], trained.y_test[:n]
+    ann_acc = trained.accuracy(x, y)
+    times = np.arange(1.0, duration_ms + 0.5, 1.0)
     spiking = SpikingBackend(duration_ms=duration_ms, dt_ms=model_dt(neuron), encoding=encoding,
                              rate_scale_hz=rate_scale_hz, synapse_mode="aggregate")  # one synapse of n x unit per pair
-    circuit = with_models(conv.circuit, neuron=neuron, synapse=synapse)
-    weights = {p.name: w for p, w in zip(circuit.projections, conv.normalized_weights)}
-    c = compare(circuit, x, spiking=spiking, seed=seed, labels=y,  # ann_accuracy, snn_accuracy: tie = wrong
-                probes=("fi", "delays"), name="digits", readout="argmax", voltage_neurons=10,
-                float_weights=weights, progress=progress)
-    ann_acc, snn_pred = trained.accuracy(x, y), readout(c.snn["out"], mode="argmax")
-    times = np.arange(1.0, duration_ms + 0.5, 1.0)
-    metrics, acc_panel, _ = coding_study(c.circuit, x, y, ann_acc, backend=spiking, seed=seed, times_ms=times,
-                                         codings=("analog", "regular", "poisson"), runs={encoding: c.snn})
-    metrics["snn_time_to_within_1pp_ms"] = metrics[f"time_to_within_1pp_ms.{encoding}.rate"]
-    panels = [acc_panel, *confusion_panels(y, {"ANN": trained.predict(x), "SNN": snn_pred}),
-              sample_images_panel(x, y, trained.predict(x), snn_pred), *training_panels(trained)]
-    if models:
-        model_metrics, model_panel = model_study(conv.circuit, x, y, ann_acc, backend=spiking, seed=seed,
-                                                 times_ms=times, models=models)
-        metrics, panels = metrics | model_metrics, panels + [model_panel]
-    if budget:
-        _, budget_metrics, budget_panels = error_budget(
-            trained, actual=spiking, actual_bits=bits, actual_circuit=c.circuit, actual_result=c.snn, seed=seed, x=x,
-            y=y, ideal_duration_ms=budget_duration_ms, times_ms=(*budget_times_ms, duration_ms))
-        metrics, panels = metrics | budget_metrics, panels + budget_panels
+    with ExitStack() as stack:  # the per-model study on a spare core (neurocompare.parallel), while the rest runs here
+        study = stack.enter_context(Background(model_study, conv.circuit, x, y, ann_acc, backend=spiking, seed=seed,
+                                               times_ms=times, models=models)) if models else None
+        circuit = with_models(conv.circuit, neuron=neuron, synapse=synapse)
+        weights = {p.name: w for p, w in zip(circuit.projections, conv.normalized_weights)}
+        c = compare(circuit, x, spiking=spiking, seed=seed, labels=y,  # ann_accuracy, snn_accuracy: tie = wrong
+                    probes=("fi", "delays"), name="digits", readout="argmax", voltage_neurons=10,
+                    float_weights=weights, progress=progress)
+        snn_pred = readout(c.snn["out"], mode="argmax")
+        metrics, acc_panel, _ = coding_study(c.circuit, x, y, ann_acc, backend=spiking, seed=seed, times_ms=times,
+                                             codings=("analog", "regular", "poisson"), runs={encoding: c.snn})
+        metrics["snn_time_to_within_1pp_ms"] = metrics[f"time_to_within_1pp_ms.{encoding}.rate"]
+        panels = [acc_panel, *confusion_panels(y, {"ANN": trained.predict(x), "SNN": snn_pred}),
+                  sample_images_panel(x, y, trained.predict(x), snn_pred), *training_panels(trained)]
+        if budget:
+            _, budget_metrics, budget_panels = error_budget(
+                trained, actual=spiking, actual_bits=bits, actual_circuit=c.circuit, actual_result=c.snn, seed=seed,
+                x=x, y=y, ideal_duration_ms=budget_duration_ms, times_ms=(*budget_times_ms, duration_ms))
+        if study is not None:
+            model_metrics, model_panel = study.result()
+            metrics, panels = metrics | model_metrics, panels + [model_panel]
+        if budget:
+            metrics, panels = metrics | budget_metrics, panels + budget_panels
     if mlflow:  # parameters, per-epoch metrics, the weight/bias plots and accuracy over time
         log_training(trained, [acc_panel, *training_panels(trained)], tracking_uri=mlflow,
                      metrics={k: m.value for k, m in metrics.items() if np.isfinite(m.value)})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -42,11 +44,35 @@ def assert_same_spikes(a, b, *, at_least: int = 1) -> None:
     np.testing.assert_array_equal(a.time_ms, b.time_ms)
 
 
+#: Where a module- or package-scoped fixture costs seconds (a report written, a study run): these tests share one
+#: pytest-xdist worker (``--dist loadgroup`` in pyproject.toml), so the fixture is built once; the rest are balanced
+#: test by test over the workers.
+ONE_WORKER = ("tests/report/", "tests/studies/test_neuron_models.py", "tests/studies/test_synapses.py",
+              "tests/scenarios/test_scenarios.py", "tests/test_compare.py", "tests/test_convert.py",
+              "tests/backends/test_trust.py", "tests/test_training.py", "tests/test_tracking.py", "tests/test_explorer.py",
+              "tests/test_interrupts.py")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        group = next((prefix for prefix in ONE_WORKER if path.startswith(prefix)), None)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _calibration_cache(tmp_path_factory):
-    """Calibrations (neurocompare.backends.calibration) go to a per-session folder, never the user's cache."""
+    """Calibrations (neurocompare.backends.calibration) go to a per-session folder, never the user's cache; the
+    pytest-xdist workers of one session share it (the cache file is replaced atomically)."""
     mp = pytest.MonkeyPatch()
-    mp.setenv("NEUROCOMPARE_CACHE_DIR", str(tmp_path_factory.mktemp("neurocompare_cache")))
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # basetemp is the worker's own folder; its parent is the session's
+        folder = tmp_path_factory.getbasetemp().parent / "neurocompare_cache"
+        folder.mkdir(exist_ok=True)
+    else:
+        folder = tmp_path_factory.mktemp("neurocompare_cache")
+    mp.setenv("NEUROCOMPARE_CACHE_DIR", str(folder))
     yield
     mp.undo()
 

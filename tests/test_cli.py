@@ -64,6 +64,17 @@ def test_run_all_writes_one_report_per_scenario(jobs, tmp_path, monkeypatch, cap
     for name in ("gate_a", "gate_b"):
         assert f"{name}: report written to" in printed
         assert json.loads((out / name / "metrics.json").read_text())["parameters"]["duration_ms"] == 20.0
+    args = ["run", "--all", "--quick", "--jobs", jobs, "--scenarios", str(folder), "--out", str(out), "--no-progress"]
+    assert main(args) == 0  # the same command again keeps both finished reports
+    printed = capsys.readouterr().out
+    assert printed.count("kept the finished report") == 2 and "report written" not in printed, printed
+    args.remove("--quick")
+    assert main(args) == 0  # other options (not --quick): a finished report is not this run's
+    assert capsys.readouterr().out.count("report written") == 2
+    assert json.loads((out / "gate_a" / "metrics.json").read_text())["parameters"]["duration_ms"] == 50.0
+    assert main(args + ["--force"]) == 0  # --force runs every scenario again
+    printed = capsys.readouterr().out
+    assert printed.count("report written") == 2 and "kept" not in printed, printed
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,7 @@ def test_the_help_example_runs_as_written(tmp_path):
     assert (tmp_path / "xor-report" / "report.html").is_file()
 
 
+@pytest.mark.slow
 def test_csv_and_npz_inputs_give_the_npy_inputs_results(tmp_path, capsys):
     xor_circuit().save(tmp_path / "xor.json")
     np.save(tmp_path / "x.npy", XOR_INPUTS)
@@ -86,6 +87,7 @@ def test_a_missing_or_broken_circuit_file_is_named(tmp_path, capsys):
     assert "does not exist" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_labels_from_a_csv_give_both_accuracies(tmp_path, capsys):
     xor_circuit().save(tmp_path / "xor.json")
     np.save(tmp_path / "x.npy", XOR_INPUTS)

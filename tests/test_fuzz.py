@@ -568,6 +568,7 @@ def model_runs(draw):
 
 @settings(FUZZ, max_examples=10)
 @given(run=model_runs())
+@pytest.mark.slow
 def test_any_neuron_and_synapse_model_runs_alike_on_both_simulators_or_fails_alike(run):
     """Both simulators give finite results with spikes that agree (identical for the linear models, 99% within a
     step and counts within 1% for the others), or raise the same well-formed error."""

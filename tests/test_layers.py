@@ -23,7 +23,7 @@ LAYERS = {
     "results": 1, "activations": 1, "options": 1, "progress": 1, "notebook": 1,
     "models": 2, "rounding": 2, "nir": 2, "populations": 2, "circuit": 2, "inputs": 2, "circuit_io": 2, "encoding": 2, "datasets": 2, "neo_export": 2, "spike_input": 2, "input_files": 2,
     "backends": 3, "metrics": 3,
-    "comparison": 4, "table": 4, "glossary": 4, "probes": 4, "compare": 4, "crosscheck": 4, "convergence": 4, "convert": 4, "training": 4,
+    "comparison": 4, "table": 4, "glossary": 4, "probes": 4, "compare": 4, "crosscheck": 4, "convergence": 4, "convert": 4, "training": 4, "parallel": 4,
     "studies": 5,
     "scenarios": 6, "sweep": 6, "report": 6, "tracking": 6, "demo": 6, "explorer": 6,
     "cli": 7, "__main__": 7, "__init__": 8,

@@ -52,6 +52,7 @@ def test_membranes_can_start_part_of_the_way_to_threshold_on_both_simulators(fra
         SpikingBackend(v_init_fraction=1.5)
 
 
+@pytest.mark.slow
 def test_a_scenario_runs_with_another_model_and_its_report_says_so(tmp_path):
     c = run_scenario("logic_gates", out_dir=tmp_path / "lg", seed=0, quick=True,
                      options={"neuron": "izhikevich:RS", "synapse": "exp_current"})
@@ -69,6 +70,7 @@ def test_the_command_line_names_a_misspelt_model_with_the_valid_ones(tmp_path):
     assert "Unknown izhikevich preset 'XX'; valid: RS, IB, CH, FS, LTS, RZ." in proc.stderr
 
 
+@pytest.mark.slow
 def test_a_sweep_over_neuron_models(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "neurocompare", "sweep", "single_neuron", "--param",
                            "neuron=lif,adaptive_lif,izhikevich:RS", "--quick", "--out", str(tmp_path / "sw")],

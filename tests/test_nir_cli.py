@@ -23,6 +23,7 @@ def _graph() -> object:
         edges=[("x", "fc"), ("fc", "lif"), ("lif", "y")])
 
 
+@pytest.mark.slow
 def test_a_nir_file_on_npy_csv_and_event_inputs(tmp_path, capsys):
     nir.write(tmp_path / "mine.nir", _graph())
     x = np.random.default_rng(0).random((6, 2))

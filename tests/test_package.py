@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 
 import neurocompare
 
@@ -23,6 +24,7 @@ def test_public_api():
     assert neurocompare.available_backends() == ("artificial", "spiking", "reference")
 
 
+@pytest.mark.slow
 def test_an_error_after_a_spiking_run_reads_as_itself_not_as_a_brian2_bug():
     """Brian2 installs an excepthook that blames itself for any uncaught exception; the backend puts the previous
     hook back, so a user's own error after a run prints its traceback only."""
@@ -45,6 +47,7 @@ def _readme_python_blocks() -> list[str]:
     return re.findall(r"```python\n(.*?)```", text, flags=re.S)
 
 
+@pytest.mark.slow
 def test_readme_api_example_runs(tmp_path, monkeypatch):
     blocks = [b for b in _readme_python_blocks() if not b.startswith(("# how-to", '"""'))]
     assert blocks, "the README has a python example"
@@ -65,6 +68,7 @@ def test_readme_quickstart_has_exactly_two_commands():
     assert lines[1].strip() in ci, ".ci/run runs the README's test command"
 
 
+@pytest.mark.slow
 def test_readme_how_to_add_a_neuron_model_works_as_written(tmp_path):
     """The README's model recipe, followed literally (in a fresh process: it registers a model), then used."""
     block = next(b for b in _readme_python_blocks() if b.startswith("# how-to: a neuron model"))
@@ -83,6 +87,7 @@ print(json.dumps([res.spike_counts("n")[0].tolist(), open("q.json").read().count
     assert silent == 0 and driven > 0 and tags == 1, out.stdout
 
 
+@pytest.mark.slow
 def test_readme_scenario_example_runs_as_written(tmp_path):
     """The README's scenario script, saved as mine/wta3.py, runs through the CLI with --quick and --set."""
     block = next(b for b in _readme_python_blocks() if b.startswith('"""Does a three-neuron winner-take-all'))

@@ -58,6 +58,7 @@ def test_log_to_mlflow_rejects_missing_figures(quick, tmp_path):
         log_to_mlflow("model")
 
 
+@pytest.mark.slow
 def test_log_to_mlflow_sqlite_needs_sqlalchemy(quick, monkeypatch, tmp_path):
     pytest.importorskip("mlflow", reason="mlflow-skinny is not installed (pip install 'neurocompare[mlflow]')")
     import importlib.util

@@ -58,6 +58,7 @@ from ..comparison import Panel
 from ..errors import NoSpikesWarning, ParameterError
 from ..metrics import FIT_KINDS, Metric, adaptation_index, evaluate_fit, fit_activation, rank_fits
 from ..models import ExpCurrentSynapse, neuron_from_name
+from ..parallel import Background, spare_cores
 from ..spike_input import GivenSpikes
 from .common import metric, model_dt
 from .neuron_fi import Onset, fires_repetitively, onset_from_trains, onset_steps
@@ -261,7 +262,8 @@ def measure_models(models: Sequence[str] = DEFAULT_MODELS, *, rate_scale_hz: flo
     """Measure every model of ``models`` (names as :func:`~neurocompare.models.neuron_from_name` reads them).
 
     Three reference runs per time step (see the module docstring); models with the same time step
-    (``model_dt(..., fast=True)``) run side by side. ``fluct_sd`` and ``noise_sd`` are the s.d. of the frozen fluctuating
+    (``model_dt(..., fast=True)``) run side by side. With a spare core (:mod:`neurocompare.parallel`) every other
+    model is measured in a second process: the same numbers, as every model gets the same seeded inputs. ``fluct_sd`` and ``noise_sd`` are the s.d. of the frozen fluctuating
     input and of each trial's own background, in activation units (of the current ``I_1``); ``reliability_drive``
     is the mean drive of the reliability trials.
     """
@@ -274,6 +276,22 @@ def measure_models(models: Sequence[str] = DEFAULT_MODELS, *, rate_scale_hz: flo
     if not 0 <= settle_ms < duration_ms:
         raise ParameterError(f"measure_models: settle_ms must lie in [0, duration_ms); got {settle_ms!r}.")
     trials = int(trials)
+    for name in models:  # unknown names fail here, before any process starts
+        neuron_from_name(name, owner="neuron_models")
+    options = dict(rate_scale_hz=rate_scale_hz, duration_ms=duration_ms, trials=trials,
+                   reliability_drive=reliability_drive, fluct_sd=fluct_sd, noise_sd=noise_sd, settle_ms=settle_ms,
+                   sigma_ms=sigma_ms, seed=seed)
+    if len(models) > 1 and spare_cores() >= 1:  # every other model on a spare core: each model's numbers are its own
+        with Background(_measure, list(models[1::2]), **options) as other:  # (the same seeded inputs in any group)
+            mine = _measure(list(models[::2]), **options)
+            theirs = other.result()
+        return [(mine if k % 2 == 0 else theirs)[k // 2] for k in range(len(models))]
+    return _measure(list(models), **options)
+
+
+def _measure(models: Sequence[str], *, rate_scale_hz: float, duration_ms: float, trials: int, reliability_drive: float,
+             fluct_sd: float, noise_sd: float, settle_ms: float, sigma_ms: float, seed: int) -> list[ModelProfile]:
+    """:func:`measure_models` in this process, its arguments checked."""
     specs = [(name, neuron_from_name(name, owner="neuron_models")) for name in models]
     rng = np.random.default_rng(seed)
     ch, t = _zero_mean_trains(rng, 2 * _FROZEN_CHANNELS, duration_ms)

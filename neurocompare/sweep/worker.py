@@ -20,6 +20,7 @@ from typing import Any
 from distributed import WorkerPlugin
 
 from ..backends.brian2.prefs import configure_worker, ignore_interrupts
+from ..parallel import mark_worker
 from ..errors import BackendError
 
 #: The name the worker plugin is registered under (one per cluster).
@@ -55,6 +56,7 @@ class WorkerSetup(WorkerPlugin):  # type: ignore[misc, valid-type]
             folder = Path(getattr(worker, "local_directory", None) or tempfile.mkdtemp()) / "neurocompare-brian2"
         version, _ = configure_worker(folder)  # for the worker's lifetime: no undo
         ignore_interrupts(sigterm=self.embedded)
+        mark_worker()  # the cluster shares the cores: a task starts no processes of its own
         self.lock = threading.Lock()
         self.info = {"name": str(worker.name), "pid": os.getpid(), "main_thread": main,
                      "thread": threading.current_thread().name, "brian2": version, "cache_dir": str(folder)}

@@ -36,6 +36,7 @@ def mean_isi_ms(times: np.ndarray) -> float:
 DRIVES_HZ = np.array([55.0, 60.0, 75.0, 100.0, 150.0, 300.0, 1000.0])
 
 
+@pytest.mark.slow
 def test_lif_rate_matches_analytic_formula():
     """|1/r_sim - 1/r_analytic| <= 2 dt for 7 constant drives above rheobase (50/s here)."""
     # rate_scale_hz = 1: the bias *is* the drive I in 1/s.
@@ -342,6 +343,7 @@ def test_inhibitory_and_refractory_input_is_discarded():
 
 
 # ------------------------------------------------------------------- batching and seeds
+@pytest.mark.slow
 def test_batched_run_equals_samples_run_one_by_one():
     rng = np.random.default_rng(11)
     circuit = random_feedforward(rng, unit=0.15, delay=0.7)

@@ -361,6 +361,7 @@ def test_overflowing_weights_and_currents_raise_simulation_errors():
 
 
 # ------------------------------------------------------------------------ crosscheck
+@pytest.mark.slow
 def test_crosscheck_reports_identical_runs():
     rng = np.random.default_rng(30)
     circuit = random_feedforward(rng, unit=0.2, delay=0.6)
@@ -434,6 +435,7 @@ def _scenario_circuits():
 
 
 @pytest.mark.parametrize("encoding", ["regular", "poisson"])
+@pytest.mark.slow
 def test_reference_equals_brian2_on_every_scenario_circuit(encoding):
     """The independent simulator reproduces the Brian2 backend spike for spike on each scenario's circuit."""
     rng = np.random.default_rng(8)

@@ -20,6 +20,8 @@ from neurocompare.models import LIF, AdaptiveLIF, AdEx, HodgkinHuxley, Izhikevic
 from neurocompare.models.synapses import ExpConductanceSynapse, ExpCurrentSynapse
 from neurocompare.studies.neuron_fi import spike_trains_at
 
+pytestmark = pytest.mark.slow  # each behaviour is measured over seconds of simulated time
+
 
 def _late_rate_hz(train: np.ndarray, duration_ms: float) -> float:
     """Spikes in the second half of the window per second: the sustained (repetitive) rate."""

@@ -18,6 +18,8 @@ from neurocompare.models import (LIF, AdaptiveLIF, AdEx, DeltaSynapse, ExpConduc
 
 from neurocompare import Circuit, InputPopulation, NeuronPopulation, Projection
 
+pytestmark = pytest.mark.slow  # a second of drive per model on both simulators
+
 NEURONS = {
     "lif": LIF(),
     "if_subtract": LIF(tau_m_ms=float("inf"), reset="subtract", t_ref_ms=0.0),

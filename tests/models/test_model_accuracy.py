@@ -43,6 +43,7 @@ def test_the_ground_truth_covers_every_model_at_a_fine_step():
         assert truth["fine_dt_ms"] <= neuron_from_name(name).default_dt_ms / 10, name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,label,dt", CASES, ids=[f"{n}-{lab}-{dt:g}ms" for n, lab, dt in CASES])
 def test_rates_and_rheobase_at_the_steps_a_model_runs_at(name, label, dt):
     truth = DOC["models"][name]

@@ -152,6 +152,7 @@ def test_lif_units_are_todays_and_need_no_calibration():
 
 
 @pytest.mark.parametrize("neuron", [Izhikevich.preset("RS"), AdEx.preset("tonic")], ids=["izhikevich", "adex"])
+@pytest.mark.slow
 def test_drive_one_fires_at_rate_scale_hz_on_both_simulators(neuron):
     """The convention: a bias of 1.0 fires a calibrated model at rate_scale_hz (within the calibration's
     precision: the smallest current firing >= 150 spikes in 1 s; +-1 spike), and 0.5 fires it slower."""
@@ -180,6 +181,7 @@ def test_calibration_is_cached_in_memory_and_on_disk(tmp_path, monkeypatch):
     assert calibrate(neuron.with_drive_unit(3.0), rate_scale_hz=100.0, dt_ms=0.1) == first  # drive unit not in key
 
 
+@pytest.mark.slow
 def test_a_rate_scale_beyond_the_models_ceiling_warns_and_takes_its_fastest_firing():
     """The squid axon at 6.3 C fires at most ~128 Hz: drive 1.0 cannot mean 300 Hz; it means the ceiling, said."""
     neuron = HodgkinHuxley()

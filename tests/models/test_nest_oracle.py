@@ -60,7 +60,7 @@ from neurocompare.studies.neuron_fi import fi_profile, spike_trains_at
 from .nest_oracle import nest_available, nest_spike_trains
 
 available, reason = nest_available()
-pytestmark = [pytest.mark.skipif(not available, reason=f"NEST oracle unavailable: {reason}"),
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not available, reason=f"NEST oracle unavailable: {reason}"),
               pytest.mark.filterwarnings("ignore:Population .*neuron model 'izhikevich' at dt_ms = 0.1 "
                                          ":neurocompare.errors.CoarseTimeStepWarning")]
 

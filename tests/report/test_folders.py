@@ -100,6 +100,7 @@ def test_python_api_writers_refuse_a_foreign_folder(mine, comparison, no_simulat
 
 
 # ----------------------------------------------------------------------------- what may be written
+@pytest.mark.slow
 def test_new_empty_and_earlier_reports_are_written(tmp_path, comparison):
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -111,6 +112,7 @@ def test_new_empty_and_earlier_reports_are_written(tmp_path, comparison):
     assert not (empty / "figures" / "stale.png").exists()
 
 
+@pytest.mark.slow
 def test_a_report_written_before_markers_is_replaced(tmp_path, comparison):
     out = write_report(comparison, tmp_path / "old")
     (out / MARKER).unlink()  # as neurocompare 0.1 wrote it
@@ -134,6 +136,7 @@ def test_a_report_never_replaces_a_sweep(tmp_path, comparison):
 
 
 @pytest.mark.parametrize("spelling", [".", "..", "./", "sub/"])
+@pytest.mark.slow
 def test_dot_dotdot_and_trailing_slash_follow_the_rule(spelling, tmp_path, monkeypatch, comparison):
     work = tmp_path / "a" / "sub"
     work.mkdir(parents=True)
@@ -159,6 +162,7 @@ def test_root_and_a_home_folder_are_refused(tmp_path):
         claim_folder(home, "report")
 
 
+@pytest.mark.slow
 def test_a_symlinked_folder_is_written_through_and_stays_a_link(tmp_path, comparison):
     real = tmp_path / "real"
     real.mkdir()
@@ -184,6 +188,7 @@ def test_a_file_is_refused(tmp_path, comparison):
         write_report(comparison, tmp_path / "f")
 
 
+@pytest.mark.slow
 def test_leftovers_of_a_killed_write_are_removed_by_the_next(tmp_path, comparison):
     out = write_report(comparison, tmp_path / "r")
     dead = 2 ** 22 + 12345  # above the default pid_max: no such process
@@ -211,6 +216,7 @@ def test_a_failed_write_into_a_new_folder_leaves_nothing(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_a_full_disk_names_the_folder_and_keeps_the_old_report(tmp_path, comparison, monkeypatch):
     out = write_report(comparison, tmp_path / "r")
     before = (out / "report.html").read_bytes()

@@ -66,6 +66,7 @@ def test_scenario_tables_and_metrics_appear_in_html_and_markdown(report_dir):
     assert "| xor_agreement | 1 | fraction | test metric |" in md
 
 
+@pytest.mark.slow
 def test_report_dir_reproduces_the_report_without_simulating(report_dir, monkeypatch):
     before = {p: (report_dir / p).read_text() for p in ("table.md", "table.csv", "report.md", "report.html")}
     metrics_before = json.loads((report_dir / "metrics.json").read_text())
@@ -81,6 +82,7 @@ def test_report_dir_reproduces_the_report_without_simulating(report_dir, monkeyp
     assert prov["command"] == "pytest" and [p.name for p in comparison.extras] == ["curve", "tab"]
 
 
+@pytest.mark.slow
 def test_interrupted_writing_leaves_previous_report_intact(comparison, tmp_path, monkeypatch):
     out = write_report(comparison, tmp_path / "r")
     snapshot = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}

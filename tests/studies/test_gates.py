@@ -77,6 +77,7 @@ def test_given_runs_are_reused_and_give_the_same_metrics():
         linear_xor(gates["xor"], ROWS, threshold=0.25)
 
 
+@pytest.mark.slow
 def test_a_swapped_model_that_misses_rows_says_which_and_why():
     """Issue 26: with another neuron model a truth table can fail without a word; the truth-table caption names
     the rows the spiking side misses, with the measured output, and what moved them (the model's f-I curve)."""

@@ -91,6 +91,7 @@ def test_conductance_psp_is_linear_in_v_with_the_spec_reversal(holding):
     assert m["effective_weight_at_rest.inh_conductance"].value == pytest.approx(-e_inh / (1.0 - e_inh), abs=0.02)
 
 
+@pytest.mark.slow
 def test_shunting_inhibition_shifts_the_fi_curve_with_a_higher_gain():
     _, m = inhibition_fi(NEURON, SYNAPSES, duration_ms=1000.0)
     for model in ("delta", "exp_current"):

@@ -10,6 +10,7 @@ from neurocompare.sweep import RESULTS_FILE, sweep
 from .helpers import read_rows, stable
 
 
+@pytest.mark.slow
 def test_interrupted_sweep_resumes_without_recomputing_or_duplicating(tmp_path, tiny_dir):
     out, log = tmp_path / "out", tmp_path / "ran.txt"
     params = {"rate": [0.3, 0.6, 0.9], "log": [str(log)]}

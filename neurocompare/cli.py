@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Sequence, TextIO
 
 from . import __version__
 from .errors import BackendError, NeurocompareError, ParameterError
+from .parallel import spare_cores
 
 if TYPE_CHECKING:  # the library is imported by each command, so --help and list stay fast
     from .scenarios import ScenarioJob
@@ -207,7 +208,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                       "--force runs it again)", flush=True)
                 kept.append(job.name)
         jobs = [job for job in jobs if job.name not in kept]
-    processes = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    processes = args.jobs if args.jobs is not None else spare_cores() + 1
     progress = None if args.no_progress else ProgressBar
     if args.all and jobs:
         at_once = min(processes, len(jobs)) if processes > 1 else 1
@@ -416,8 +417,9 @@ def _add_run(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="set a scenario option (repeatable); 'neurocompare list' shows the scenarios")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--jobs", type=_count(1, "--jobs"), metavar="N",
-                   help="with --all: run N scenarios at a time, each in its own process (default: the number of "
-                        "CPU cores; 1 runs them one after another in this process, with progress bars)")
+                   help="with --all: run N scenarios at a time, each in its own process (default: "
+                        "$NEUROCOMPARE_JOBS, else the number of CPU cores; 1 runs them one after another in this "
+                        "process, with progress bars)")
     p.add_argument("--mlflow", nargs="?", const="sqlite:///mlflow.db", metavar="URI",
                    help="log training runs to an MLflow tracking store (default URI: sqlite:///mlflow.db in the "
                         "current folder); needs the 'mlflow' extra")

@@ -13,6 +13,7 @@ import numpy as np
 
 from neurocompare import Circuit, InputPopulation, NeuronPopulation, Projection, SpikingBackend
 from neurocompare.models import neuron_from_name
+from neurocompare.parallel import Background
 from neurocompare.scenarios import run_script
 from neurocompare.studies import metric, model_dt
 from neurocompare.studies.synapses import MODELS, compare_synapses, summary_panel, synapse_set, synapse_study
@@ -36,12 +37,13 @@ def run(*, seed=0, progress=None, neuron="lif", tau_syn_ms=5.0, rate_scale_hz=20
     spiking = SpikingBackend(duration_ms=duration_ms, dt_ms=model_dt(neuron), encoding="regular",
                              rate_scale_hz=rate_scale_hz)
     x = np.outer(np.linspace(0, 2.5, n_drives), [1.0, 0.6, 0.8])
-    compared = compare_synapses(build_circuit(neuron), x, synapses, spiking=spiking, seed=seed, progress=progress,
-                                readout="threshold", threshold=0.0, probes=("fi", "delays"))
-    metrics, panels = synapse_study(neuron_from_name(neuron), synapses, rate_scale_hz=rate_scale_hz, seed=seed,
-                                    dt_ms=spiking.dt_ms, max_interval_ms=max_interval_ms,
-                                    interval_step_ms=interval_step_ms, holding_levels=holding_levels,
-                                    inhibition_duration_ms=inhibition_duration_ms, fi_points=fi_points)
+    with Background(synapse_study, neuron_from_name(neuron), synapses, rate_scale_hz=rate_scale_hz, seed=seed,
+                    dt_ms=spiking.dt_ms, max_interval_ms=max_interval_ms, interval_step_ms=interval_step_ms,
+                    holding_levels=holding_levels, inhibition_duration_ms=inhibition_duration_ms,
+                    fi_points=fi_points) as study:  # on a spare core (neurocompare.parallel), while the rest runs here
+        compared = compare_synapses(build_circuit(neuron), x, synapses, spiking=spiking, seed=seed, progress=progress,
+                                    readout="threshold", threshold=0.0, probes=("fi", "delays"))
+        metrics, panels = study.result()
     r = {m: f"{c.metric('rate_correlation.neuron'):.3f}" for m, c in compared.items()}
     metrics |= {f"compare_rate_correlation.{m}": metric(float(v), "r", f"{m} synapses: spiking vs artificial rate "
                                                         "correlation of the compared circuit") for m, v in r.items()}

@@ -44,24 +44,6 @@ def assert_same_spikes(a, b, *, at_least: int = 1) -> None:
     np.testing.assert_array_equal(a.time_ms, b.time_ms)
 
 
-#: Where a module- or package-scoped fixture costs seconds (a report written, a study run): these tests share one
-#: pytest-xdist worker (``--dist loadgroup`` in pyproject.toml), so the fixture is built once; the rest are balanced
-#: test by test over the workers.
-ONE_WORKER = ("tests/report/", "tests/studies/test_neuron_models.py", "tests/studies/test_synapses.py",
-              "tests/scenarios/test_scenarios.py", "tests/test_compare.py", "tests/test_convert.py",
-              "tests/backends/test_trust.py", "tests/test_training.py", "tests/test_tracking.py", "tests/test_explorer.py",
-              "tests/test_interrupts.py")
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        path = item.nodeid.split("::")[0]
-        group = next((prefix for prefix in ONE_WORKER if path.startswith(prefix)), None)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture(autouse=True, scope="session")
 def _calibration_cache(tmp_path_factory):
     """Calibrations (neurocompare.backends.calibration) go to a per-session folder, never the user's cache; the

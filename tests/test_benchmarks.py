@@ -36,12 +36,14 @@ def test_benchmark_quick_mode_writes_every_field(tmp_path):
     assert "| implementation |" in md and "| target |" in md
     # every target is reported; those measured here carry a value and the verdict that value gives
     targets = {t["target"]: t for t in doc["targets"]}
-    assert len(targets) == 7
+    assert len(targets) == 10
     best = min(doc["peers"][p]["median_s"] for p in doc["peers"] if p.startswith("neurocompare"))
-    ratio = targets["<= 1.0x plain numpy"]
-    assert ratio["value"] == pytest.approx(best / doc["peers"]["numpy"]["median_s"], rel=1e-9)
-    assert ratio["met"] is (ratio["value"] <= 1.0)
+    for name, limit in (("<= 2.0x plain numpy", 2.0), ("stretch: <= 1.0x plain numpy", 1.0)):
+        ratio = targets[name]
+        assert ratio["value"] == pytest.approx(best / doc["peers"]["numpy"]["median_s"], rel=1e-9)
+        assert ratio["met"] is (ratio["value"] <= limit)
     gates = targets["run logic_gates cold < 10 s"]
     assert gates["value"] == doc["cold_start"]["logic_gates"]["cold_s"] and gates["met"] is (gates["value"] < 10.0)
-    assert targets["run --all warm < 15 s"]["value"] is None and targets["run --all warm < 15 s"]["met"] is None
+    for name in ("run --all warm < 30 s", "run digits warm < 20 s", "Hodgkin-Huxley --quick warm < 20 s"):
+        assert targets[name]["value"] is None and targets[name]["met"] is None  # not measured in quick mode
     assert all(t["met"] in (True, False) for t in doc["targets"] if t["value"] is not None)

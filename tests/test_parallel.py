@@ -50,6 +50,7 @@ def test_without_a_spare_core_the_call_runs_here_when_asked(monkeypatch):
         assert job.result() == (os.getpid(), 49)
 
 
+@pytest.mark.slow  # starts a Python with Brian2 (2-3 s)
 def test_with_a_spare_core_the_call_runs_in_another_process(monkeypatch):
     monkeypatch.setenv(JOBS_ENV, "2")
     with Background(_pid_and_square, 7) as job:
@@ -58,12 +59,14 @@ def test_with_a_spare_core_the_call_runs_in_another_process(monkeypatch):
     assert value == 49 and pid != os.getpid()
 
 
+@pytest.mark.slow  # starts a Python with Brian2 (2-3 s)
 def test_an_error_in_the_other_process_is_raised_here_as_itself(monkeypatch):
     monkeypatch.setenv(JOBS_ENV, "2")
     with Background(_fail, "bad value 3") as job, pytest.raises(ValueError, match="bad value 3"):
         job.result()
 
 
+@pytest.mark.slow  # starts a Python with Brian2 (2-3 s)
 def test_leaving_the_block_by_an_interrupt_kills_the_other_process(monkeypatch, tmp_path):
     """The other process ignores SIGINT (the terminal's Ctrl+C reaches it too); leaving the block kills it."""
     monkeypatch.setenv(JOBS_ENV, "2")

@@ -187,6 +187,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     names = _scenario_names(args)
     texts = parse_assignments(args.set or [])
+    processes = args.jobs if args.jobs is not None else spare_cores() + 1  # a bad $NEUROCOMPARE_JOBS fails here
     if args.all and texts:
         raise ParameterError("--set applies to one scenario; drop it with --all.")
     if args.mlflow is not None:
@@ -208,7 +209,6 @@ def cmd_run(args: argparse.Namespace) -> int:
                       "--force runs it again)", flush=True)
                 kept.append(job.name)
         jobs = [job for job in jobs if job.name not in kept]
-    processes = args.jobs if args.jobs is not None else spare_cores() + 1
     progress = None if args.no_progress else ProgressBar
     if args.all and jobs:
         at_once = min(processes, len(jobs)) if processes > 1 else 1

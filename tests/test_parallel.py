@@ -128,3 +128,12 @@ def test_neuron_models_measures_every_other_model_on_a_spare_core_with_the_same_
         assert [p.name for p in profiles] == ["lif", "adaptive_lif", "izhikevich:RS"]
         got[jobs] = json.dumps({k: m.value for k, m in profile_metrics(profiles).items()}, sort_keys=True)
     assert got["1"] == got["2"]
+
+
+def test_the_command_line_names_a_bad_job_count_before_it_writes_anything(monkeypatch, tmp_path, capsys):
+    from neurocompare.cli import main
+
+    monkeypatch.setenv(JOBS_ENV, "0")
+    assert main(["run", "--all", "--quick", "--out", str(tmp_path / "out"), "--no-progress"]) == 2
+    assert "$NEUROCOMPARE_JOBS must be a whole number of processes, 1 or more; got '0'." in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -24,7 +24,8 @@ from neurocompare.tracking import log_training
 from neurocompare.training import train_mlp
 
 
-QUICK = {"epochs": 8, "test_images": 48, "budget_duration_ms": 100.0, "models": ("if", "lif", "izhikevich:RS")}
+QUICK = {"epochs": 8, "test_images": 48, "budget_duration_ms": 100.0, "models": ("if", "lif", "izhikevich:RS"),
+         "fast_dt": True}
 
 
 def build_circuit(*, seed=0, bits=5, epochs=50):
@@ -33,17 +34,17 @@ def build_circuit(*, seed=0, bits=5, epochs=50):
 
 def run(*, seed=0, progress=None, bits=5, duration_ms=100.0, encoding="regular", rate_scale_hz=1000.0, epochs=50,
         test_images=0, budget=True, budget_duration_ms=300.0, budget_times_ms=(10.0,), models=DIGITS_MODELS,
-        neuron="", synapse="", mlflow=""):
+        neuron="", synapse="", mlflow="", fast_dt=False):
     """``test_images=0``: the whole test set; ``budget_duration_ms``: the ideal run of the error budget, read out at
     ``budget_times_ms`` and duration_ms; ``models``: the per-model accuracy study; ``neuron``, ``synapse``: another
-    neuron / synapse model for the spiking network (e.g. "lif", "exp_current")."""
+    neuron / synapse model for the spiking network (e.g. "lif", "exp_current"); ``fast_dt``: the model's study step."""
     trained = train_mlp(seed=seed, epochs=epochs)
     conv = convert_trained(trained, bits=bits)
     n = test_images or len(trained.y_test)
     x, y = trained.x_test[:n], trained.y_test[:n]
     ann_acc = trained.accuracy(x, y)
     times = np.arange(1.0, duration_ms + 0.5, 1.0)
-    spiking = SpikingBackend(duration_ms=duration_ms, dt_ms=model_dt(neuron), encoding=encoding,
+    spiking = SpikingBackend(duration_ms=duration_ms, dt_ms=model_dt(neuron, fast=fast_dt), encoding=encoding,
                              rate_scale_hz=rate_scale_hz, synapse_mode="aggregate")  # one synapse of n x unit per pair
     with ExitStack() as stack:  # the per-model study on a spare core (neurocompare.parallel), while the rest runs here
         study = stack.enter_context(Background(model_study, conv.circuit, x, y, ann_acc, backend=spiking, seed=seed,

@@ -17,7 +17,7 @@ COUNTS = [[4, 4, 0, 1],     # family home: large, many rooms, a bit out of town
           [1, 0, -5, 0],    # new build: young
           [-1, 0, 4, 2]]    # fixer-upper: old, cheap area further out
 BIAS = [-0.6, 1.2, 0.2, -0.3]
-QUICK = {"n_houses": 30, "duration_ms": 80.0}
+QUICK = {"n_houses": 30, "duration_ms": 80.0, "fast_dt": True}
 
 
 def build_circuit():
@@ -29,10 +29,11 @@ def build_circuit():
 
 
 def run(*, seed=0, progress=None, n_houses=60, duration_ms=300.0, encoding="poisson", rate_scale_hz=200.0, neuron="",
-        synapse=""):
-    """``neuron``, ``synapse``: another neuron / synapse model for the detectors (e.g. "izhikevich:RS", "conductance")."""
+        synapse="", fast_dt=False):
+    """``neuron``, ``synapse``: another neuron / synapse model for the detectors (e.g. "izhikevich:RS", "conductance");
+    ``fast_dt``: the model's study step (neurocompare.studies.model_dt)."""
     x, features = synthetic_houses(n_houses, seed=seed)
-    spiking = SpikingBackend(duration_ms=duration_ms, dt_ms=model_dt(neuron), encoding=encoding,
+    spiking = SpikingBackend(duration_ms=duration_ms, dt_ms=model_dt(neuron, fast=fast_dt), encoding=encoding,
                              rate_scale_hz=rate_scale_hz)
     comparison = compare(with_models(build_circuit(), neuron=neuron, synapse=synapse), x, spiking=spiking, seed=seed,
                          probes=("fi", "delays"), readout="argmax", progress=progress)

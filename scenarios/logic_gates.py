@@ -14,7 +14,7 @@ from neurocompare.studies import model_dt, with_models
 from neurocompare.studies.gates import IF_NEURON, XOR_INPUTS as ROWS, gate_robustness, linear_xor, xor_circuit
 
 THRESHOLD = 0.25  # an output is "1" above a quarter of the rate scale (step outputs are 0 or 1)
-QUICK = {"duration_ms": 60.0, "trials": 4}
+QUICK = {"duration_ms": 60.0, "trials": 4, "fast_dt": True}
 
 
 def build_circuit(gate="xor", activation="step"):
@@ -26,9 +26,10 @@ def build_circuit(gate="xor", activation="step"):
 
 
 def run(*, seed=0, progress=None, duration_ms=200.0, trials=25, jitter_ms=2.0, delay_ms=2.0, rate_scale_hz=100.0,
-        neuron="", synapse=""):
-    """``neuron``, ``synapse``: another neuron / synapse model for every gate (e.g. "adex:tonic", "exp_current")."""
-    be = dict(duration_ms=duration_ms, rate_scale_hz=rate_scale_hz, dt_ms=model_dt(neuron))
+        neuron="", synapse="", fast_dt=False):
+    """``neuron``, ``synapse``: another neuron / synapse model for every gate (e.g. "adex:tonic", "exp_current");
+    ``fast_dt``: the model's study step (neurocompare.studies.model_dt)."""
+    be = dict(duration_ms=duration_ms, rate_scale_hz=rate_scale_hz, dt_ms=model_dt(neuron, fast=fast_dt))
     regular = SpikingBackend(encoding="regular", **be)
     gates = {g: with_models(build_circuit(g), neuron=neuron, synapse=synapse) for g in ("and", "or", "xor")}
     comparison = compare(gates["xor"], ROWS, spiking=regular, seed=seed,

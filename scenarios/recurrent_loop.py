@@ -18,7 +18,7 @@ from neurocompare.studies import model_dt, recurrent_dynamics, with_delays, with
 from neurocompare.scenarios import run_script
 
 INPUTS = np.array([[1.0, 1.0], [1.0, 0.9], [0.9, 1.0], [1.0, 0.7], [0.6, 1.0], [0.8, 0.8], [1.0, 0.3], [0.2, 1.0]])
-QUICK = {"duration_ms": 200.0}
+QUICK = {"duration_ms": 200.0, "fast_dt": True}
 
 
 def build_circuit(delay_ms=0.0):
@@ -30,9 +30,10 @@ def build_circuit(delay_ms=0.0):
 
 
 def run(*, seed=0, progress=None, duration_ms=1000.0, delay_ms=10.0, steps=40, encoding="poisson",
-        rate_scale_hz=250.0, neuron="", synapse=""):
-    """``neuron``, ``synapse``: another neuron / synapse model for the pair (e.g. "hodgkin_huxley", "conductance")."""
-    spiking = SpikingBackend(duration_ms=duration_ms, dt_ms=model_dt(neuron), encoding=encoding,
+        rate_scale_hz=250.0, neuron="", synapse="", fast_dt=False):
+    """``neuron``, ``synapse``: another neuron / synapse model for the pair (e.g. "hodgkin_huxley", "conductance");
+    ``fast_dt``: the model's study step (neurocompare.studies.model_dt)."""
+    spiking = SpikingBackend(duration_ms=duration_ms, dt_ms=model_dt(neuron, fast=fast_dt), encoding=encoding,
                              rate_scale_hz=rate_scale_hz)
     circuit = with_models(build_circuit(), neuron=neuron, synapse=synapse)
     with warnings.catch_warnings():  # expected: the oscillation is what this scenario measures and reports

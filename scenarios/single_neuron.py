@@ -15,7 +15,7 @@ from neurocompare.studies import activation_sweep, fi_curve, fi_panel, membrane_
 from neurocompare.scenarios import run_script
 
 NEURON = LIF(tau_m_ms=20.0, t_ref_ms=2.0, reset="value")
-QUICK = {"duration_ms": 100.0, "fi_points": 17}
+QUICK = {"duration_ms": 100.0, "fi_points": 17, "fast_dt": True}
 
 
 def build_circuit():
@@ -26,11 +26,12 @@ def build_circuit():
 
 
 def run(*, seed=0, progress=None, duration_ms=500.0, encoding="regular", rate_scale_hz=1000.0, n_drives=40,
-        fi_points=41, neuron="", synapse=""):
+        fi_points=41, neuron="", synapse="", fast_dt=False):
     """``fi_points`` input rates from 0 to 0.4 x rate_scale_hz for the f-I curve (at least 500 ms each);
-    ``neuron``, ``synapse``: another neuron / synapse model (e.g. "izhikevich:RS", "conductance")."""
+    ``neuron``, ``synapse``: another neuron / synapse model (e.g. "izhikevich:RS", "conductance"); ``fast_dt``: the
+    model's study step (neurocompare.studies.model_dt)."""
     x = np.outer(np.r_[0.3, 0.55, 2.0, np.linspace(0, 2.5, n_drives)], [1.0, 0.6, 0.8])  # 3 example drives first
-    spiking = SpikingBackend(duration_ms=duration_ms, dt_ms=model_dt(neuron), encoding=encoding,
+    spiking = SpikingBackend(duration_ms=duration_ms, dt_ms=model_dt(neuron, fast=fast_dt), encoding=encoding,
                              rate_scale_hz=rate_scale_hz)
     circuit = with_models(build_circuit(), neuron=neuron, synapse=synapse)
     comparison = compare(circuit, x, spiking=spiking, seed=seed, probes=("fi", "delays"), readout="threshold",

@@ -30,6 +30,7 @@ import numpy as np
 from ..backends.brian2 import SpikingBackend
 from ..circuit import Circuit, InputPopulation, NeuronPopulation, Projection
 from ..comparison import Panel
+from ..errors import UnknownNameError
 from ..metrics import fit_activation
 from ..models import DeltaSynapse, ExpConductanceSynapse, ExpCurrentSynapse
 from ..spike_input import GivenSpikes
@@ -336,16 +337,35 @@ def compare_synapses(circuit: Circuit, x: np.ndarray, synapses: Mapping[str, Any
                        probes=probes if m == probed else (), **kwargs) for m, s in synapses.items()}
 
 
+#: The measurements of :func:`synapse_study`, in the report's order.
+STUDY_PARTS = ("summation", "holding", "inhibition")
+
+
 def synapse_study(neuron: Any, synapses: Mapping[str, Any], *, rate_scale_hz: float = 200.0,
                   max_interval_ms: float = 30.0, interval_step_ms: float = 0.5, holding_levels: int = 30,
                   inhibition_duration_ms: float = 1000.0, fi_points: int = 41, dt_ms: float = 0.1,
-                  seed: int = 0) -> tuple[dict, list[Panel]]:
-    """The three measurements of the module docstring (four Brian2 runs): their metrics and figure panels."""
-    s_data, s_met = summation_window(neuron, synapses, rate_scale_hz=rate_scale_hz, max_interval_ms=max_interval_ms,
-                                     step_ms=interval_step_ms, dt_ms=dt_ms, seed=seed)
-    h_data, h_met = effective_weight(neuron, synapses, rate_scale_hz=rate_scale_hz, dt_ms=dt_ms, seed=seed,
-                                     levels=np.linspace(-2.0, 0.9, holding_levels))
-    i_data, i_met = inhibition_fi(neuron, synapses, rate_scale_hz=rate_scale_hz, duration_ms=inhibition_duration_ms,
-                                  z=np.linspace(0.0, 2.0, fi_points), dt_ms=dt_ms, seed=seed + 1)
-    panels = [summation_panel(s_data), holding_panel(h_data, neuron), inhibition_panel(i_data, rate_scale_hz)]
-    return {**s_met, **h_met, **i_met}, panels
+                  seed: int = 0, parts: Sequence[str] = STUDY_PARTS) -> tuple[dict, list[Panel]]:
+    """The three measurements of the module docstring (four Brian2 runs): their metrics and figure panels.
+
+    ``parts``: some of :data:`STUDY_PARTS` ("summation", "holding", "inhibition"; each independent of the others,
+    so two processes can share them); metrics and panels come in that order."""
+    unknown = [part for part in parts if part not in STUDY_PARTS]
+    if unknown:
+        raise UnknownNameError(f"synapse_study: unknown part(s) {unknown}; valid: {', '.join(STUDY_PARTS)}.")
+    metrics: dict = {}
+    panels: list[Panel] = []
+    if "summation" in parts:
+        s_data, s_met = summation_window(neuron, synapses, rate_scale_hz=rate_scale_hz,
+                                         max_interval_ms=max_interval_ms, step_ms=interval_step_ms, dt_ms=dt_ms,
+                                         seed=seed)
+        metrics, panels = metrics | s_met, panels + [summation_panel(s_data)]
+    if "holding" in parts:
+        h_data, h_met = effective_weight(neuron, synapses, rate_scale_hz=rate_scale_hz, dt_ms=dt_ms, seed=seed,
+                                         levels=np.linspace(-2.0, 0.9, holding_levels))
+        metrics, panels = metrics | h_met, panels + [holding_panel(h_data, neuron)]
+    if "inhibition" in parts:
+        i_data, i_met = inhibition_fi(neuron, synapses, rate_scale_hz=rate_scale_hz,
+                                      duration_ms=inhibition_duration_ms, z=np.linspace(0.0, 2.0, fi_points),
+                                      dt_ms=dt_ms, seed=seed + 1)
+        metrics, panels = metrics | i_met, panels + [inhibition_panel(i_data, rate_scale_hz)]
+    return metrics, panels

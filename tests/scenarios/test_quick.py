@@ -71,3 +71,20 @@ def test_logic_gates_simulates_the_xor_circuit_once(monkeypatch):
     regular = "Regular(jitter_ms=0.0)"
     assert runs.count(("xor", (0.0, 0.0), regular)) == 1, runs
     assert ("and_x2", (0.0,) * 2, regular) in runs  # the truth tables of AND and OR, side by side
+
+
+@pytest.mark.parametrize("name", ["single_neuron", "logic_gates", "feature_detectors", "recurrent_loop", "digits",
+                                  "synapses"])
+def test_a_quick_run_puts_a_swapped_neuron_at_its_study_step_and_a_full_run_at_its_own(name):
+    """--quick (a smoke run): fast_dt, the model's study step (Hodgkin-Huxley 0.025 ms, rates within 1.5 % of the
+    converged solution: benchmarks/results/model_accuracy.md); a full run keeps the model's own (0.01 ms)."""
+    module = load_scenario(get_scenario(name))
+    assert scenario_options(module)["fast_dt"] is False and scenario_options(module, quick=True)["fast_dt"] is True
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::neurocompare.errors.CalibrationWarning")  # HH cannot fire at 1000 Hz: expected
+def test_a_quick_hodgkin_huxley_run_records_its_step(tmp_path):
+    c = run_scenario("single_neuron", out_dir=tmp_path / "q", seed=0, quick=True, options={"neuron": "hodgkin_huxley"})
+    assert c.parameters["dt_ms"] == 0.025  # the run, as recorded in metrics.json and the report
+    assert "0.025" in (tmp_path / "q" / "report.md").read_text()

@@ -114,3 +114,12 @@ def test_synapses_scenario_quick_writes_its_report(tmp_path):
     assert c.metric("fitted_reversal.exc_conductance") == pytest.approx(c.metric("spec_e_exc"), rel=0.05)
     for model in SYNAPSES:
         assert c.metric(f"compare_rate_correlation.{model}") > 0.9
+
+
+def test_an_unknown_study_part_is_named_with_the_valid_ones():
+    from neurocompare.errors import UnknownNameError
+    from neurocompare.models import LIF
+    from neurocompare.studies.synapses import synapse_set, synapse_study
+
+    with pytest.raises(UnknownNameError, match=r"unknown part\(s\) \['bogus'\]; valid: summation, holding, inhibition"):
+        synapse_study(LIF(), synapse_set(5.0), parts=("summation", "bogus"))

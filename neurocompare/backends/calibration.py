@@ -29,6 +29,7 @@ its fastest firing as drive 1.0, with a :class:`~neurocompare.errors.Calibration
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -46,8 +47,8 @@ from ..models import neuron_to_dict
 from .reference.models import reference_step
 from .reference.population import Population
 
-__all__ = ["Calibration", "calibrate", "drive_current", "potential_unit", "rates_at", "WINDOW_MS", "GRID",
-           "cache_path"]
+__all__ = ["Calibration", "calibrate", "measure", "shipped", "drive_current", "potential_unit", "rates_at", "WINDOW_MS",
+           "GRID", "cache_path", "SHIPPED"]
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,33 @@ def _store_disk(key: str, cal: Calibration) -> None:
         log.debug("calibration cache not written (%s)", exc)
 
 
+#: Calibrations shipped with the package: the ones the bundled scenarios need at their defaults (made by
+#: benchmarks/ship_calibrations.py; tests/backends/test_calibration_shipped.py measures each again), so a first
+#: `neurocompare run --all` does not spend ~20 s finding them. Keyed like the disk cache (_VERSION included).
+SHIPPED = Path(__file__).with_name("calibrations.json")
+
+
+@functools.lru_cache(maxsize=1)
+def shipped() -> dict[str, Any]:
+    """The shipped calibrations by key (empty if the file is missing or unreadable, or with
+    ``NEUROCOMPARE_SHIPPED_CALIBRATIONS=0``, which benchmarks/ship_calibrations.py sets to measure them all)."""
+    if os.environ.get("NEUROCOMPARE_SHIPPED_CALIBRATIONS", "").strip() == "0":
+        return {}
+    try:
+        data = json.loads(SHIPPED.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _from_shipped(key: str) -> Calibration | None:
+    stored = shipped().get(key)
+    try:
+        return Calibration(**stored) if isinstance(stored, dict) else None
+    except TypeError:
+        return None
+
+
 def _from_disk(key: str) -> Calibration | None:
     stored = _load_disk().get(key)
     try:
@@ -156,12 +184,24 @@ def calibrate(neuron: Any, *, rate_scale_hz: float, dt_ms: float) -> Calibration
     if not neuron.calibrated:
         raise ParameterError(f"calibrate: {neuron.model_name!r} lives in the circuit's units; nothing to calibrate.")
     key = _key(neuron, rate_scale_hz, dt_ms)
-    cached = _MEMORY.get(key) or _from_disk(key)
+    cached = _MEMORY.get(key) or _from_disk(key) or _from_shipped(key)
     if cached is not None:
         _MEMORY[key] = cached
         if cached.rate_hz < cached.target_hz:
             _warn_ceiling(cached, neuron)
         return cached
+    cal = measure(neuron, rate_scale_hz=rate_scale_hz, dt_ms=dt_ms)
+    _MEMORY[key] = cal
+    _store_disk(key, cal)
+    log.info("calibrated %s: drive 1.0 = %.6g %s (%.4g Hz at dt %g ms)", neuron.model_name, cal.current,
+             neuron.current_unit, cal.rate_hz, dt_ms)
+    if cal.rate_hz < cal.target_hz:
+        _warn_ceiling(cal, neuron)
+    return cal
+
+
+def measure(neuron: Any, *, rate_scale_hz: float, dt_ms: float) -> Calibration:
+    """The calibration of the module docstring, measured now (no cache)."""
     scale = 1.0 / neuron.drive_dvdt(1.0)  # the current that changes v by 1 mV/ms
     target = float(rate_scale_hz)
     currents = scale * np.logspace(*_DECADES, GRID)
@@ -182,15 +222,8 @@ def calibrate(neuron: Any, *, rate_scale_hz: float, dt_ms: float) -> Calibration
         j = _first_at_least(fine_rates, target)
         fine, fine_rates, j = (fine, fine_rates, j) if j is not None else (currents, rates, i)
     current = float(fine[j])
-    cal = Calibration(neuron.model_name, current, target, float(fine_rates[j]), float(dt_ms), WINDOW_MS,
-                      neuron.drive_dvdt(current) * 1e3 / rate_scale_hz)
-    _MEMORY[key] = cal
-    _store_disk(key, cal)
-    log.info("calibrated %s: drive 1.0 = %.6g %s (%.4g Hz at dt %g ms)", neuron.model_name, current, neuron.current_unit,
-             cal.rate_hz, dt_ms)
-    if cal.rate_hz < target:
-        _warn_ceiling(cal, neuron)
-    return cal
+    return Calibration(neuron.model_name, current, target, float(fine_rates[j]), float(dt_ms), WINDOW_MS,
+                       neuron.drive_dvdt(current) * 1e3 / rate_scale_hz)
 
 
 def _warn_ceiling(cal: Calibration, neuron: Any) -> None:

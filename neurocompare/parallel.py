@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from .errors import ParameterError
 
-__all__ = ["JOBS_ENV", "spare_cores", "mark_worker", "kill_workers", "Background"]
+__all__ = ["JOBS_ENV", "spare_cores", "mark_worker", "worker_init", "kill_workers", "Background"]
 
 #: Processes a neurocompare process may use at once, itself included (default: the cores it may run on).
 JOBS_ENV = "NEUROCOMPARE_JOBS"
@@ -46,8 +46,10 @@ def mark_worker() -> None:
     os.environ[JOBS_ENV] = "1"
 
 
-def _init(formatwarning: Callable[..., str]) -> None:
-    """The second process: a worker itself, Brian2 imported in its main thread, interrupts ignored."""
+def worker_init(formatwarning: Callable[..., str]) -> None:
+    """A worker process of ours (Background's, run --all's): one of several sharing the cores (it starts no more
+    processes), Brian2 imported in its main thread, interrupts ignored (the parent decides), and warnings shown
+    as the parent shows them."""
     from .backends.brian2.prefs import pool_initializer
 
     mark_worker()
@@ -87,7 +89,8 @@ class Background:
             from concurrent.futures import ProcessPoolExecutor
 
             ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited Brian2 state
-            self._pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=_init, initargs=(warnings.formatwarning,))
+            self._pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=worker_init,
+                                             initargs=(warnings.formatwarning,))
             self._future = self._pool.submit(fn, *args, **kwargs)
 
     @property

@@ -46,7 +46,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 from .errors import ParameterError, ShadowedScenarioWarning, UnknownNameError
 from .models import neuron_from_name, synapse_from_dict
 from .options import typed_options, unknown_options_error
-from .parallel import kill_workers, mark_worker
+from .parallel import kill_workers, worker_init
 
 __all__ = ["ScenarioInfo", "ScenarioJob", "find_scenarios", "get_scenario", "load_scenario", "scenario_options",
            "run_scenario", "compare_scenario", "run_many", "run_script", "DEFAULT_OUTPUT_ROOT", "check_model_option"]
@@ -362,25 +362,15 @@ def run_many(
     yield from _run_parallel(jobs, processes, seed, quick, extra)
 
 
-def _worker_init(initializer: Callable[[], None], formatwarning: Callable[..., str]) -> None:
-    """A scenario worker process: one of several sharing the cores (it starts no more processes), the backend's
-    initializer, and warnings shown as the parent shows them."""
-    mark_worker()
-    initializer()
-    warnings.formatwarning = formatwarning
-
-
 def _run_parallel(jobs: Sequence[ScenarioJob], processes: int, seed: int, quick: bool,
                   extra: Sequence[str]) -> Iterator[tuple[ScenarioJob, float]]:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    from .backends.brian2.prefs import pool_initializer
-
     ctx = multiprocessing.get_context("spawn")  # a fresh interpreter per worker: no inherited Brian2 state
     # The workers ignore SIGINT and SIGTERM (a terminal's Ctrl+C reaches them too): this process decides.
-    with ProcessPoolExecutor(min(processes, len(jobs)), mp_context=ctx, initializer=_worker_init,
-                             initargs=(pool_initializer, warnings.formatwarning)) as pool:
+    with ProcessPoolExecutor(min(processes, len(jobs)), mp_context=ctx, initializer=worker_init,
+                             initargs=(warnings.formatwarning,)) as pool:
         futures = {pool.submit(_timed_run, job, seed, quick, extra): job for job in jobs}
         pending = set(futures)
         try:

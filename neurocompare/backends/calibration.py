@@ -126,12 +126,16 @@ def _store_disk(key: str, cal: Calibration) -> None:
 SHIPPED = Path(__file__).with_name("calibrations.json")
 
 
-@functools.lru_cache(maxsize=1)
 def shipped() -> dict[str, Any]:
     """The shipped calibrations by key (empty if the file is missing or unreadable, or with
     ``NEUROCOMPARE_SHIPPED_CALIBRATIONS=0``, which benchmarks/ship_calibrations.py sets to measure them all)."""
     if os.environ.get("NEUROCOMPARE_SHIPPED_CALIBRATIONS", "").strip() == "0":
         return {}
+    return _read_shipped()
+
+
+@functools.lru_cache(maxsize=1)
+def _read_shipped() -> dict[str, Any]:
     try:
         data = json.loads(SHIPPED.read_text())
     except (OSError, ValueError):
@@ -139,16 +143,8 @@ def shipped() -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _from_shipped(key: str) -> Calibration | None:
-    stored = shipped().get(key)
-    try:
-        return Calibration(**stored) if isinstance(stored, dict) else None
-    except TypeError:
-        return None
-
-
-def _from_disk(key: str) -> Calibration | None:
-    stored = _load_disk().get(key)
+def _as_calibration(stored: Any) -> Calibration | None:
+    """A stored calibration (the disk cache's or the shipped file's entry), or None if it is not one of ours."""
     try:
         return Calibration(**stored) if isinstance(stored, dict) else None
     except TypeError:  # written by another version
@@ -184,7 +180,7 @@ def calibrate(neuron: Any, *, rate_scale_hz: float, dt_ms: float) -> Calibration
     if not neuron.calibrated:
         raise ParameterError(f"calibrate: {neuron.model_name!r} lives in the circuit's units; nothing to calibrate.")
     key = _key(neuron, rate_scale_hz, dt_ms)
-    cached = _MEMORY.get(key) or _from_disk(key) or _from_shipped(key)
+    cached = _MEMORY.get(key) or _as_calibration(_load_disk().get(key)) or _as_calibration(shipped().get(key))
     if cached is not None:
         _MEMORY[key] = cached
         if cached.rate_hz < cached.target_hz:

@@ -12,9 +12,12 @@ reaches the whole group) and this one kills it when it stops for any reason, so 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+import types
 import warnings
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .errors import ParameterError
 
@@ -67,12 +70,28 @@ def kill_workers(pool: Any) -> None:
         process.join(timeout=2)
 
 
+@contextlib.contextmanager
+def _main_not_imported() -> Iterator[None]:
+    """Processes spawned inside this block do not import the parent's ``__main__`` (multiprocessing's spawn runs
+    the main script again in every child, so a user's script without an ``if __name__ == "__main__":`` guard would
+    run twice, and fail as the child starts a process of its own while it bootstraps). Our calls live in importable
+    modules and need nothing from it; spawn finds the main module through ``sys.modules``, so it sees a bare one."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 class Background:
     """``fn(*args, **kwargs)`` in a spawned process if a core is spare (:func:`spare_cores`), else here.
 
     ``result()`` waits for it (or, with no spare core, calls it now) and returns its value or raises its
     exception. Use it as a context manager: leaving the block for any reason stops the process. ``fn`` and its
-    arguments must be picklable (a module-level function and plain data).
+    arguments must be picklable (a function of an importable module and plain data; a function of the running
+    script runs here). The second process does not run the script again: no ``__main__`` guard is needed.
 
     >>> from neurocompare.parallel import Background
     >>> with Background(sum, [1, 2, 3]) as job:
@@ -84,14 +103,15 @@ class Background:
         self._call = (fn, args, kwargs)
         self._pool: Any = None
         self._future: Any = None
-        if spare_cores() >= 1:
+        if spare_cores() >= 1 and getattr(fn, "__module__", None) != "__main__":
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
             ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited Brian2 state
             self._pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=worker_init,
                                              initargs=(warnings.formatwarning,))
-            self._future = self._pool.submit(fn, *args, **kwargs)
+            with _main_not_imported():  # the process starts here, on the first submit
+                self._future = self._pool.submit(fn, *args, **kwargs)
 
     @property
     def in_background(self) -> bool:

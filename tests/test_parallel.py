@@ -137,3 +137,29 @@ def test_the_command_line_names_a_bad_job_count_before_it_writes_anything(monkey
     assert main(["run", "--all", "--quick", "--out", str(tmp_path / "out"), "--no-progress"]) == 2
     assert "$NEUROCOMPARE_JOBS must be a whole number of processes, 1 or more; got '0'." in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow  # starts two Pythons with Brian2
+def test_a_script_without_a_main_guard_runs_once_and_uses_the_spare_core(tmp_path):
+    """multiprocessing's spawn runs the main script again in the child; ours must not (a user's plain script)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = tmp_path / "plain.py"
+    script.write_text(textwrap.dedent("""
+        from neurocompare.parallel import Background
+
+        def square(x):
+            return x * x
+
+        print("top level ran")
+        with Background(sum, [1, 2, 3]) as job:
+            print("spare core:", job.in_background, job.result())
+        with Background(square, 4) as job:  # a function of the script itself: runs here
+            print("script function:", job.in_background, job.result())
+    """))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, JOBS_ENV: "2"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["top level ran", "spare core: True 6", "script function: False 16"]

@@ -35,7 +35,7 @@ from typing import Any, Callable
 import numpy as np
 import scipy.sparse
 
-from .activations import BUILTIN_ACTIVATIONS
+from .activations import BUILTIN_ACTIVATIONS, canonical_activation_name, valid_activation_names
 from .populations import InputPopulation, NeuronPopulation, Projection
 from .errors import CircuitError, ParameterError
 from .limits import check_limit
@@ -59,14 +59,24 @@ _PROJ_KEYS = {"pre", "post", "counts", "unit_weight", "delay_ms"}
 
 
 # ----------------------------------------------------------------------------- writing
+def _saved_name(fn: Any) -> str | None:
+    """The name a callable activation is saved by (a measured one's ``fi:...`` name), or None."""
+    name = getattr(fn, "name", None)
+    try:
+        return canonical_activation_name(name) if isinstance(name, str) and name not in BUILTIN_ACTIVATIONS else None
+    except ParameterError:
+        return None
+
+
 def _population_dict(pop: NeuronPopulation) -> dict[str, Any]:
-    if not isinstance(pop.activation, str):
+    activation = pop.activation if isinstance(pop.activation, str) else _saved_name(pop.activation)
+    if activation is None:
         raise CircuitError(
             f"Population {pop.name!r}: a callable activation ({pop.activation_name}) cannot be saved to a circuit "
-            f"file; use one of {', '.join(BUILTIN_ACTIVATIONS)} or keep the circuit in Python."
+            f"file; use one of {valid_activation_names()} or keep the circuit in Python."
         )
     data: dict[str, Any] = {"name": pop.name, "size": pop.size, "bias": [float(b) for b in pop.bias],
-                            "activation": pop.activation}
+                            "activation": activation}
     if pop.neuron is not None:
         data["neuron"] = neuron_to_dict(pop.neuron)
     if pop.synapse is not None:

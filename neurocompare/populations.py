@@ -28,8 +28,8 @@ import numpy as np
 import scipy.sparse
 
 from ._validation import first_index, fmt_index, fmt_number, frozen
-from .activations import BUILTIN_ACTIVATIONS
-from .errors import CircuitError, ParameterError
+from .activations import canonical_activation_name, resolve_activation
+from .errors import CircuitError, ParameterError, UnknownNameError
 from .models import NeuronModel, SynapseModel, check_neuron, check_synapse
 
 __all__ = ["InputPopulation", "NeuronPopulation", "Projection", "check_name"]
@@ -214,11 +214,10 @@ class NeuronPopulation:
         object.__setattr__(self, "bias", frozen(bias, None))
         act = self.activation
         if isinstance(act, str):
-            if act not in BUILTIN_ACTIVATIONS:
-                raise CircuitError(
-                    f"{owner}: unknown activation {act!r}; valid: {', '.join(BUILTIN_ACTIVATIONS)} "
-                    "or a callable."
-                )
+            try:
+                object.__setattr__(self, "activation", canonical_activation_name(act))
+            except (ParameterError, UnknownNameError) as exc:
+                raise CircuitError(f"{owner}: {exc} Or give a callable.") from None
         elif not callable(act):
             raise CircuitError(f"{owner}: activation must be a name or a callable; got {act!r}.")
         try:
@@ -237,7 +236,7 @@ class NeuronPopulation:
     def activation_fn(self) -> Callable[[np.ndarray], np.ndarray]:
         """The activation as a function."""
         act = self.activation
-        return BUILTIN_ACTIVATIONS[act] if isinstance(act, str) else act
+        return resolve_activation(act) if isinstance(act, str) else act
 
     def __repr__(self) -> str:
         return (

@@ -10,6 +10,7 @@ Pick one by name with :func:`get_backend`; add one with :func:`register_backend`
 
 from __future__ import annotations
 
+from . import activation as _activation  # noqa: F401 - registers the measured activations 'fi:...'
 from .artificial import ArtificialBackend
 from .base import Backend
 from .brian2 import SpikingBackend

@@ -76,14 +76,15 @@ class Calibration:
     potential_unit: float  # model potential per circuit unit (mV)
 
 
-def cache_path() -> Path | None:
-    """Where calibrations are kept between runs: ``$NEUROCOMPARE_CACHE_DIR/calibration.json``, else
-    ``~/.cache/neurocompare/calibration.json``; None if ``NEUROCOMPARE_CACHE_DIR`` is set to the empty string."""
+def cache_path(filename: str = "calibration.json") -> Path | None:
+    """Where calibrations (and measured activations: ``activations.json``) are kept between runs:
+    ``$NEUROCOMPARE_CACHE_DIR/calibration.json``, else ``~/.cache/neurocompare/calibration.json``; None if
+    ``NEUROCOMPARE_CACHE_DIR`` is set to the empty string."""
     root = os.environ.get("NEUROCOMPARE_CACHE_DIR")
     if root == "":
         return None
     base = Path(root) if root else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "neurocompare"
-    return base / "calibration.json"
+    return base / filename
 
 
 def _key(neuron: Any, rate_scale_hz: float, dt_ms: float) -> str:
@@ -92,8 +93,9 @@ def _key(neuron: Any, rate_scale_hz: float, dt_ms: float) -> str:
                       sort_keys=True)
 
 
-def _load_disk() -> dict[str, Any]:
-    path = cache_path()
+def load_disk(filename: str = "calibration.json") -> dict[str, Any]:
+    """The cache file's entries by key (empty if there is none or it is unreadable)."""
+    path = cache_path(filename)
     if path is None or not path.is_file():
         return {}
     try:
@@ -103,16 +105,16 @@ def _load_disk() -> dict[str, Any]:
         return {}
 
 
-def _store_disk(key: str, cal: Calibration) -> None:
-    """Add one calibration to the cache file (atomically: a temporary file, then a rename); never fails a run."""
-    path = cache_path()
+def store_disk(key: str, entry: dict[str, Any], filename: str = "calibration.json") -> None:
+    """Add one entry to the cache file (atomically: a temporary file, then a rename); never fails a run."""
+    path = cache_path(filename)
     if path is None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = _load_disk()
-        data[key] = asdict(cal)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".calibration.", suffix=".tmp")
+        data = load_disk(filename)
+        data[key] = entry
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
         with os.fdopen(fd, "w") as fh:
             json.dump(data, fh)
         os.replace(tmp, path)
@@ -180,7 +182,7 @@ def calibrate(neuron: Any, *, rate_scale_hz: float, dt_ms: float) -> Calibration
     if not neuron.calibrated:
         raise ParameterError(f"calibrate: {neuron.model_name!r} lives in the circuit's units; nothing to calibrate.")
     key = _key(neuron, rate_scale_hz, dt_ms)
-    cached = _MEMORY.get(key) or _as_calibration(_load_disk().get(key)) or _as_calibration(shipped().get(key))
+    cached = _MEMORY.get(key) or _as_calibration(load_disk().get(key)) or _as_calibration(shipped().get(key))
     if cached is not None:
         _MEMORY[key] = cached
         if cached.rate_hz < cached.target_hz:
@@ -188,7 +190,7 @@ def calibrate(neuron: Any, *, rate_scale_hz: float, dt_ms: float) -> Calibration
         return cached
     cal = measure(neuron, rate_scale_hz=rate_scale_hz, dt_ms=dt_ms)
     _MEMORY[key] = cal
-    _store_disk(key, cal)
+    store_disk(key, asdict(cal))
     log.info("calibrated %s: drive 1.0 = %.6g %s (%.4g Hz at dt %g ms)", neuron.model_name, cal.current,
              neuron.current_unit, cal.rate_hz, dt_ms)
     if cal.rate_hz < cal.target_hz:

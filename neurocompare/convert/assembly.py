@@ -14,6 +14,8 @@ import math
 from typing import Any, Sequence
 
 from .._validation import check_choice, fail
+from ..activations import canonical_activation_name
+from ..errors import ParameterError, UnknownNameError
 from ..circuit import Circuit, InputPopulation, NeuronPopulation, Projection
 from ..models import LIF, NeuronModel, check_neuron
 from .layers import layer_list, layer_names
@@ -39,15 +41,31 @@ def conversion_neuron() -> LIF:
 def check_conversion_neuron(owner: str, neuron: Any) -> NeuronModel:
     """``neuron`` (default :func:`conversion_neuron`) if its ``v_threshold - v_reset`` is 1."""
     neuron = conversion_neuron() if neuron is None else check_neuron(owner, neuron)
-    if not math.isclose(neuron.reset_step, 1.0, rel_tol=1e-12):
+    if not neuron.calibrated and not math.isclose(neuron.reset_step, 1.0, rel_tol=1e-12):
         raise fail(owner, "the neuron's v_threshold - v_reset", "1 (weights are in units of the threshold gap)",
                    neuron.reset_step, fix="Keep v_threshold = v_reset + 1.")
     return neuron
 
 
-def check_output_activation(owner: str, activation: Any) -> str:
-    """``activation`` if it is one of :data:`OUTPUT_ACTIVATIONS`."""
-    return check_choice(owner, "output_activation", activation, OUTPUT_ACTIVATIONS)
+def check_output_activation(owner: str, activation: Any, hidden: str = "relu") -> str:
+    """``activation`` if it is one of :data:`OUTPUT_ACTIVATIONS` or the hidden layers' activation ``hidden``."""
+    if isinstance(activation, str) and activation != hidden and activation not in OUTPUT_ACTIVATIONS:
+        try:
+            if canonical_activation_name(activation) == hidden:
+                return hidden
+        except (ParameterError, UnknownNameError):
+            pass
+    return check_choice(owner, "output_activation", activation, tuple(dict.fromkeys((*OUTPUT_ACTIVATIONS, hidden))))
+
+
+def check_hidden_activation(owner: str, activation: Any) -> str:
+    """The hidden layers' activation as a canonical name (``"relu"``, or a measured ``"fi:..."`` one...)."""
+    if not isinstance(activation, str):
+        raise fail(owner, "activation", "an activation name (a circuit holds names)", activation)
+    try:
+        return canonical_activation_name(activation)
+    except (ParameterError, UnknownNameError) as exc:
+        raise ParameterError(f"{owner}: {exc}") from None
 
 
 def to_circuit(
@@ -61,6 +79,7 @@ def to_circuit(
     circuit_name: str = "converted_mlp",
     description: str = "",
     owner: str = "to_circuit",
+    activation: str = "relu",
 ) -> Circuit:
     """A layered circuit from integer synapse counts, unit weights and (normalised) biases.
 
@@ -78,8 +97,11 @@ def to_circuit(
     neuron : NeuronModel, optional
         Spiking parameters of every population; default :func:`conversion_neuron`. Its
         ``v_threshold - v_reset`` must be 1, the unit the weights are expressed in.
-    output_activation : {"identity", "relu"}
-        Activation of the output population on the artificial side (hidden populations: ReLU).
+    output_activation : {"identity", "relu"} or ``activation``
+        Activation of the output population on the artificial side.
+    activation : str
+        Activation of the hidden populations on the artificial side: ReLU (a conversion of a ReLU network), or the
+        activation the network was trained with, such as a neuron's measured ``"fi:..."`` one.
     circuit_name, description : str
     owner : str
         Who is asking (the start of every error message).
@@ -101,11 +123,12 @@ def to_circuit(
     layer_list(owner, "biases", biases, f"a list of {n_layers} vectors, one per layer", n_layers)
     pop_names = layer_names(n_layers, names, owner=owner)
     neuron = check_conversion_neuron(owner, neuron)
-    output_activation = check_output_activation(owner, output_activation)
+    activation = check_hidden_activation(owner, activation)
+    output_activation = check_output_activation(owner, output_activation, activation)
     populations, projections = [], []
     for l, (n, unit, b) in enumerate(zip(counts, unit_weights, biases)):
         proj = Projection(pop_names[l], pop_names[l + 1], counts=n, unit_weight=unit)  # checks the counts
-        act = output_activation if l == n_layers - 1 else "relu"
+        act = output_activation if l == n_layers - 1 else activation
         populations.append(NeuronPopulation(proj.post, proj.counts.shape[0], bias=b, activation=act, neuron=neuron))
         projections.append(proj)
     return Circuit(

@@ -112,12 +112,13 @@ def check(
     scale = check_positive(owner, "output_scale", output_scale)
     x = float_array(owner, "check_data", check_data, shape=("n_samples", ws[0].shape[1]), error=InputError)
     warn_input_range(owner, "check_data", x)
-    float_out = forward_pass(ws, bs, x)[-1] / scale  # logits on the normalised scale
+    hidden = circuit.population(names[1]).activation_fn if n_pops > 1 else None
+    out_pop = circuit.population(names[-1])
+    float_out = forward_pass(ws, bs, x, activation=hidden)[-1] / scale  # logits on the normalised scale
     conv_out = ArtificialBackend().run(circuit, {names[0]: x}, seed=0)[names[-1]]
-    if circuit.population(names[-1]).activation == "relu":
-        float_out_cmp = np.maximum(float_out, 0.0)
-    else:
-        float_out_cmp = float_out
+    float_out_cmp = out_pop.activation_fn(float_out)
+    if out_pop.activation not in ("relu", "identity"):  # a neuron's activation: its rates are the class scores
+        float_out = float_out_cmp
     acc_f, acc_c = _accuracies(owner, check_labels, float_out, conv_out)
     return FunctionCheck(
         n_samples=len(x),

@@ -19,7 +19,7 @@ from ..encoding import stream_seed
 from ..errors import ParameterError
 from ..metrics import readout
 from ..models import NeuronModel
-from .assembly import check_conversion_neuron, check_output_activation, to_circuit
+from .assembly import check_conversion_neuron, check_hidden_activation, check_output_activation, to_circuit
 from .checking import FunctionCheck, check
 from .layers import float_layers
 from .normalisation import DEFAULT_PERCENTILE, check_percentile, normalise
@@ -145,6 +145,7 @@ def convert(
     check_labels: Any = None,
     names: Sequence[str] | None = None,
     circuit_name: str = "converted_mlp",
+    activation: str = "relu",
 ) -> Conversion:
     """Convert a float ReLU network to a circuit of integer synapse counts.
 
@@ -181,8 +182,13 @@ check_data, check_labels, names, circuit_name
     percentile = check_percentile(owner, percentile)
     bits, _, rounding, seed = quantise_options(owner, n_layers=len(ws), bits=bits, unit_weight=unit_weight,
                                                rounding=rounding, seed=seed)
-    output_activation = check_output_activation(owner, output_activation)
+    activation = check_hidden_activation(owner, activation)
+    output_activation = check_output_activation(owner, output_activation, activation)
     neuron = check_conversion_neuron(owner, neuron)
+    if activation != "relu" and percentile is not None:
+        raise ParameterError(f"{owner}: a network trained with the activation {activation!r} is converted without "
+                             f"normalisation (that activation is not scale-free like ReLU); give percentile=None, got "
+                             f"{percentile!r}.")
     norm = normalise(ws, bs, norm_data=norm_data, percentile=percentile, ignore_zeros=ignore_zeros,
                      names=pop_names, owner=owner)
     quant = quantise(norm.weights, bits=bits, unit_weight=unit_weight, rounding=rounding, seed=seed,
@@ -190,7 +196,8 @@ check_data, check_labels, names, circuit_name
     sizes = "-".join([str(ws[0].shape[1])] + [str(w.shape[0]) for w in ws])
     circuit = to_circuit(quant.counts, quant.unit_weights, norm.biases, names=pop_names, neuron=neuron,
                          output_activation=output_activation, circuit_name=circuit_name, owner=owner,
-                         description=f"ReLU network {sizes} converted to synapse counts (percentile {percentile}, "
+                         activation=activation,
+                         description=f"{'ReLU' if activation == 'relu' else activation} network {sizes} converted to synapse counts (percentile {percentile}, "
                                      f"counts up to {2 ** bits - 1} synapses ({bits} bits, {bits + 1} with the sign), "
                                      f"{rounding} rounding, seed {seed})")
     function_check = None if check_data is None else check(
@@ -235,6 +242,11 @@ def convert_trained(
             seed = check_int(owner, "seed", options.get("seed", 0), minimum=0)
             rng = np.random.default_rng(stream_seed(seed, "norm_samples"))
             x = x[np.sort(rng.choice(len(x), size=norm_samples, replace=False))]
+    act = getattr(trained, "activation", "relu")
+    if act != "relu":  # trained with a neuron's activation: its own units, no normalisation, its output layer
+        options.setdefault("activation", act if isinstance(act, str) else getattr(act, "name", act))
+        options.setdefault("output_activation", options["activation"])
+        options.setdefault("percentile", None)
     options.setdefault("check_data", trained.x_test)
     options.setdefault("check_labels", trained.y_test if options["check_data"] is trained.x_test else None)
     options.setdefault("circuit_name", "digits_mlp")

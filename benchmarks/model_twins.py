@@ -15,7 +15,7 @@ import numpy as np
 
 from neurocompare import SpikingBackend
 from neurocompare.studies import DIGITS_MODELS
-from neurocompare.studies.twins import TWIN_DESIGN, TwinDesign, twin_accuracies
+from neurocompare.studies.twins import design_of, twin_accuracies
 
 TIMES = (5.0, 10.0, 100.0)
 
@@ -40,10 +40,10 @@ def main() -> None:
              "model twin 5 ms | model twin 10 ms | model twin 100 ms | model twin - its ANN at 100 ms (pp) |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for m in args.models:
-        d = TWIN_DESIGN.get(m, TwinDesign())
+        d = design_of(m)
         r = [run[m] for run in runs]
         gap = [100 * (x["model_twin"][-1] - x["model_ann"]) for x in r]
-        lines.append(f"| {m} | smooth {d.smooth:g}, synapse {d.synapse or 'delta'}, {d.epochs} epochs | "
+        lines.append(f"| {m} | smooth {d.smooth:g}, synapse {d.synapse or 'delta'}, {d.epochs} epochs, T {d.temperature:g} | "
                      f"{pm([x['relu_ann'] for x in r])} | "
                      + " | ".join(pm([x["relu_twin"][i] for x in r]) for i in range(len(TIMES))) + " | "
                      + f"{pm([x['model_ann'] for x in r])} | "

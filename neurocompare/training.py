@@ -216,6 +216,12 @@ class TrainedNetwork:
             object.__setattr__(self, name, frozen(getattr(self, name), dtype))
         object.__setattr__(self, "hyperparameters", dict(self.hyperparameters))  # a copy; stays picklable
 
+    def split(self) -> DigitsSplit:
+        """The data split it was trained and tested on."""
+        return DigitsSplit(self.x_train, self.x_test, self.y_train, self.y_test,
+                           seed=int(self.hyperparameters.get("split_seed", self.seed)),
+                           test_fraction=float(self.hyperparameters.get("test_fraction", 0.2)))
+
     @property
     def layer_sizes(self) -> tuple[int, ...]:
         """(n_in, hidden..., n_out), e.g. (64, 32, 10)."""
@@ -227,7 +233,14 @@ class TrainedNetwork:
         return check_shape("TrainedNetwork", "inputs", x, ("batch", self.layer_sizes[0]), error=InputError)
 
     def _fn(self, act: Any) -> Callable:
-        return resolve_activation(act) if isinstance(act, str) else act
+        """The function of an activation name, resolved once per network (a measured one is not looked up, nor its
+        calibration warned about, at every forward pass)."""
+        if not isinstance(act, str):
+            return act
+        cache = self.__dict__.setdefault("_resolved", {})
+        if act not in cache:
+            cache[act] = resolve_activation(act)
+        return cache[act]
 
     def forward(self, x: Any) -> list[np.ndarray]:
         """Activations of every layer: the hidden layers' activation (ReLU), then the output ``z`` (logits), or
@@ -366,6 +379,7 @@ def train_mlp(
         seed=seed, hyperparameters=hyper, activation=activation if act_name != "relu" else "relu",
         output_activation=output,
     )
+    trained.__dict__["_resolved"] = {act_name: fn}  # the function trained with: no second lookup
     log.info("trained %s network for %d epochs: test accuracy %.4f",
              "-".join(map(str, hyper["layer_sizes"])), epochs, history.test_accuracy[-1])
     return trained

@@ -5,7 +5,9 @@ to synapse counts (data-based normalisation at the 99.9th percentile, 5-bit coun
 integrate-and-fire neurons with reset by subtraction) and the whole test set runs through both
 backends, the spiking one in a single batched Brian2 run. The report gives both accuracies,
 accuracy over simulated time for each input coding, confusion matrices, cost, the training
-history, and an error budget that attributes the accuracy gap to its causes.
+history, and an error budget that attributes the accuracy gap to its causes. Per neuron model it
+runs two twins: the ReLU network's counts on that model, and a network trained on the model's own
+measured activation (neurocompare.studies.twins), with the activations it was trained on.
 """
 
 from contextlib import ExitStack
@@ -48,7 +50,8 @@ def run(*, seed=0, progress=None, bits=5, duration_ms=100.0, encoding="regular",
                              rate_scale_hz=rate_scale_hz, synapse_mode="aggregate")  # one synapse of n x unit per pair
     with ExitStack() as stack:  # the per-model study on a spare core (neurocompare.parallel), while the rest runs here
         study = stack.enter_context(Background(model_study, conv.circuit, x, y, ann_acc, backend=spiking, seed=seed,
-                                               times_ms=times, models=models)) if models else None
+                                               times_ms=times, models=models, data=trained.split(), bits=bits)
+                                    ) if models else None
         circuit = with_models(conv.circuit, neuron=neuron, synapse=synapse)
         weights = {p.name: w for p, w in zip(circuit.projections, conv.normalized_weights)}
         c = compare(circuit, x, spiking=spiking, seed=seed, labels=y,  # ann_accuracy, snn_accuracy: tie = wrong
@@ -65,8 +68,8 @@ def run(*, seed=0, progress=None, bits=5, duration_ms=100.0, encoding="regular",
                 trained, actual=spiking, actual_bits=bits, actual_circuit=c.circuit, actual_result=c.snn, seed=seed,
                 x=x, y=y, ideal_duration_ms=budget_duration_ms, times_ms=(*budget_times_ms, duration_ms))
         if study is not None:
-            model_metrics, model_panel = study.result()
-            metrics, panels = metrics | model_metrics, panels + [model_panel]
+            model_metrics, model_panels = study.result()
+            metrics, panels = metrics | model_metrics, panels + model_panels
         if budget:
             metrics, panels = metrics | budget_metrics, panels + budget_panels
     if mlflow:  # parameters, per-epoch metrics, the weight/bias plots and accuracy over time

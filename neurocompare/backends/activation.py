@@ -16,7 +16,8 @@ a LIF it is the LIF rate formula (rheobase 1 / (tau_m rate_scale), ceiling 1 / t
 jump at rheobase, a ceiling of ~123 Hz and silence (depolarisation block) past drive ~1.2.
 
 ``smooth=sigma`` averages the curve over Gaussian drive noise of standard deviation ``sigma`` (drive units):
-``f_sigma(x) = E[f(x + sigma xi)]``, ``xi ~ N(0, 1)`` (31-node Gauss-Hermite quadrature), the f-I curve of a
+``f_sigma(x) = E[f(x + sigma xi)]``, ``xi ~ N(0, 1)`` (401-point quadrature over +-5 sd, ``f`` linear between the
+measured drives), the f-I curve of a
 neuron whose input fluctuates - what a spike-driven neuron sees - and an activation with finite slopes at
 a type II jump, which gradient training needs (Hunsberger & Eliasmith 2015 smooth the LIF curve for the same
 reason). It preserves monotonicity.
@@ -50,7 +51,10 @@ DRIVES = np.unique(np.concatenate([[-1.0, -0.5, -0.2], np.geomspace(1e-3, 0.2, 3
 DEFAULT_RATE_SCALE_HZ = 1000.0
 _VERSION = 1
 _FILE = "activations.json"
-_NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(31)
+#: The smoothing's quadrature: 401 evenly spaced points over +-5 sd with normal weights (evenly spaced, so a jump of
+#: the measured curve is resolved at any sd - Gauss-Hermite nodes are too far apart at the tails for that).
+_NODES = np.linspace(-5.0, 5.0, 401)
+_WEIGHTS = np.exp(-0.5 * _NODES ** 2)
 _WEIGHTS = _WEIGHTS / _WEIGHTS.sum()
 
 

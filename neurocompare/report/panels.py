@@ -244,12 +244,19 @@ def _budget_bars_panel(panel: Panel) -> Figure:
     return fig
 
 
-def _grid_panel(panel: Panel) -> Figure:
-    """Small multiples: one subplot per group of the ``"GROUP | LINE"`` series, shared x and y, 4 per row."""
+def _groups(panel: Panel) -> dict[str, dict[str, np.ndarray]]:
+    """The ``"GROUP | LINE"`` series of a small-multiples panel, by group."""
     groups: dict[str, dict[str, np.ndarray]] = {}
     for name, y in panel.series.items():
         group, _, line = name.partition(" | ")
         groups.setdefault(group, {})[line or group] = y
+    return groups
+
+
+def _grid_panel(panel: Panel) -> Figure:
+    """Small multiples: one subplot per group of the ``"GROUP | LINE"`` series, shared x and y, 4 per row; a time
+    axis (x label "simulated time ...") is logarithmic like the other accuracy-over-time figures."""
+    groups = _groups(panel)
     lines = list(dict.fromkeys(line for g in groups.values() for line in g))
     styles = dict(zip(lines, line_styles(lines)))
     cols = min(4, len(groups))
@@ -263,6 +270,8 @@ def _grid_panel(panel: Panel) -> Figure:
             ax.plot(x, y, color=styles[line]["color"], ls=styles[line]["ls"], lw=1.4 if k else 2.0,
                     marker=styles[line]["marker"] if k == 0 else None, ms=3, mfc="none", label=line)
         ax.set_title(group, fontsize=9)
+        if panel.xlabel.startswith("simulated time"):
+            log_time_axis(ax)
         ax.grid(alpha=0.3)
     for ax in axes[len(groups):]:
         ax.set_axis_off()
@@ -270,6 +279,38 @@ def _grid_panel(panel: Panel) -> Figure:
         ax.set_ylabel(panel.ylabel, fontsize=8)
     for i, ax in enumerate(axes[:len(groups)]):
         if i + cols >= len(groups):  # nothing below it: its x axis is labelled
+            ax.xaxis.set_tick_params(labelbottom=True)
+            ax.set_xlabel(panel.xlabel, fontsize=8)
+    fig.suptitle(panel.title, fontsize=11)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize=8)
+    return fig
+
+
+def _activations_panel(panel: Panel) -> Figure:
+    """One subplot per model: its measured points (dots, the group's first series) and the curve through them (line),
+    each with its own y scale (rates differ by 50x between models), drives -0.5 to 4."""
+    groups = _groups(panel)
+    cols = min(3, len(groups))
+    rows = math.ceil(len(groups) / cols)
+    fig = new_figure(3.4 * cols + 0.6, 2.5 * rows + 1.0)
+    axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, squeeze=False)).ravel()
+    x = np.asarray(panel.x, dtype=float)
+    shown = (x >= -0.5) & (x <= 4.0)
+    for ax, (group, series) in zip(axes, groups.items()):
+        (points_label, points), *curves = series.items()
+        ax.plot(x[shown], points[shown], "o", ms=2.5, color=COLORS[0], mfc="none", label=points_label)
+        for k, (label, y) in enumerate(curves):
+            ax.plot(x[shown], y[shown], color=COLORS[1 + k], lw=1.6, label=label.split(" (")[0])
+        ax.set_title(f"{group}" + (f": {curves[0][0].split(' (')[1].rstrip(')')}" if curves and " (" in curves[0][0]
+                                   else ""), fontsize=9)
+        ax.grid(alpha=0.3)
+    for ax in axes[len(groups):]:
+        ax.set_axis_off()
+    for ax in axes[::cols]:
+        ax.set_ylabel(panel.ylabel, fontsize=8)
+    for i, ax in enumerate(axes[:len(groups)]):
+        if i + cols >= len(groups):
             ax.xaxis.set_tick_params(labelbottom=True)
             ax.set_xlabel(panel.xlabel, fontsize=8)
     fig.suptitle(panel.title, fontsize=11)
@@ -293,4 +334,5 @@ _NAMED_DRAWERS: dict[tuple[str, str], Callable[[Panel], Figure]] = {
     ("accuracy_time", "lines"): _accuracy_time_panel,
     ("error_budget_bars", "bars"): _budget_bars_panel,
     ("grid", "lines"): _grid_panel,
+    ("activations", "lines"): _activations_panel,
 }

@@ -126,16 +126,22 @@ DIGITS_MODELS = ("if", "lif", "adaptive_lif", "izhikevich:RS", "adex:tonic", "ho
 
 def model_study(
     circuit: Circuit, x: np.ndarray, y: np.ndarray, ann_accuracy: float, *, backend: SpikingBackend, seed: int,
-    times_ms: np.ndarray, models: Sequence[str] = DIGITS_MODELS,
-) -> tuple[dict[str, Metric], Panel]:
-    """Accuracy vs simulated time with each neuron model in place of the converted one (same converted weights,
-    calibrated drive: :mod:`neurocompare.backends.calibration`), rate read-out.
+    times_ms: np.ndarray, models: Sequence[str] = DIGITS_MODELS, data: Any = None, bits: int = 5,
+) -> tuple[dict[str, Metric], list[Panel]]:
+    """Accuracy vs simulated time with each neuron model in place of the converted one, rate read-out: the ReLU
+    twin (the same converted weights, calibrated drive: :mod:`neurocompare.backends.calibration`) and, with
+    ``data`` (the :class:`~neurocompare.datasets.DigitsSplit` the ANN was trained on), the model twin trained on
+    the model's own measured activation (:mod:`neurocompare.studies.twins`, ``bits``-bit counts).
 
     "if" is the circuit's own (converted) neuron; the others are names for :func:`~neurocompare.models.
     neuron_from_name`. Each model runs at ``model_dt(model, backend dt, fast=True)`` (Hodgkin-Huxley and AdEx at
-    0.025 ms); the models of one dt run side by side in one Brian2 run. A model that
-    cannot fire at the rate scale (Hodgkin-Huxley at 1000 Hz) runs at its ceiling: the caption says so.
+    0.025 ms); the circuits of one dt run side by side in one Brian2 run. A model that cannot fire at the rate scale
+    (Hodgkin-Huxley at 1000 Hz) runs at its ceiling: the caption says so. Returns the metrics and the panels: the
+    ReLU twins over time, and with ``data`` both twins per model and each model's trained activation over its
+    measured f-I points.
     """
+    from .twins import design_of, model_twin
+
     output = circuit.population_names[-1]
     specs = {m: (circuit.population(output).neuron if m == "if" else neuron_from_name(m)) for m in models}
     dts = {name: model_dt(spec, backend.dt_ms, fast=True) for name, spec in specs.items()}
@@ -143,31 +149,97 @@ def model_study(
     for name in specs:
         by_dt.setdefault(dts[name], []).append(name)
     curves: dict[str, np.ndarray] = {}
+    twin_curves: dict[str, np.ndarray] = {}
+    twin_nets: dict[str, Any] = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CalibrationWarning)
         for dt, names in by_dt.items():
             variants = [with_models(circuit, neuron=specs[n]) for n in names]
-            for name, res in zip(names, run_side_by_side(backend.replace(dt_ms=dt), variants, x, seed=seed)):
-                curves[name] = accuracy_over_time(res, circuit, output, y, times_ms, readout_mode="rate",
-                                                  backend=backend)
+            if data is not None:
+                for n in names:
+                    twin_nets[n], twin = model_twin(specs[n] if n != "if" else "if", seed=seed, bits=bits, data=data,
+                                                    rate_scale_hz=backend.rate_scale_hz, dt_ms=backend.dt_ms)
+                    variants.append(twin)
+            results = run_side_by_side(backend.replace(dt_ms=dt), variants, x, seed=seed)
+            for k, res in enumerate(results):
+                name = names[k % len(names)]
+                acc = accuracy_over_time(res, circuit, output, y, times_ms, readout_mode="rate", backend=backend)
+                (curves if k < len(names) else twin_curves)[name] = acc
     notes = sorted({str(w.message).split(":")[0] for w in caught if issubclass(w.category, CalibrationWarning)})
     metrics: dict[str, Metric] = {}
+    label = {n: specs[n].label() for n in specs}
     for name, acc in curves.items():
         key = name.replace(":", "_")
         for t in (10.0, float(times_ms[-1])):
             i = int(np.argmin(np.abs(times_ms - t)))
             metrics[f"model_accuracy_{times_ms[i]:g}ms.{key}"] = metric(
-                acc[i], "fraction", f"SNN accuracy at {times_ms[i]:g} ms with the {specs[name].label()} neuron "
+                acc[i], "fraction", f"SNN accuracy at {times_ms[i]:g} ms with the {label[name]} neuron "
                                     "(same converted weights, calibrated drive, rate read-out)")
-    series = {f"{specs[n].label()} (dt {dts[n]:g} ms)": curves[n] for n in specs}
+            if name in twin_curves:
+                metrics[f"model_twin_accuracy_{times_ms[i]:g}ms.{key}"] = metric(
+                    twin_curves[name][i], "fraction", f"model twin's accuracy at {times_ms[i]:g} ms: the network "
+                    f"trained on the {label[name]} neuron's measured activation, run on that neuron (rate read-out)")
+        if name in twin_nets:
+            metrics[f"model_ann_accuracy.{key}"] = metric(
+                twin_nets[name].accuracy(x, y), "fraction", f"ANN trained on the {label[name]} neuron's measured "
+                "activation (its own outputs through it; a tie is wrong)")
+    series = {f"{label[n]} (dt {dts[n]:g} ms)": curves[n] for n in specs}
     series["ANN (reference)"] = np.full(len(times_ms), ann_accuracy)
     caption = (f"Test accuracy over simulated time with each neuron model in place of the converted integrate-and-fire"
                f" neuron ({backend.encoding.name} coding at {backend.rate_scale_hz:g} Hz, rate read-out, {len(y)} test "
                "images); the weights are the same synapse counts, drive 1.0 is calibrated per model.")
     if notes:
         caption += " " + "; ".join(notes) + f": cannot fire at {backend.rate_scale_hz:g} Hz, so drive 1.0 is its fastest firing."
-    return metrics, Panel("accuracy_time_models", "Accuracy vs simulated time per neuron model", caption, "lines",
-                          x=times_ms, series=series, xlabel="simulated time (ms)", ylabel="test accuracy")
+    panels = [Panel("accuracy_time_models", "Accuracy vs simulated time per neuron model", caption, "lines",
+                    x=times_ms, series=series, xlabel="simulated time (ms)", ylabel="test accuracy")]
+    if twin_nets:
+        panels += _twin_panels(specs, dts, curves, twin_curves, twin_nets, x, y, ann_accuracy, times_ms=times_ms,
+                               backend=backend, design_of=design_of, bits=bits)
+    return metrics, panels
+
+
+def _twin_panels(specs, dts, curves, twin_curves, twin_nets, x, y, ann_accuracy, *, times_ms, backend, design_of,
+                 bits) -> list[Panel]:
+    """Both twins per model over time, and each model's trained activation over its measured f-I points."""
+    from ..backends.activation import measured_activation
+
+    series: dict[str, np.ndarray] = {}
+    act_series: dict[str, np.ndarray] = {}
+    designs = []
+    drives = None
+    t_end = float(times_ms[-1])
+    for n, spec in specs.items():
+        group = (f"{spec.label()} (dt {dts[n]:g} ms)\nat {t_end:g} ms: ReLU twin {100 * curves[n][-1]:.1f}%, "
+                 f"model twin {100 * twin_curves[n][-1]:.1f}%")
+        series[f"{group} | ReLU twin"] = curves[n]
+        series[f"{group} | model twin"] = twin_curves[n]
+        series[f"{group} | ReLU ANN"] = np.full(len(times_ms), ann_accuracy)
+        series[f"{group} | model ANN"] = np.full(len(times_ms), twin_nets[n].accuracy(x, y))
+        d = design_of(n if n == "if" else spec)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CalibrationWarning)  # said in the accuracy panel's caption
+            act = measured_activation(spec, rate_scale_hz=backend.rate_scale_hz, dt_ms=dts[n], smooth=d.smooth)
+        drives = act.x
+        act_series[f"{spec.label()} | measured f-I (from rest, 1 s)"] = act.measured[1]
+        act_series[f"{spec.label()} | trained activation" + (f" (drive noise sd {d.smooth:g})" if d.smooth else "")] = act.y
+        designs.append(f"{spec.label()}: {d.synapse or 'delta'} synapses, noise sd {d.smooth:g}")
+    twins = Panel(
+        "grid_model_twins", "Two spiking twins per neuron model: trained with ReLU, or with the model's own activation",
+        f"Test accuracy over simulated time ({backend.encoding.name} coding at {backend.rate_scale_hz:g} Hz, rate "
+        f"read-out, {len(y)} test images, a tie is wrong). ReLU twin: the ReLU network's converted counts on the model "
+        f"(today's conversion). Model twin: a network trained on the model's measured activation (drive -> rate / "
+        f"rate scale), its weights rounded to {bits}-bit counts without normalisation, run on the model "
+        f"({'; '.join(designs)}). The flat lines are the two ANNs.", "lines", x=times_ms, series=series,
+        xlabel="simulated time (ms)", ylabel="test accuracy")
+    acts = Panel(
+        "activations_models", "What each neuron computes: the activation its twin was trained with",
+        "Dots: the firing rate / rate scale of the neuron started from rest under a constant drive, counted over 1 s "
+        f"on the reference simulator at the model's step (drive 1.0 = the current of {backend.rate_scale_hz:g} Hz, or "
+        "of the fastest firing). Line: the trained activation, a shape-preserving cubic through the points averaged "
+        "over Gaussian drive noise of the sd shown (what a neuron with fluctuating input computes; it gives gradient "
+        "training finite slopes). Drives from -0.5 to 4 shown.", "lines", x=drives, series=act_series,
+        xlabel="drive (circuit units)", ylabel="rate / rate scale")
+    return [twins, acts]
 
 
 # --------------------------------------------------------------------------- budget
@@ -211,6 +283,7 @@ def error_budget(
     whatif_neuron: Any = None,
     whatif_v_init_fraction: float = 0.5,
     conversion_options: Mapping[str, Any] | None = None,
+    activation_term: bool = True,
 ) -> tuple[dict[float, list[BudgetTerm]], dict[str, Metric], list[Panel]]:
     """Attribute the ANN-SNN accuracy gap to its causes, one non-ideality at a time, at each read-out time.
 
@@ -224,7 +297,11 @@ def error_budget(
     run at ``ideal_duration_ms``. Terms the actual run does not have are what-ifs, shown but not added up: reset to
     a fixed value, Poisson coding, ``whatif_delay_ms`` axonal delays, ``whatif_neuron`` (a LIF by default) when the
     actual neuron is the integrate-and-fire one, and membranes starting ``whatif_v_init_fraction`` of the way to
-    threshold when the actual ones start at rest. The gap at ``T`` is the actual run (``actual_result``) decoded at
+    threshold when the actual ones start at rest. With ``activation_term`` (and a ``trained`` network that has its
+    ``split``), the neuron model term is split once more: *activation mismatch* is the model's run with the ReLU
+    network's counts against its run with counts trained on its own measured activation
+    (:func:`~neurocompare.studies.twins.model_twin`, same synapse, ``ideal_bits``), shown, not added up (it is part
+    of the neuron model term). The gap at ``T`` is the actual run (``actual_result``) decoded at
     ``T`` minus the float ANN; the residual is what the terms do not explain (interactions).
 
     Returns ``({T: terms}, metrics, panels)``: metrics of the actual duration keep their names (``budget_gap_pp``,
@@ -242,8 +319,18 @@ def error_budget(
     converted = ideal_be.model_of(circuit.population(output))
     other = model if model != converted else (whatif_neuron or LIF())
     v_init = actual.v_init_fraction or whatif_v_init_fraction
+    synapse = actual.synapse_of(actual_circuit.population(output))
     variants = {"rounded": convert_trained(trained, bits=actual_bits, **opts).circuit,
-                "neuron": with_models(circuit, neuron=other, synapse=actual.synapse_of(actual_circuit.population(output)))}
+                "neuron": with_models(circuit, neuron=other, synapse=synapse)}
+    split = getattr(trained, "split", None)
+    if activation_term and callable(split):  # the same neuron, counts trained on its own activation
+        from .twins import model_twin
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CalibrationWarning)  # the calibration of `other` warned in its own run
+            _, variants["neuron_trained"] = model_twin(other, seed=seed, data=split(), bits=ideal_bits,
+                                                       rate_scale_hz=actual.rate_scale_hz, dt_ms=ideal_dt_ms,
+                                                       synapse=synapse)
     runs = _budget_runs(circuit, variants, ideal_be, actual, x, seed=seed, v_init=v_init, delay_ms=whatif_delay_ms)
     ideal_full = _acc(runs["ideal"], output, y)
 
@@ -265,6 +352,12 @@ def error_budget(
     panels: list[Panel] = []
     for t in times:
         terms = _terms_at(t, runs, described, output, y, ideal_acc=ideal_full, ideal_duration_ms=ideal_duration_ms)
+        if "neuron_trained" in runs:
+            relu_acc, own_acc = (_acc_at(runs[k], output, y, t) for k in ("neuron", "neuron_trained"))
+            terms.append(BudgetTerm(
+                "activation mismatch (part of the neuron model term)",
+                f"{other.label()} with ReLU-trained counts instead of counts trained on its own activation "
+                f"({100 * own_acc:.2f}%)", relu_acc, 100 * (relu_acc - own_acc), False))
         m, *ps = _budget_report(terms, ann_acc=ann_acc, ideal_acc=ideal_full, actual_accuracy=_acc_at(actual_result, output, y, t),
                                 n_test=len(y), ideal_setting=f"{ideal_bits}-bit, analog, dt {ideal_dt_ms:g} ms, "
                                                              f"{ideal_duration_ms:g} ms",
@@ -331,7 +424,7 @@ def _budget_report(terms: Sequence[BudgetTerm], *, ann_acc: float, ideal_acc: fl
                                                                     "measurable"),
     }
     for t in terms:
-        key = t.name.replace(" (what-if)", "").replace(" ", "_")
+        key = t.name.split(" (")[0].replace(" ", "_")
         metrics[f"budget{suffix}.{key}{'_whatif' if not t.in_actual else ''}_pp"] = metric(
             t.delta_pp, "pp", f"accuracy change from the ideal run when switching on: {t.setting}" + at)
     rows = [["ideal spiking run", ideal_setting, f"{100 * ideal_acc:.2f}", f"{ideal_pp:+.2f}", "yes"]]

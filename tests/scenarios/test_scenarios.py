@@ -147,5 +147,12 @@ def test_digits_runs_end_to_end_on_a_reduced_test_set(tmp_path):
     # per-model accuracy (quick: IF, LIF, Izhikevich RS), the converted IF at 100 ms is the SNN's own accuracy
     assert c.metric("model_accuracy_100ms.if") == pytest.approx(m["snn_accuracy"])
     assert 0.0 <= c.metric("model_accuracy_10ms.izhikevich_RS") <= 1.0
+    # both twins per model, each model's trained activation, and the activation term of the budget
+    for key in ("if", "lif", "izhikevich_RS"):
+        assert 0.0 <= c.metric(f"model_twin_accuracy_100ms.{key}") <= 1.0
+        assert c.metric(f"model_ann_accuracy.{key}") > 0.8
+    assert {"extra_grid_model_twins", "extra_activations_models"} <= figures
+    assert math.isfinite(c.metric("budget_10ms.activation_mismatch_whatif_pp"))
     html = (tmp_path / "digits" / "report.html").read_text()
     assert "Error budget at 10 ms" in html and "Error budget at 100 ms" in html
+    assert "activation mismatch" in html

@@ -12,6 +12,7 @@ __all__ = [
     "NeurocompareError",
     "CoarseTimeStepWarning",
     "CalibrationWarning",
+    "ActivationMismatchWarning",
     "CircuitError",
     "ParameterError",
     "InputError",
@@ -87,6 +88,11 @@ class CoarseTimeStepWarning(NeurocompareWarning):
 
 class CalibrationWarning(NeurocompareWarning):
     """A neuron model cannot fire at the rate scale drive 1.0 should mean; drive 1.0 is its fastest firing."""
+
+
+class ActivationMismatchWarning(NeurocompareWarning):
+    """A population's activation was measured for another neuron, rate scale or dt than the run gives it: the
+    spiking neuron does not compute the function its network was trained with."""
 
 
 class ShadowedScenarioWarning(NeurocompareWarning):

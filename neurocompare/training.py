@@ -31,7 +31,7 @@ import numpy as np
 from .activations import canonical_activation_name, derivative_of, relu, resolve_activation
 from ._validation import check_int, check_real, check_shape, float_array, frozen
 from .datasets import DigitsSplit, import_sklearn, load_digits_split
-from .errors import InputError, ParameterError
+from .errors import InputError, ParameterError, UnknownNameError
 
 __all__ = ["TrainingHistory", "TrainedNetwork", "train_mlp", "forward_pass"]
 
@@ -390,7 +390,7 @@ def _activation(owner: str, activation: Any) -> tuple[str, Callable]:
     if isinstance(activation, str):
         try:
             name = canonical_activation_name(activation)
-        except ParameterError as exc:
+        except (ParameterError, UnknownNameError) as exc:
             raise ParameterError(f"{owner}: {exc}") from None
         fn = resolve_activation(name)
     elif callable(activation):

@@ -27,7 +27,7 @@ from neurocompare.training import train_mlp
 
 
 QUICK = {"epochs": 8, "test_images": 48, "budget_duration_ms": 100.0, "models": ("if", "lif", "izhikevich:RS"),
-         "fast_dt": True}
+         "fast_dt": True, "twin_epochs": 20}
 
 
 def build_circuit(*, seed=0, bits=5, epochs=50):
@@ -36,10 +36,11 @@ def build_circuit(*, seed=0, bits=5, epochs=50):
 
 def run(*, seed=0, progress=None, bits=5, duration_ms=100.0, encoding="regular", rate_scale_hz=1000.0, epochs=50,
         test_images=0, budget=True, budget_duration_ms=300.0, budget_times_ms=(10.0,), models=DIGITS_MODELS,
-        neuron="", synapse="", mlflow="", fast_dt=False):
+        neuron="", synapse="", mlflow="", fast_dt=False, twin_epochs=0):
     """``test_images=0``: the whole test set; ``budget_duration_ms``: the ideal run of the error budget, read out at
     ``budget_times_ms`` and duration_ms; ``models``: the per-model accuracy study; ``neuron``, ``synapse``: another
-    neuron / synapse model for the spiking network (e.g. "lif", "exp_current"); ``fast_dt``: the model's study step."""
+    neuron / synapse model for the spiking network (e.g. "lif", "exp_current"); ``fast_dt``: the model's study step;
+    ``twin_epochs``: train the model twins (study and budget) that many epochs instead of their design's (0)."""
     trained = train_mlp(seed=seed, epochs=epochs)
     conv = convert_trained(trained, bits=bits)
     n = test_images or len(trained.y_test)
@@ -50,7 +51,8 @@ def run(*, seed=0, progress=None, bits=5, duration_ms=100.0, encoding="regular",
                              rate_scale_hz=rate_scale_hz, synapse_mode="aggregate")  # one synapse of n x unit per pair
     with ExitStack() as stack:  # the per-model study on a spare core (neurocompare.parallel), while the rest runs here
         study = stack.enter_context(Background(model_study, conv.circuit, x, y, ann_acc, backend=spiking, seed=seed,
-                                               times_ms=times, models=models, data=trained.split(), bits=bits)
+                                               times_ms=times, models=models, data=trained.split(), bits=bits,
+                                               twin_epochs=twin_epochs)
                                     ) if models else None
         circuit = with_models(conv.circuit, neuron=neuron, synapse=synapse)
         weights = {p.name: w for p, w in zip(circuit.projections, conv.normalized_weights)}
@@ -66,7 +68,8 @@ def run(*, seed=0, progress=None, bits=5, duration_ms=100.0, encoding="regular",
         if budget:
             _, budget_metrics, budget_panels = error_budget(
                 trained, actual=spiking, actual_bits=bits, actual_circuit=c.circuit, actual_result=c.snn, seed=seed,
-                x=x, y=y, ideal_duration_ms=budget_duration_ms, times_ms=(*budget_times_ms, duration_ms))
+                x=x, y=y, ideal_duration_ms=budget_duration_ms, times_ms=(*budget_times_ms, duration_ms),
+                twin_epochs=twin_epochs)
         if study is not None:
             model_metrics, model_panels = study.result()
             metrics, panels = metrics | model_metrics, panels + model_panels

@@ -32,23 +32,22 @@ from __future__ import annotations
 import functools
 import json
 import math
-import re
 from typing import Any
 
 import numpy as np
 
 from ..activations import TabulatedActivation, register_activation_family
-from ..errors import ParameterError, UnknownNameError
-from ..models import LIF, neuron_from_name, neuron_to_dict
+from ..errors import ParameterError
+from ..models import neuron_to_dict
 from .calibration import WINDOW_MS, drive_current, load_disk, rates_at, store_disk
+from .fi_names import DEFAULT_RATE_SCALE_HZ, _model_name, _parse, _spec_of, activation_mismatch, activation_name
 
-__all__ = ["measured_activation", "activation_name", "DRIVES", "DEFAULT_RATE_SCALE_HZ"]
+__all__ = ["measured_activation", "activation_name", "activation_mismatch", "DRIVES", "DEFAULT_RATE_SCALE_HZ"]
 
 #: The drives the curve is measured at: below 0, dense near 0 (where the onset is), every 0.025 up to 4, every
 #: 0.1 up to 8; beyond 8 the activation holds its last value.
 DRIVES = np.unique(np.concatenate([[-1.0, -0.5, -0.2], np.geomspace(1e-3, 0.2, 32), np.linspace(0.0, 4.0, 161),
                                    np.linspace(4.0, 8.0, 41)]))
-DEFAULT_RATE_SCALE_HZ = 1000.0
 _VERSION = 1
 _FILE = "activations.json"
 #: The smoothing's quadrature: 401 evenly spaced points over +-5 sd with normal weights (evenly spaced, so a jump of
@@ -56,55 +55,6 @@ _FILE = "activations.json"
 _NODES = np.linspace(-5.0, 5.0, 401)
 _WEIGHTS = np.exp(-0.5 * _NODES ** 2)
 _WEIGHTS = _WEIGHTS / _WEIGHTS.sum()
-
-
-def _integrator() -> LIF:
-    """The conversion's integrate-and-fire neuron (neurocompare.convert.conversion_neuron; tested equal)."""
-    return LIF(tau_m_ms=math.inf, reset="subtract", t_ref_ms=0.0)
-
-
-def _spec_of(model: str, owner: str = "measured_activation") -> Any:
-    return _integrator() if model == "if" else neuron_from_name(model, owner=owner)
-
-
-def _model_name(neuron: Any) -> str | None:
-    """The name that gives back ``neuron`` (``"if"``, ``"lif"``, ``"izhikevich:RS"``), or None."""
-    if neuron == _integrator():
-        return "if"
-    label = neuron.label()
-    try:
-        return label if neuron_from_name(label) == neuron else None
-    except (UnknownNameError, ParameterError):
-        return None
-
-
-def activation_name(model: str, *, rate_scale_hz: float, dt_ms: float, smooth: float = 0.0) -> str:
-    """The canonical name: ``fi:MODEL@RATEHz,dt=DTms`` and ``,smooth=SIGMA`` if ``smooth`` > 0."""
-    name = f"fi:{model}@{float(rate_scale_hz):g}Hz,dt={float(dt_ms):g}ms"
-    return name + (f",smooth={float(smooth):g}" if smooth else "")
-
-
-_NAME = re.compile(r"^fi:(?P<model>[^@]+?)(?:@(?P<rate>[^,]+?)Hz)?(?:,dt=(?P<dt>[^,]+?)ms)?(?:,smooth=(?P<smooth>[^,]+))?$")
-
-
-def _parse(name: str) -> tuple[str, Any, float, float, float]:
-    m = _NAME.match(name.strip())
-    if m is None:
-        raise ParameterError(f"activation {name!r}: expected 'fi:MODEL@RATEHz,dt=DTms[,smooth=SIGMA]', e.g. "
-                             "'fi:izhikevich:RS@1000Hz,dt=0.025ms'.")
-    model = m["model"].strip()
-    spec = _spec_of(model, owner=f"activation {name!r}")
-    try:
-        rate = float(m["rate"]) if m["rate"] else DEFAULT_RATE_SCALE_HZ
-        dt = float(m["dt"]) if m["dt"] else float(spec.default_dt_ms)
-        smooth = float(m["smooth"]) if m["smooth"] else 0.0
-    except ValueError:
-        raise ParameterError(f"activation {name!r}: the rate, dt and smoothing must be numbers.") from None
-    for what, value, ok in (("rate scale (Hz)", rate, rate > 0), ("dt (ms)", dt, dt > 0), ("smooth", smooth, smooth >= 0)):
-        if not (math.isfinite(value) and ok):
-            raise ParameterError(f"activation {name!r}: the {what} must be finite and {'>= 0' if what == 'smooth' else '> 0'}; "
-                                 f"got {value:g}.")
-    return model, spec, rate, dt, smooth
 
 
 def _canonical(name: str) -> str:

@@ -18,7 +18,8 @@ from ..circuit import Circuit
 from ..encoding import Encoding, get_encoding
 from ..inputs import normalize_inputs
 from ..spike_input import SpikeValues
-from ..errors import CoarseTimeStepWarning, ParameterError, UnknownNameError
+from ..errors import ActivationMismatchWarning, CoarseTimeStepWarning, ParameterError, UnknownNameError
+from .fi_names import activation_mismatch
 from ..limits import check_limit
 from ..models import (LIF, check_neuron, check_synapse, effective_neuron, effective_synapse, neuron_to_dict,
                       synapse_to_dict)
@@ -127,12 +128,20 @@ class ClockSettings:
 
     def check_models(self, circuit: Circuit) -> None:
         """Before anything is simulated: conductance synapses' reversal potentials against each population's neuron
-        model (errors), and a warning for each model run at a dt coarser than it needs: a neuron model above its
+        model (errors), a warning for a population whose measured activation does not match its neuron, rate
+        scale or dt here, and a warning for each model run at a dt coarser than it needs: a neuron model above its
         own ``max_dt_ms``, a synapse model resolved in fewer than :data:`MIN_STEPS_PER_TAU_SYN` steps per
         ``tau_syn``."""
         warned = set()
         for pop in circuit.populations:
             neuron, synapse = self.model_of(pop), self.synapse_of(pop)
+            differs = activation_mismatch(pop.activation, neuron, rate_scale_hz=self.rate_scale_hz, dt_ms=self.dt_ms)
+            if differs:
+                warnings.warn(
+                    f"Population {pop.name!r}: its activation {pop.activation_name!r} was measured for another run than "
+                    f"this one ({differs}): the spiking neuron does not compute the function its network was trained "
+                    "with. Run it as the activation says, or train on this neuron's measured_activation.",
+                    ActivationMismatchWarning, stacklevel=4)
             if hasattr(synapse, "reversal"):
                 synapse.reversal(neuron, owner=f"Population {pop.name!r}: synapse {synapse.model_name!r}")
             tau_syn, step = getattr(synapse, "tau_syn_ms", None), getattr(synapse, "step_ms", None)

@@ -127,6 +127,7 @@ DIGITS_MODELS = ("if", "lif", "adaptive_lif", "izhikevich:RS", "adex:tonic", "ho
 def model_study(
     circuit: Circuit, x: np.ndarray, y: np.ndarray, ann_accuracy: float, *, backend: SpikingBackend, seed: int,
     times_ms: np.ndarray, models: Sequence[str] = DIGITS_MODELS, data: Any = None, bits: int = 5,
+    twin_epochs: int = 0,
 ) -> tuple[dict[str, Metric], list[Panel]]:
     """Accuracy vs simulated time with each neuron model in place of the converted one, rate read-out: the ReLU
     twin (the same converted weights, calibrated drive: :mod:`neurocompare.backends.calibration`) and, with
@@ -138,7 +139,8 @@ def model_study(
     0.025 ms); the circuits of one dt run side by side in one Brian2 run. A model that cannot fire at the rate scale
     (Hodgkin-Huxley at 1000 Hz) runs at its ceiling: the caption says so. Returns the metrics and the panels: the
     ReLU twins over time, and with ``data`` both twins per model and each model's trained activation over its
-    measured f-I points.
+    measured f-I points. ``twin_epochs`` (> 0) trains the model twins for that many epochs instead of their
+    design's (a quick run).
     """
     from .twins import design_of, model_twin
 
@@ -157,7 +159,9 @@ def model_study(
             variants = [with_models(circuit, neuron=specs[n]) for n in names]
             if data is not None:
                 for n in names:
-                    twin_nets[n], twin = model_twin(specs[n] if n != "if" else "if", seed=seed, bits=bits, data=data,
+                    model = specs[n] if n != "if" else "if"
+                    design = replace(design_of(model), epochs=twin_epochs) if twin_epochs else None
+                    twin_nets[n], twin = model_twin(model, seed=seed, bits=bits, data=data, design=design,
                                                     rate_scale_hz=backend.rate_scale_hz, dt_ms=backend.dt_ms)
                     variants.append(twin)
             results = run_side_by_side(backend.replace(dt_ms=dt), variants, x, seed=seed)
@@ -284,6 +288,7 @@ def error_budget(
     whatif_v_init_fraction: float = 0.5,
     conversion_options: Mapping[str, Any] | None = None,
     activation_term: bool = True,
+    twin_epochs: int = 0,
 ) -> tuple[dict[float, list[BudgetTerm]], dict[str, Metric], list[Panel]]:
     """Attribute the ANN-SNN accuracy gap to its causes, one non-ideality at a time, at each read-out time.
 
@@ -300,8 +305,8 @@ def error_budget(
     threshold when the actual ones start at rest. With ``activation_term`` (and a ``trained`` network that has its
     ``split``), the neuron model term is split once more: *activation mismatch* is the model's run with the ReLU
     network's counts against its run with counts trained on its own measured activation
-    (:func:`~neurocompare.studies.twins.model_twin`, same synapse, ``ideal_bits``), shown, not added up (it is part
-    of the neuron model term). The gap at ``T`` is the actual run (``actual_result``) decoded at
+    (:func:`~neurocompare.studies.twins.model_twin`, same synapse, ``ideal_bits``, ``twin_epochs`` if > 0), shown,
+    not added up (it is part of the neuron model term). The gap at ``T`` is the actual run (``actual_result``) decoded at
     ``T`` minus the float ANN; the residual is what the terms do not explain (interactions).
 
     Returns ``({T: terms}, metrics, panels)``: metrics of the actual duration keep their names (``budget_gap_pp``,
@@ -324,13 +329,14 @@ def error_budget(
                 "neuron": with_models(circuit, neuron=other, synapse=synapse)}
     split = getattr(trained, "split", None)
     if activation_term and callable(split):  # the same neuron, counts trained on its own activation
-        from .twins import model_twin
+        from .twins import design_of, model_twin
 
+        design = replace(design_of(other), epochs=twin_epochs) if twin_epochs else None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", CalibrationWarning)  # the calibration of `other` warned in its own run
-            _, variants["neuron_trained"] = model_twin(other, seed=seed, data=split(), bits=ideal_bits,
+            _, variants["neuron_trained"] = model_twin(other, seed=seed, data=split(), bits=ideal_bits, design=design,
                                                        rate_scale_hz=actual.rate_scale_hz, dt_ms=ideal_dt_ms,
-                                                       synapse=synapse)
+                                                       synapse=synapse, exact_dt=True)
     runs = _budget_runs(circuit, variants, ideal_be, actual, x, seed=seed, v_init=v_init, delay_ms=whatif_delay_ms)
     ideal_full = _acc(runs["ideal"], output, y)
 

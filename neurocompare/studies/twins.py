@@ -75,13 +75,14 @@ def design_of(model: Any) -> TwinDesign:
 
 
 def model_twin(model: Any, *, seed: int = 0, rate_scale_hz: float = 1000.0, dt_ms: float = 0.1, bits: int = 5,
-               data: Any = None, design: TwinDesign | None = None, synapse: Any = None) -> tuple[TrainedNetwork, Any]:
+               data: Any = None, design: TwinDesign | None = None, synapse: Any = None,
+               exact_dt: bool = False) -> tuple[TrainedNetwork, Any]:
     """The network trained on ``model``'s activation (a name or a spec) and its spiking twin: ``(trained, twin
-    circuit)``. The activation is measured at ``model_dt(model, dt_ms, fast=True)``, the step the twin runs at;
-    ``synapse`` (a name or spec) overrides the design's."""
+    circuit)``. The activation is measured at ``model_dt(model, dt_ms, fast=True)``, the step the twin runs at (at
+    ``dt_ms`` itself with ``exact_dt``); ``synapse`` (a name or spec) overrides the design's."""
     design = design or design_of(model)
     spec = _spec(model)
-    dt = model_dt(spec, dt_ms, fast=True)
+    dt = dt_ms if exact_dt else model_dt(spec, dt_ms, fast=True)
     act = measured_activation(spec, rate_scale_hz=rate_scale_hz, dt_ms=dt, smooth=design.smooth)
     trained = train_mlp(seed=seed, epochs=design.epochs, activation=act.name if "@" in act.name else act, data=data,
                         temperature=design.temperature)

@@ -13,7 +13,8 @@ import pytest
 
 import neurocompare as nc
 from neurocompare.activations import TabulatedActivation, derivative_of, resolve_activation
-from neurocompare.backends.activation import DRIVES, _integrator, activation_name, measured_activation
+from neurocompare.backends.activation import DRIVES, activation_name, measured_activation
+from neurocompare.backends.fi_names import _integrator
 from neurocompare.convert import conversion_neuron
 from neurocompare.errors import CalibrationWarning, CircuitError, ParameterError
 from neurocompare.models import LIF
@@ -125,3 +126,22 @@ def test_measured_activation_rejects_bad_options():
     for kw in ({"dt_ms": 0.0}, {"dt_ms": 0.1, "rate_scale_hz": math.nan}, {"dt_ms": 0.1, "smooth": -0.1}):
         with pytest.raises(ParameterError, match="measured_activation"):
             measured_activation("lif", **kw)
+
+
+def test_a_run_that_does_not_match_the_activation_warns():
+    """The Izhikevich RS activation run on a LIF at 200 Hz and dt 0.1 ms: the spiking neuron computes something
+    else, and the run says what differs; run as the name says, it is silent."""
+    from neurocompare.errors import ActivationMismatchWarning
+
+    name = "fi:izhikevich:RS@1000Hz,dt=0.025ms"
+    c = nc.Circuit("t", inputs=[nc.InputPopulation("x", 1)],
+                   populations=[nc.NeuronPopulation("o", 1, activation=name)],
+                   projections=[nc.Projection("x", "o", counts=[[1]], unit_weight=0.5)])
+    with pytest.warns(ActivationMismatchWarning, match=r"the lif neuron instead of izhikevich:RS, rate_scale_hz 200 "
+                                                       r"instead of 1000, dt 0.1 ms instead of 0.025 ms"):
+        nc.ReferenceBackend(duration_ms=5.0, neuron=LIF(), rate_scale_hz=200.0).run(c, np.ones((1, 1)), seed=0)
+    from neurocompare.studies import with_models
+
+    ok = with_models(c, neuron="izhikevich:RS")
+    nc.ReferenceBackend(duration_ms=5.0, dt_ms=0.025, rate_scale_hz=1000.0, encoding="regular").run(ok, np.ones((1, 1)),
+                                                                                                   seed=0)

@@ -17,8 +17,9 @@ import numpy as np
 from neurocompare import SpikingBackend
 from neurocompare.compare import compare
 from neurocompare.convert import convert_trained
-from neurocompare.studies import (DIGITS_MODELS, coding_study, confusion_panels, error_budget, model_dt, model_study,
-                                  sample_images_panel, training_panels, with_models)
+from neurocompare.studies import (DIGITS_MODELS, ModelRuns, coding_study, confusion_panels, error_budget,
+                                  measure_model_study, model_dt, model_parts, model_study_results, sample_images_panel,
+                                  training_panels, with_models)
 from neurocompare.metrics import readout
 from neurocompare.parallel import Background
 from neurocompare.scenarios import run_script
@@ -49,11 +50,12 @@ def run(*, seed=0, progress=None, bits=5, duration_ms=100.0, encoding="regular",
     times = np.arange(1.0, duration_ms + 0.5, 1.0)
     spiking = SpikingBackend(duration_ms=duration_ms, dt_ms=model_dt(neuron, fast=fast_dt), encoding=encoding,
                              rate_scale_hz=rate_scale_hz, synapse_mode="aggregate")  # one synapse of n x unit per pair
-    with ExitStack() as stack:  # the per-model study on a spare core (neurocompare.parallel), while the rest runs here
-        study = stack.enter_context(Background(model_study, conv.circuit, x, y, ann_acc, backend=spiking, seed=seed,
-                                               times_ms=times, models=models, data=trained.split(), bits=bits,
-                                               twin_epochs=twin_epochs)
-                                    ) if models else None
+    study_options = dict(backend=spiking, seed=seed, times_ms=times, data=trained.split(), bits=bits,
+                         twin_epochs=twin_epochs)
+    fine, coarse = model_parts(models, spiking.dt_ms)
+    with ExitStack() as stack:  # the fine-step models' study on a spare core (neurocompare.parallel); the rest here
+        study = stack.enter_context(Background(measure_model_study, conv.circuit, x, y, models=fine,
+                                               **study_options)) if fine else None
         circuit = with_models(conv.circuit, neuron=neuron, synapse=synapse)
         weights = {p.name: w for p, w in zip(circuit.projections, conv.normalized_weights)}
         c = compare(circuit, x, spiking=spiking, seed=seed, labels=y,  # ann_accuracy, snn_accuracy: tie = wrong
@@ -70,8 +72,11 @@ def run(*, seed=0, progress=None, bits=5, duration_ms=100.0, encoding="regular",
                 trained, actual=spiking, actual_bits=bits, actual_circuit=c.circuit, actual_result=c.snn, seed=seed,
                 x=x, y=y, ideal_duration_ms=budget_duration_ms, times_ms=(*budget_times_ms, duration_ms),
                 twin_epochs=twin_epochs)
-        if study is not None:
-            model_metrics, model_panels = study.result()
+        if models:
+            runs = measure_model_study(conv.circuit, x, y, models=coarse, **study_options) if coarse else ModelRuns()
+            runs = (study.result() | runs) if study is not None else runs
+            model_metrics, model_panels = model_study_results(runs, ann_accuracy=ann_acc, times_ms=times,
+                                                              backend=spiking, n_test=len(y), bits=bits, models=models)
             metrics, panels = metrics | model_metrics, panels + model_panels
         if budget:
             metrics, panels = metrics | budget_metrics, panels + budget_panels

@@ -21,6 +21,10 @@ from .conversion import (
     confusion_panels,
     error_budget,
     model_study,
+    measure_model_study,
+    model_study_results,
+    model_parts,
+    ModelRuns,
     sample_images_panel,
     time_within,
     training_panels,
@@ -45,6 +49,6 @@ __all__ = [
     "TRUTH", "XOR_INPUTS", "IF_NEURON", "xor_circuit", "trial_agreement", "truth_table_rows", "gate_robustness", "linear_xor",
     "synthetic_houses", "selectivity", "rank_correlations", "recurrent_dynamics",
     "BudgetTerm", "accuracy_over_time", "time_within", "coding_study", "error_budget", "training_panels",
-    "DIGITS_MODELS", "model_study",
+    "DIGITS_MODELS", "model_study", "measure_model_study", "model_study_results", "model_parts", "ModelRuns",
     "confusion_panels", "sample_images_panel",
 ]

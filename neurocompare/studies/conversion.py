@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -44,6 +44,10 @@ __all__ = [
     "BudgetTerm",
     "DIGITS_MODELS",
     "model_study",
+    "measure_model_study",
+    "model_study_results",
+    "model_parts",
+    "ModelRuns",
 ]
 
 
@@ -124,6 +128,76 @@ def coding_study(
 DIGITS_MODELS = ("if", "lif", "adaptive_lif", "izhikevich:RS", "adex:tonic", "hodgkin_huxley")
 
 
+@dataclass
+class ModelRuns:
+    """What :func:`measure_model_study` measured, per model name (merge two with ``|``): the accuracy over time of the
+    ReLU twin (``curves``) and, where twins were trained, of the model twin (``twin_curves``), the model ANN's
+    accuracy, the twin's design and activation, each model's label and dt, and the calibration notes."""
+
+    labels: dict[str, str] = field(default_factory=dict)
+    dts: dict[str, float] = field(default_factory=dict)
+    curves: dict[str, np.ndarray] = field(default_factory=dict)
+    twin_curves: dict[str, np.ndarray] = field(default_factory=dict)
+    model_ann: dict[str, float] = field(default_factory=dict)
+    designs: dict[str, Any] = field(default_factory=dict)
+    activations: dict[str, Any] = field(default_factory=dict)
+    notes: set[str] = field(default_factory=set)
+
+    def __or__(self, other: "ModelRuns") -> "ModelRuns":
+        return ModelRuns(**{f: (getattr(self, f) | getattr(other, f)) for f in
+                            ("labels", "dts", "curves", "twin_curves", "model_ann", "designs", "activations", "notes")})
+
+    def ordered(self, models: Sequence[str]) -> list[str]:
+        """The measured models in the order of ``models``."""
+        return [m for m in models if m in self.curves]
+
+
+def measure_model_study(
+    circuit: Circuit, x: np.ndarray, y: np.ndarray, *, backend: SpikingBackend, seed: int, times_ms: np.ndarray,
+    models: Sequence[str] = DIGITS_MODELS, data: Any = None, bits: int = 5, twin_epochs: int = 0,
+) -> ModelRuns:
+    """The runs of :func:`model_study` for ``models`` (any subset: each model's numbers do not depend on the others
+    measured with it, so parts measured in two processes and merged with ``|`` are the whole)."""
+    from ..backends.activation import measured_activation
+    from .twins import design_of, model_twin
+
+    output = circuit.population_names[-1]
+    specs = {m: (circuit.population(output).neuron if m == "if" else neuron_from_name(m)) for m in models}
+    out = ModelRuns(labels={n: s.label() for n, s in specs.items()},
+                    dts={name: model_dt(spec, backend.dt_ms, fast=True) for name, spec in specs.items()})
+    by_dt: dict[float, list[str]] = {}
+    for name in specs:
+        by_dt.setdefault(out.dts[name], []).append(name)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CalibrationWarning)
+        for dt, names in by_dt.items():
+            variants = [with_models(circuit, neuron=specs[n]) for n in names]
+            if data is not None:
+                for n in names:
+                    model = specs[n] if n != "if" else "if"
+                    design = replace(design_of(model), epochs=twin_epochs) if twin_epochs else design_of(model)
+                    trained, twin = model_twin(model, seed=seed, bits=bits, data=data, design=design,
+                                               rate_scale_hz=backend.rate_scale_hz, dt_ms=backend.dt_ms)
+                    variants.append(twin)
+                    out.model_ann[n], out.designs[n] = trained.accuracy(x, y), design
+                    act = measured_activation(specs[n], rate_scale_hz=backend.rate_scale_hz, dt_ms=dt,
+                                              smooth=design.smooth)
+                    out.activations[n] = (act.x, act.measured[1], act.y)
+            results = run_side_by_side(backend.replace(dt_ms=dt), variants, x, seed=seed)
+            for k, res in enumerate(results):
+                acc = accuracy_over_time(res, circuit, output, y, times_ms, readout_mode="rate", backend=backend)
+                (out.curves if k < len(names) else out.twin_curves)[names[k % len(names)]] = acc
+    out.notes = {str(w.message).split(":")[0] for w in caught if issubclass(w.category, CalibrationWarning)}
+    return out
+
+
+def model_parts(models: Sequence[str], dt_ms: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``models`` in two parts for two processes: those that run at a finer step than ``dt_ms`` (Izhikevich, AdEx,
+    Hodgkin-Huxley: four times the steps, the larger share of the work) and the others."""
+    fine = tuple(m for m in models if m != "if" and model_dt(m, dt_ms, fast=True) < dt_ms)
+    return fine, tuple(m for m in models if m not in fine)
+
+
 def model_study(
     circuit: Circuit, x: np.ndarray, y: np.ndarray, ann_accuracy: float, *, backend: SpikingBackend, seed: int,
     times_ms: np.ndarray, models: Sequence[str] = DIGITS_MODELS, data: Any = None, bits: int = 5,
@@ -140,97 +214,77 @@ def model_study(
     (Hodgkin-Huxley at 1000 Hz) runs at its ceiling: the caption says so. Returns the metrics and the panels: the
     ReLU twins over time, and with ``data`` both twins per model and each model's trained activation over its
     measured f-I points. ``twin_epochs`` (> 0) trains the model twins for that many epochs instead of their
-    design's (a quick run).
+    design's (a quick run). :func:`measure_model_study` and :func:`model_study_results` are its two halves.
     """
-    from .twins import design_of, model_twin
+    runs = measure_model_study(circuit, x, y, backend=backend, seed=seed, times_ms=times_ms, models=models, data=data,
+                          bits=bits, twin_epochs=twin_epochs)
+    return model_study_results(runs, ann_accuracy=ann_accuracy, times_ms=times_ms, backend=backend, n_test=len(y),
+                               bits=bits, models=models)
 
-    output = circuit.population_names[-1]
-    specs = {m: (circuit.population(output).neuron if m == "if" else neuron_from_name(m)) for m in models}
-    dts = {name: model_dt(spec, backend.dt_ms, fast=True) for name, spec in specs.items()}
-    by_dt: dict[float, list[str]] = {}
-    for name in specs:
-        by_dt.setdefault(dts[name], []).append(name)
-    curves: dict[str, np.ndarray] = {}
-    twin_curves: dict[str, np.ndarray] = {}
-    twin_nets: dict[str, Any] = {}
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", CalibrationWarning)
-        for dt, names in by_dt.items():
-            variants = [with_models(circuit, neuron=specs[n]) for n in names]
-            if data is not None:
-                for n in names:
-                    model = specs[n] if n != "if" else "if"
-                    design = replace(design_of(model), epochs=twin_epochs) if twin_epochs else None
-                    twin_nets[n], twin = model_twin(model, seed=seed, bits=bits, data=data, design=design,
-                                                    rate_scale_hz=backend.rate_scale_hz, dt_ms=backend.dt_ms)
-                    variants.append(twin)
-            results = run_side_by_side(backend.replace(dt_ms=dt), variants, x, seed=seed)
-            for k, res in enumerate(results):
-                name = names[k % len(names)]
-                acc = accuracy_over_time(res, circuit, output, y, times_ms, readout_mode="rate", backend=backend)
-                (curves if k < len(names) else twin_curves)[name] = acc
-    notes = sorted({str(w.message).split(":")[0] for w in caught if issubclass(w.category, CalibrationWarning)})
+
+def model_study_results(runs: ModelRuns, *, ann_accuracy: float, times_ms: np.ndarray, backend: SpikingBackend,
+                        n_test: int, bits: int = 5, models: Sequence[str] = DIGITS_MODELS
+                        ) -> tuple[dict[str, Metric], list[Panel]]:
+    """The metrics and panels of :func:`model_study` from its runs (in the order of ``models``)."""
+    names = runs.ordered(models)
+    label = runs.labels
     metrics: dict[str, Metric] = {}
-    label = {n: specs[n].label() for n in specs}
-    for name, acc in curves.items():
+    for name in names:
         key = name.replace(":", "_")
         for t in (10.0, float(times_ms[-1])):
             i = int(np.argmin(np.abs(times_ms - t)))
             metrics[f"model_accuracy_{times_ms[i]:g}ms.{key}"] = metric(
-                acc[i], "fraction", f"SNN accuracy at {times_ms[i]:g} ms with the {label[name]} neuron "
-                                    "(same converted weights, calibrated drive, rate read-out)")
-            if name in twin_curves:
+                runs.curves[name][i], "fraction", f"SNN accuracy at {times_ms[i]:g} ms with the {label[name]} neuron "
+                                                  "(same converted weights, calibrated drive, rate read-out)")
+            if name in runs.twin_curves:
                 metrics[f"model_twin_accuracy_{times_ms[i]:g}ms.{key}"] = metric(
-                    twin_curves[name][i], "fraction", f"model twin's accuracy at {times_ms[i]:g} ms: the network "
+                    runs.twin_curves[name][i], "fraction", f"model twin's accuracy at {times_ms[i]:g} ms: the network "
                     f"trained on the {label[name]} neuron's measured activation, run on that neuron (rate read-out)")
-        if name in twin_nets:
+        if name in runs.model_ann:
             metrics[f"model_ann_accuracy.{key}"] = metric(
-                twin_nets[name].accuracy(x, y), "fraction", f"ANN trained on the {label[name]} neuron's measured "
-                "activation (its own outputs through it; a tie is wrong)")
-    series = {f"{label[n]} (dt {dts[n]:g} ms)": curves[n] for n in specs}
+                runs.model_ann[name], "fraction", f"ANN trained on the {label[name]} neuron's measured activation "
+                "(its own outputs through it; a tie is wrong)")
+    series = {f"{label[n]} (dt {runs.dts[n]:g} ms)": runs.curves[n] for n in names}
     series["ANN (reference)"] = np.full(len(times_ms), ann_accuracy)
     caption = (f"Test accuracy over simulated time with each neuron model in place of the converted integrate-and-fire"
-               f" neuron ({backend.encoding.name} coding at {backend.rate_scale_hz:g} Hz, rate read-out, {len(y)} test "
+               f" neuron ({backend.encoding.name} coding at {backend.rate_scale_hz:g} Hz, rate read-out, {n_test} test "
                "images); the weights are the same synapse counts, drive 1.0 is calibrated per model.")
-    if notes:
-        caption += " " + "; ".join(notes) + f": cannot fire at {backend.rate_scale_hz:g} Hz, so drive 1.0 is its fastest firing."
+    if runs.notes:
+        caption += " " + "; ".join(sorted(runs.notes)) + f": cannot fire at {backend.rate_scale_hz:g} Hz, so drive " \
+                                                          "1.0 is its fastest firing."
     panels = [Panel("accuracy_time_models", "Accuracy vs simulated time per neuron model", caption, "lines",
                     x=times_ms, series=series, xlabel="simulated time (ms)", ylabel="test accuracy")]
-    if twin_nets:
-        panels += _twin_panels(specs, dts, curves, twin_curves, twin_nets, x, y, ann_accuracy, times_ms=times_ms,
-                               backend=backend, design_of=design_of, bits=bits)
+    twins = [n for n in names if n in runs.twin_curves]
+    if twins:
+        panels += _twin_panels(runs, twins, ann_accuracy, times_ms=times_ms, backend=backend, n_test=n_test,
+                               bits=bits)
     return metrics, panels
 
 
-def _twin_panels(specs, dts, curves, twin_curves, twin_nets, x, y, ann_accuracy, *, times_ms, backend, design_of,
-                 bits) -> list[Panel]:
+def _twin_panels(runs: ModelRuns, names: Sequence[str], ann_accuracy: float, *, times_ms: np.ndarray,
+                 backend: SpikingBackend, n_test: int, bits: int) -> list[Panel]:
     """Both twins per model over time, and each model's trained activation over its measured f-I points."""
-    from ..backends.activation import measured_activation
-
     series: dict[str, np.ndarray] = {}
     act_series: dict[str, np.ndarray] = {}
     designs = []
-    drives = None
     t_end = float(times_ms[-1])
-    for n, spec in specs.items():
-        group = (f"{spec.label()} (dt {dts[n]:g} ms)\nat {t_end:g} ms: ReLU twin {100 * curves[n][-1]:.1f}%, "
-                 f"model twin {100 * twin_curves[n][-1]:.1f}%")
-        series[f"{group} | ReLU twin"] = curves[n]
-        series[f"{group} | model twin"] = twin_curves[n]
+    for n in names:
+        lab = runs.labels[n]
+        group = (f"{lab} (dt {runs.dts[n]:g} ms)\nat {t_end:g} ms: ReLU twin {100 * runs.curves[n][-1]:.1f}%, "
+                 f"model twin {100 * runs.twin_curves[n][-1]:.1f}%")
+        series[f"{group} | ReLU twin"] = runs.curves[n]
+        series[f"{group} | model twin"] = runs.twin_curves[n]
         series[f"{group} | ReLU ANN"] = np.full(len(times_ms), ann_accuracy)
-        series[f"{group} | model ANN"] = np.full(len(times_ms), twin_nets[n].accuracy(x, y))
-        d = design_of(n if n == "if" else spec)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", CalibrationWarning)  # said in the accuracy panel's caption
-            act = measured_activation(spec, rate_scale_hz=backend.rate_scale_hz, dt_ms=dts[n], smooth=d.smooth)
-        drives = act.x
-        act_series[f"{spec.label()} | measured f-I (from rest, 1 s)"] = act.measured[1]
-        act_series[f"{spec.label()} | trained activation" + (f" (drive noise sd {d.smooth:g})" if d.smooth else "")] = act.y
-        designs.append(f"{spec.label()}: {d.synapse or 'delta'} synapses, noise sd {d.smooth:g}")
+        series[f"{group} | model ANN"] = np.full(len(times_ms), runs.model_ann[n])
+        d = runs.designs[n]
+        drives, measured, curve = runs.activations[n]
+        act_series[f"{lab} | measured f-I (from rest, 1 s)"] = measured
+        act_series[f"{lab} | trained activation" + (f" (drive noise sd {d.smooth:g})" if d.smooth else "")] = curve
+        designs.append(f"{lab}: {d.synapse or 'delta'} synapses, noise sd {d.smooth:g}")
     twins = Panel(
         "grid_model_twins", "Two spiking twins per neuron model: trained with ReLU, or with the model's own activation",
         f"Test accuracy over simulated time ({backend.encoding.name} coding at {backend.rate_scale_hz:g} Hz, rate "
-        f"read-out, {len(y)} test images, a tie is wrong). ReLU twin: the ReLU network's converted counts on the model "
+        f"read-out, {n_test} test images, a tie is wrong). ReLU twin: the ReLU network's converted counts on the model "
         f"(today's conversion). Model twin: a network trained on the model's measured activation (drive -> rate / "
         f"rate scale), its weights rounded to {bits}-bit counts without normalisation, run on the model "
         f"({'; '.join(designs)}). The flat lines are the two ANNs.", "lines", x=times_ms, series=series,

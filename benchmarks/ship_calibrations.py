@@ -1,7 +1,8 @@
-"""Make neurocompare/backends/calibrations.json: the calibrations the bundled scenarios need at their defaults.
+"""Make neurocompare/backends/calibrations.json and activations.json: the calibrations and the measured activations
+(neurocompare.backends.activation) the bundled scenarios need at their defaults.
 
 Runs ``neurocompare run --all`` (one scenario at a time, so no two processes write the cache at once) with an
-empty calibration cache and no shipped calibrations, and writes what it calibrated into the package, sorted.
+empty cache and nothing shipped, and writes what it calibrated and measured into the package, sorted.
 Run it after a change that bumps ``calibration._VERSION`` or a model's defaults (the keys hold both, so stale
 entries are never used, only missed). tests/backends/test_calibration_shipped.py measures every entry again.
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "neurocompare" / "backends" / "calibrations.json"
+ACTIVATIONS = TARGET.with_name("activations.json")
 
 
 def main() -> int:
@@ -28,8 +30,11 @@ def main() -> int:
         subprocess.run([sys.executable, "-m", "neurocompare", "run", "--all", "--jobs", "1", "--out", str(out),
                         "--no-progress", "--force"], env=env, check=True, cwd=ROOT)
         found = json.loads((cache / "calibration.json").read_text())
+        activations = json.loads((cache / "activations.json").read_text())
     TARGET.write_text(json.dumps(found, indent=1, sort_keys=True) + "\n")
-    print(f"{len(found)} calibrations written to {TARGET.relative_to(ROOT)}")
+    ACTIVATIONS.write_text(json.dumps(activations, sort_keys=True) + "\n")
+    print(f"{len(found)} calibrations written to {TARGET.relative_to(ROOT)}, {len(activations)} activations to "
+          f"{ACTIVATIONS.relative_to(ROOT)}")
     return 0
 
 

@@ -24,7 +24,8 @@ reason). It preserves monotonicity.
 
 The result is a :class:`~neurocompare.activations.TabulatedActivation` named
 ``"fi:MODEL@RATEHz,dt=DTms[,smooth=SIGMA]"``: a circuit file stores that name, and loading it measures the
-curve again (or takes it from the cache: memory, then ``activations.json`` beside the calibration cache).
+curve again (or takes it from a cache: memory, then ``activations.json`` beside the calibration cache, then the
+package's own ``activations.json``, the bundled scenarios' activations).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ import numpy as np
 from ..activations import TabulatedActivation, register_activation_family
 from ..errors import ParameterError
 from ..models import neuron_to_dict
-from .calibration import WINDOW_MS, drive_current, load_disk, rates_at, store_disk
+from .calibration import WINDOW_MS, drive_current, load_disk, rates_at, shipped, store_disk
 from .fi_names import DEFAULT_RATE_SCALE_HZ, _model_name, _parse, _spec_of, activation_mismatch, activation_name
 
 __all__ = ["measured_activation", "activation_name", "activation_mismatch", "DRIVES", "DEFAULT_RATE_SCALE_HZ"]
@@ -74,10 +75,16 @@ def _drive_per_unit(neuron: Any, rate_scale_hz: float, dt_ms: float) -> float:
 
 @functools.lru_cache(maxsize=64)
 def _measured_rates(key: str) -> np.ndarray:
-    """f at :data:`DRIVES` for the (neuron, rate scale, dt) in ``key``: from the disk cache, else measured."""
-    stored = load_disk(_FILE).get(key)
-    if isinstance(stored, list) and len(stored) == len(DRIVES):
-        return np.asarray(stored, dtype=float)
+    """f at :data:`DRIVES` for the (neuron, rate scale, dt) in ``key``: from the disk cache, else shipped with the
+    package (the bundled scenarios' activations, made by benchmarks/ship_calibrations.py), else measured."""
+    for stored in (load_disk(_FILE).get(key), shipped(_FILE).get(key)):
+        if isinstance(stored, list) and len(stored) == len(DRIVES):
+            return np.asarray(stored, dtype=float)
+    return measure_rates(key)
+
+
+def measure_rates(key: str) -> np.ndarray:
+    """f at :data:`DRIVES` for a cache key, measured now (and stored in the disk cache)."""
     k = json.loads(key)
     from ..models import neuron_from_dict
 

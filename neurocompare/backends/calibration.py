@@ -128,18 +128,19 @@ def store_disk(key: str, entry: dict[str, Any], filename: str = "calibration.jso
 SHIPPED = Path(__file__).with_name("calibrations.json")
 
 
-def shipped() -> dict[str, Any]:
-    """The shipped calibrations by key (empty if the file is missing or unreadable, or with
-    ``NEUROCOMPARE_SHIPPED_CALIBRATIONS=0``, which benchmarks/ship_calibrations.py sets to measure them all)."""
+def shipped(filename: str = SHIPPED.name) -> dict[str, Any]:
+    """The shipped calibrations (or, ``filename="activations.json"``, measured activations) by key: empty if the
+    file is missing or unreadable, or with ``NEUROCOMPARE_SHIPPED_CALIBRATIONS=0``, which
+    benchmarks/ship_calibrations.py sets to measure them all."""
     if os.environ.get("NEUROCOMPARE_SHIPPED_CALIBRATIONS", "").strip() == "0":
         return {}
-    return _read_shipped()
+    return _read_shipped(filename)
 
 
-@functools.lru_cache(maxsize=1)
-def _read_shipped() -> dict[str, Any]:
+@functools.lru_cache(maxsize=4)
+def _read_shipped(filename: str) -> dict[str, Any]:
     try:
-        data = json.loads(SHIPPED.read_text())
+        data = json.loads(SHIPPED.with_name(filename).read_text())
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}

@@ -38,3 +38,41 @@ def test_a_shipped_calibration_is_used_without_measuring(monkeypatch, tmp_path):
     key = calibration._key(neuron, 100.0, 0.025)
     assert key in SHIPPED
     assert asdict(calibration.calibrate(neuron, rate_scale_hz=100.0, dt_ms=0.025)) == SHIPPED[key]
+
+
+# ---------------------------------------------------------------------------- measured activations
+import warnings  # noqa: E402
+
+from neurocompare.backends import activation  # noqa: E402
+from neurocompare.errors import CalibrationWarning  # noqa: E402
+
+ACTIVATIONS = calibration.shipped("activations.json")
+
+
+def test_the_package_ships_the_activations_of_the_digits_models():
+    """The digits study's twins (six models at their steps) and the error budget's LIF twin at 0.05 ms."""
+    names = {(json.loads(k)["neuron"]["model"], json.loads(k)["dt_ms"]) for k in ACTIVATIONS}
+    assert {("lif", 0.1), ("adaptive_lif", 0.1), ("izhikevich", 0.025), ("adex", 0.025), ("hodgkin_huxley", 0.025),
+            ("lif", 0.05)} <= names
+    assert all(len(v) == len(activation.DRIVES) for v in ACTIVATIONS.values())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key", sorted(ACTIVATIONS), ids=lambda k: "{model} {rate_scale_hz:g} Hz dt {dt_ms:g}".format(
+    model=json.loads(k)["neuron"]["model"], **json.loads(k)))
+def test_every_shipped_activation_is_measured_again_exactly(key, monkeypatch, tmp_path):
+    monkeypatch.setenv("NEUROCOMPARE_CACHE_DIR", str(tmp_path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CalibrationWarning)  # Hodgkin-Huxley's ceiling, said where it runs
+        assert activation.measure_rates(key).tolist() == ACTIVATIONS[key]
+
+
+def test_a_shipped_activation_is_used_without_measuring(monkeypatch, tmp_path):
+    monkeypatch.setenv("NEUROCOMPARE_CACHE_DIR", str(tmp_path))  # an empty user cache
+    activation._measured_rates.cache_clear()
+    monkeypatch.setattr(activation, "measure_rates", lambda key: pytest.fail("measured a shipped activation"))
+    f = activation.measured_activation("izhikevich:RS", dt_ms=0.025)
+    assert f.measured[1].tolist() == next(v for k, v in ACTIVATIONS.items()
+                                          if json.loads(k)["neuron"]["model"] == "izhikevich"
+                                          and json.loads(k)["dt_ms"] == 0.025)
+    activation._measured_rates.cache_clear()

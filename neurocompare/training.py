@@ -417,9 +417,13 @@ def _train_numpy(fn: Callable, data: DigitsSplit, classes: np.ndarray, *, hidden
         bound = math.sqrt(6.0 / (n_in + n_out))
         weights.append(rng.uniform(-bound, bound, (n_out, n_in)))
         biases.append(rng.uniform(-bound, bound, n_out))
-    params = weights + biases
-    m1 = [np.zeros_like(p) for p in params]
-    m2 = [np.zeros_like(p) for p in params]
+    # every parameter a view into one flat vector, so that Adam's update is a handful of operations per step
+    # (element by element the same arithmetic as one array at a time)
+    flat = np.concatenate([p.ravel() for p in weights + biases])
+    grad = np.empty_like(flat)
+    weights, biases, grads_w, grads_b = _views(flat, weights, biases), None, _views(grad, weights, biases), None
+    weights, biases, grads_w, grads_b = weights[0], weights[1], grads_w[0], grads_w[1]
+    m1, m2 = np.zeros_like(flat), np.zeros_like(flat)
     temp = temperature * float(getattr(fn, "peak", 1.0) or 1.0)
     onehot = (data.y_train[:, None] == classes[None, :]).astype(float)
     n, n_layers, step = len(data.y_train), len(weights), 0
@@ -447,17 +451,15 @@ def _train_numpy(fn: Callable, data: DigitsSplit, classes: np.ndarray, *, hidden
             total += -np.sum(np.log(np.maximum(p[onehot[idx] > 0], 1e-300))) \
                 + 0.5 * alpha * sum(float((w ** 2).sum()) for w in weights)
             delta = (p - onehot[idx]) / (k * temp) * (dfn(zs[-1]) + leak)
-            grads_w, grads_b = [None] * n_layers, [None] * n_layers
             for l in range(n_layers - 1, -1, -1):
-                grads_w[l] = delta.T @ a[l] + alpha * weights[l] / k  # the L2 term as scikit-learn scales it
-                grads_b[l] = delta.sum(axis=0)
+                grads_w[l][...] = delta.T @ a[l] + alpha * weights[l] / k  # the L2 term as scikit-learn scales it
+                grads_b[l][...] = delta.sum(axis=0)
                 if l:
                     delta = (delta @ weights[l]) * (dfn(zs[l - 1]) + leak)
             step += 1
-            for i, g in enumerate(grads_w + grads_b):
-                m1[i] = 0.9 * m1[i] + 0.1 * g
-                m2[i] = 0.999 * m2[i] + 0.001 * g * g
-                params[i] -= learning_rate * (m1[i] / (1 - 0.9 ** step)) / (np.sqrt(m2[i] / (1 - 0.999 ** step)) + 1e-8)
+            m1 = 0.9 * m1 + 0.1 * grad
+            m2 = 0.999 * m2 + 0.001 * grad * grad
+            flat -= learning_rate * (m1 / (1 - 0.9 ** step)) / (np.sqrt(m2 / (1 - 0.999 ** step)) + 1e-8)
         loss_hist.append(total / n)
         for l in range(n_layers):
             w_hist[l].append(weights[l].copy())
@@ -471,6 +473,16 @@ def _train_numpy(fn: Callable, data: DigitsSplit, classes: np.ndarray, *, hidden
     return TrainingHistory(epochs=np.arange(1, epochs + 1), weights=tuple(np.stack(w) for w in w_hist),
                            biases=tuple(np.stack(b) for b in b_hist), loss=np.array(loss_hist),
                            train_accuracy=np.array(train_acc), test_accuracy=np.array(test_acc))
+
+
+def _views(flat: np.ndarray, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]
+           ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Views of ``flat`` shaped like ``weights`` then ``biases`` (laid out in that order)."""
+    out, start = [], 0
+    for p in (*weights, *biases):
+        out.append(flat[start:start + p.size].reshape(p.shape))
+        start += p.size
+    return out[:len(weights)], out[len(weights):]
 
 
 def _check_hidden(owner: str, hidden: Any) -> tuple[int, ...]:

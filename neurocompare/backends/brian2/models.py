@@ -174,12 +174,12 @@ def _hodgkin_huxley(spec: HodgkinHuxley, b2: Any) -> Brian2Model:
         "dm/dt = phi * (alpha_m * (1 - m) - beta_m * m) / ms : 1",
         "dh/dt = phi * (alpha_h * (1 - h) - beta_h * h) / ms : 1",
         "dn/dt = phi * (alpha_n * (1 - n) - beta_n * n) / ms : 1",
-        "alpha_m = 1.0 / exprel(-(v + 40) / 10) : 1",
-        "beta_m = 4 * exp(-(v + 65) / 18) : 1",
-        "alpha_h = 0.07 * exp(-(v + 65) / 20) : 1",
-        "beta_h = 1 / (1 + exp(-(v + 35) / 10)) : 1",
-        "alpha_n = 0.1 / exprel(-(v + 55) / 10) : 1",
-        "beta_n = 0.125 * exp(-(v + 65) / 80) : 1",
+        "alpha_m = 1.0 / exprel(-(v + 40) / 10) : 1 (constant over dt)",
+        "beta_m = 4 * exp(-(v + 65) / 18) : 1 (constant over dt)",
+        "alpha_h = 0.07 * exp(-(v + 65) / 20) : 1 (constant over dt)",
+        "beta_h = 1 / (1 + exp(-(v + 35) / 10)) : 1 (constant over dt)",
+        "alpha_n = 0.1 / exprel(-(v + 55) / 10) : 1 (constant over dt)",
+        "beta_n = 0.125 * exp(-(v + 65) / 80) : 1 (constant over dt)",
     )
     return Brian2Model(
         dv="(g_Na * m**3 * h * (E_Na - v) + g_K * n**4 * (E_K - v) + g_Leak * (E_Leak - v)) / (C * ms)",

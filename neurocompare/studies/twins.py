@@ -11,8 +11,8 @@ synapse.
 Why a synapse per model: a delta synapse moves the membrane by ``w * potential_unit`` at each spike. For the
 calibrated models drive 1.0 is the current of firing at the rate scale (1000 Hz), so one unit is hundreds of mV
 (Izhikevich RS: 438 mV at 0.025 ms): a single spike through weight 0.1 fires the neuron whatever the other inputs
-do, and the neuron no longer computes its f-I curve (the Izhikevich RS model twin: 46 % with delta synapses,
-97 % with exponential currents). An exponential current synapse (tau 5 ms) spreads the same charge over
+do, and the neuron no longer computes its f-I curve (the Izhikevich RS model twin, seed 0, unsmoothed: 46 % with
+delta synapses, 96 % with exponential currents). An exponential current synapse (tau 5 ms) spreads the same charge over
 milliseconds, so the neuron sees the input current its f-I curve was measured with. The integrate-and-fire
 neuron (reset by subtraction, no leak) integrates charge exactly, so it keeps the delta synapse.
 """

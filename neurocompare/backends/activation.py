@@ -111,7 +111,8 @@ def measured_activation(neuron: Any, *, rate_scale_hz: float = DEFAULT_RATE_SCAL
             raise ParameterError(f"measured_activation: {what} must be a finite number > 0; got {value!r}.")
     if not (isinstance(smooth, (int, float)) and math.isfinite(smooth) and smooth >= 0):
         raise ParameterError(f"measured_activation: smooth must be a finite number >= 0; got {smooth!r}.")
-    key = json.dumps({"v": _VERSION, "neuron": neuron_to_dict(neuron), "rate_scale_hz": float(rate_scale_hz), "dt_ms": float(dt_ms), "window_ms": WINDOW_MS,
+    key = json.dumps({"v": _VERSION, "neuron": neuron_to_dict(neuron), "rate_scale_hz": float(rate_scale_hz),
+                      "dt_ms": float(dt_ms), "window_ms": WINDOW_MS,
                       "drives": len(DRIVES)}, sort_keys=True)
     if neuron.calibrated:  # its drive unit (cached): a model that cannot reach the rate scale says so every time
         drive_current(neuron, rate_scale_hz=rate_scale_hz, dt_ms=dt_ms)

@@ -44,7 +44,8 @@ def activation_name(model: str, *, rate_scale_hz: float, dt_ms: float, smooth: f
     return name + (f",smooth={float(smooth):g}" if smooth else "")
 
 
-_NAME = re.compile(r"^fi:(?P<model>[^@]+?)(?:@(?P<rate>[^,]+?)Hz)?(?:,dt=(?P<dt>[^,]+?)ms)?(?:,smooth=(?P<smooth>[^,]+))?$")
+_NAME = re.compile(r"^fi:(?P<model>[^@]+?)(?:@(?P<rate>[^,]+?)Hz)?(?:,dt=(?P<dt>[^,]+?)ms)?"
+                   r"(?:,smooth=(?P<smooth>[^,]+))?$")
 
 
 def _parse(name: str) -> tuple[str, Any, float, float, float]:
@@ -60,10 +61,10 @@ def _parse(name: str) -> tuple[str, Any, float, float, float]:
         smooth = float(m["smooth"]) if m["smooth"] else 0.0
     except ValueError:
         raise ParameterError(f"activation {name!r}: the rate, dt and smoothing must be numbers.") from None
-    for what, value, ok in (("rate scale (Hz)", rate, rate > 0), ("dt (ms)", dt, dt > 0), ("smooth", smooth, smooth >= 0)):
+    for what, value, ok, bound in (("rate scale (Hz)", rate, rate > 0, "> 0"), ("dt (ms)", dt, dt > 0, "> 0"),
+                                   ("smooth", smooth, smooth >= 0, ">= 0")):
         if not (math.isfinite(value) and ok):
-            raise ParameterError(f"activation {name!r}: the {what} must be finite and {'>= 0' if what == 'smooth' else '> 0'}; "
-                                 f"got {value:g}.")
+            raise ParameterError(f"activation {name!r}: the {what} must be finite and {bound}; got {value:g}.")
     return model, spec, rate, dt, smooth
 
 

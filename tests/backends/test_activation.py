@@ -85,7 +85,8 @@ def test_named_activation_in_a_circuit_file_round_trip(tmp_path):
     np.testing.assert_allclose(a[:, 0], resolve_activation(name)(x @ np.array([0.3, 0.6])), rtol=0, atol=0)
     # a measured activation object saves by its name
     obj = measured_activation("lif", dt_ms=0.1)
-    c2 = nc.Circuit("t2", inputs=[nc.InputPopulation("x", 1)], populations=[nc.NeuronPopulation("o", 1, activation=obj)],
+    c2 = nc.Circuit("t2", inputs=[nc.InputPopulation("x", 1)],
+                    populations=[nc.NeuronPopulation("o", 1, activation=obj)],
                     projections=[nc.Projection("x", "o", counts=[[1]])])
     c2.save(tmp_path / "c2.json")
     assert nc.Circuit.load(tmp_path / "c2.json").populations[0].activation == "fi:lif@1000Hz,dt=0.1ms"

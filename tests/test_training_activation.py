@@ -20,6 +20,7 @@ def if_trained():
     return train_mlp(activation=IF_ACT, epochs=50, seed=0)
 
 
+@pytest.mark.slow
 def test_numpy_trainer_matches_scikit_learn_on_relu(if_trained):
     """Within 1.5 pp of scikit-learn's ReLU network (97.22 %, seed 0) on the same split; history per epoch."""
     relu = train_mlp(seed=0)
@@ -60,7 +61,8 @@ def test_bad_training_options(kw, words):
     assert words in str(err.value)
 
 
-def test_conversion_keeps_the_activation_and_skips_normalisation(if_trained):
+def test_conversion_keeps_the_activation_and_skips_normalisation():
+    if_trained = train_mlp(activation=IF_ACT, epochs=5, seed=0)
     conv = nc.convert_trained(if_trained, bits=5)
     assert conv.percentile is None and conv.lambdas == (1.0, 1.0)
     assert [p.activation for p in conv.circuit.populations] == [IF_ACT, IF_ACT]

@@ -24,6 +24,7 @@ def study():
     return trained, metrics, {p.name: p for p in panels}
 
 
+@pytest.mark.slow
 def test_both_twins_are_measured_per_model(study):
     trained, metrics, panels = study
     for key in ("if", "lif"):
@@ -37,6 +38,7 @@ def test_both_twins_are_measured_per_model(study):
     assert metrics["model_twin_accuracy_60ms.if"].value >= metrics["model_ann_accuracy.if"].value - 2 / 60
 
 
+@pytest.mark.slow
 def test_the_panels_show_both_twins_and_each_activation(study):
     _, _, panels = study
     twins, acts = panels["grid_model_twins"], panels["activations_models"]

@@ -23,6 +23,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..backends.brian2 import SpikingBackend
+from .._validation import check_int
 from ..circuit import Circuit
 from ..comparison import Panel
 from ..convert import convert_trained
@@ -161,6 +162,7 @@ def measure_model_study(
     from ..backends.activation import measured_activation
     from .twins import design_of, model_twin
 
+    twin_epochs = check_int("measure_model_study", "twin_epochs", twin_epochs, minimum=0, hint="(0: each twin's own design)")
     output = circuit.population_names[-1]
     specs = {m: (circuit.population(output).neuron if m == "if" else neuron_from_name(m)) for m in models}
     out = ModelRuns(labels={n: s.label() for n, s in specs.items()},
@@ -366,6 +368,7 @@ def error_budget(
     Returns ``({T: terms}, metrics, panels)``: metrics of the actual duration keep their names (``budget_gap_pp``,
     ``budget.weight_rounding_pp``); another ``T``'s are ``budget_{T}ms...``; each ``T`` has a table and a bar chart.
     """
+    twin_epochs = check_int("error_budget", "twin_epochs", twin_epochs, minimum=0, hint="(0: each twin's own design)")
     opts = dict(conversion_options or {})
     times = sorted({float(t) for t in (times_ms or [actual.duration_ms])})
     ann_acc = float(trained.accuracy(x, y))

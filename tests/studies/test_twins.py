@@ -63,3 +63,15 @@ def test_design_lookup_and_override():
     assert {p.synapse.model_name for p in twin.populations} == {"delta"}
     assert all(p.activation.startswith("fi:lif@1000Hz,dt=0.1ms,smooth=0.1") for p in twin.populations)
     assert not math.isnan(trained.test_accuracy)
+
+
+def test_twin_epochs_must_be_a_count():
+    from neurocompare.errors import ParameterError
+    from neurocompare.studies import measure_model_study
+
+    trained = train_mlp(seed=0, epochs=1)
+    circuit = convert_trained(trained, bits=5).circuit
+    be = SpikingBackend(duration_ms=5.0, encoding="regular", rate_scale_hz=1000.0)
+    with pytest.raises(ParameterError, match="measure_model_study: twin_epochs must be an integer >= 0.*got -1"):
+        measure_model_study(circuit, trained.x_test[:2], trained.y_test[:2], backend=be, seed=0,
+                            times_ms=np.arange(1.0, 5.5), models=("lif",), data=trained.split(), twin_epochs=-1)

@@ -89,14 +89,28 @@ def test_digits_gives_the_same_metrics_with_and_without_a_spare_core(monkeypatch
     from neurocompare.scenarios import get_scenario, load_scenario
 
     digits = load_scenario(get_scenario("digits"))
-    options = dict(epochs=8, test_images=24, budget_duration_ms=50.0, duration_ms=30.0, models=("if", "lif"))
+    # Izhikevich runs at 0.025 ms: the fine-step half, measured on the spare core with 2 jobs
+    options = dict(epochs=8, test_images=24, budget_duration_ms=50.0, duration_ms=30.0,
+                   models=("if", "lif", "izhikevich:RS"), twin_epochs=5)
+    from neurocompare import parallel
+
+    used: list[bool] = []
+    enter = parallel.Background.__enter__
+
+    def spy(self):  # which way each Background went
+        out = enter(self)
+        used.append(self.in_background)
+        return out
+
+    monkeypatch.setattr(parallel.Background, "__enter__", spy)
     got = {}
     for jobs in ("1", "2"):
         monkeypatch.setenv(JOBS_ENV, jobs)
         result = digits.run(seed=0, **options)
         got[jobs] = json.dumps({k: m.value for k, m in result.metrics.items()}, sort_keys=True)
-    assert '"model_accuracy_30ms.lif"' in got["1"]
+    assert '"model_accuracy_30ms.lif"' in got["1"] and '"model_twin_accuracy_30ms.izhikevich_RS"' in got["1"]
     assert got["1"] == got["2"]
+    assert used == [False, True]  # the fine-step half here with 1 job, on the spare core with 2
 
 
 def test_a_panel_survives_the_trip_to_another_process():
@@ -128,6 +142,7 @@ def test_neuron_models_measures_every_other_model_on_a_spare_core_with_the_same_
         assert [p.name for p in profiles] == ["lif", "adaptive_lif", "izhikevich:RS"]
         got[jobs] = json.dumps({k: m.value for k, m in profile_metrics(profiles).items()}, sort_keys=True)
     assert got["1"] == got["2"]
+    assert used == [False, True]  # the fine-step half here with 1 job, on the spare core with 2
 
 
 def test_the_command_line_names_a_bad_job_count_before_it_writes_anything(monkeypatch, tmp_path, capsys):

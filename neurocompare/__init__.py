@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .activations import BUILTIN_ACTIVATIONS
+from .activations import BUILTIN_ACTIVATIONS, TabulatedActivation
+from .backends.activation import measured_activation
 from .backends import (
     ArtificialBackend,
     Backend,
@@ -75,6 +76,8 @@ __all__ = [
     "load_digits_split",
     "train_mlp",
     "BUILTIN_ACTIVATIONS",
+    "TabulatedActivation",
+    "measured_activation",
     "NeuronModel",
     "register_neuron_model",
     "register_backend",

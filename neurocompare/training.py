@@ -32,6 +32,7 @@ from .activations import canonical_activation_name, derivative_of, relu, resolve
 from ._validation import check_int, check_real, check_shape, float_array, frozen
 from .datasets import DigitsSplit, import_sklearn, load_digits_split
 from .errors import InputError, ParameterError, UnknownNameError
+from .metrics import readout
 
 __all__ = ["TrainingHistory", "TrainedNetwork", "train_mlp", "forward_pass"]
 
@@ -59,11 +60,6 @@ def forward_pass(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray], x:
         out.append(a)
     return out
 
-
-def _argmax_no_ties(a: np.ndarray) -> np.ndarray:
-    """Row-wise argmax; -1 where the top value is shared (no answer, as the spiking read-out counts it)."""
-    top = a.max(axis=1, keepdims=True)
-    return np.where((a == top).sum(axis=1) == 1, np.argmax(a, axis=1), -1)
 
 
 # ---------------------------------------------------------------------------- history
@@ -242,11 +238,16 @@ class TrainedNetwork:
             cache[act] = resolve_activation(act)
         return cache[act]
 
+    @property
+    def activation_fn(self) -> Callable:
+        """The activation it was trained with, as a function (a measured one as the very object it was trained on)."""
+        return self._fn(self.activation)
+
     def forward(self, x: Any) -> list[np.ndarray]:
         """Activations of every layer: the hidden layers' activation (ReLU), then the output ``z`` (logits), or
         ``f(z)`` for a network trained with a neuron's activation on its output too."""
         out = None if self.output_activation == "identity" else self._fn(self.output_activation)
-        return forward_pass(self.weights, self.biases, self._check_x(x), activation=self._fn(self.activation),
+        return forward_pass(self.weights, self.biases, self._check_x(x), activation=self.activation_fn,
                             output_activation=out)
 
     def logits(self, x: Any) -> np.ndarray:
@@ -257,7 +258,7 @@ class TrainedNetwork:
         """Predicted digit for each row of ``x``: ``argmax_k z_k`` (with an output activation ``argmax_k f(z_k)``,
         and -1, no answer, where the top rate is shared - as the spiking read-out counts a tie)."""
         out = self.logits(x)
-        return np.argmax(out, axis=1) if self.output_activation == "identity" else _argmax_no_ties(out)
+        return np.argmax(out, axis=1) if self.output_activation == "identity" else readout(out, mode="argmax")
 
     def accuracy(self, x: Any, y: Any) -> float:
         """Fraction of rows of ``x`` classified as ``y``."""
@@ -421,8 +422,7 @@ def _train_numpy(fn: Callable, data: DigitsSplit, classes: np.ndarray, *, hidden
     # (element by element the same arithmetic as one array at a time)
     flat = np.concatenate([p.ravel() for p in weights + biases])
     grad = np.empty_like(flat)
-    weights, biases, grads_w, grads_b = _views(flat, weights, biases), None, _views(grad, weights, biases), None
-    weights, biases, grads_w, grads_b = weights[0], weights[1], grads_w[0], grads_w[1]
+    (weights, biases), (grads_w, grads_b) = _views(flat, weights, biases), _views(grad, weights, biases)
     m1, m2 = np.zeros_like(flat), np.zeros_like(flat)
     temp = temperature * float(getattr(fn, "peak", 1.0) or 1.0)
     onehot = (data.y_train[:, None] == classes[None, :]).astype(float)
@@ -432,8 +432,8 @@ def _train_numpy(fn: Callable, data: DigitsSplit, classes: np.ndarray, *, hidden
     loss_hist, train_acc, test_acc = [], [], []
 
     def accuracy(x: np.ndarray, y: np.ndarray) -> float:
-        pred = _argmax_no_ties(forward_pass(weights, biases, x, activation=fn, output_activation=fn)[-1])
-        return float(np.mean(classes[np.maximum(pred, 0)] * (pred >= 0) + -1 * (pred < 0) == y))
+        pred = readout(forward_pass(weights, biases, x, activation=fn, output_activation=fn)[-1], mode="argmax")
+        return float(np.mean(np.where(pred >= 0, classes[pred], -1) == y))
 
     for epoch in range(1, epochs + 1):
         order, total = rng.permutation(n), 0.0

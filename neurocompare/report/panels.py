@@ -253,6 +253,23 @@ def _groups(panel: Panel) -> dict[str, dict[str, np.ndarray]]:
     return groups
 
 
+def _label_small_multiples(fig: Figure, axes: np.ndarray, panel: Panel, n: int, cols: int) -> Figure:
+    """The frame of a small-multiples figure: unused subplots off, y labels on the first column, x labels on the
+    lowest subplot of each column, the title, and one legend (the first subplot's) below."""
+    for ax in axes[n:]:
+        ax.set_axis_off()
+    for ax in axes[::cols]:
+        ax.set_ylabel(panel.ylabel, fontsize=8)
+    for i, ax in enumerate(axes[:n]):
+        if i + cols >= n:  # nothing below it: its x axis is labelled
+            ax.xaxis.set_tick_params(labelbottom=True)
+            ax.set_xlabel(panel.xlabel, fontsize=8)
+    fig.suptitle(panel.title, fontsize=11)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize=8)
+    return fig
+
+
 def _grid_panel(panel: Panel) -> Figure:
     """Small multiples: one subplot per group of the ``"GROUP | LINE"`` series, shared x and y, 4 per row; a time
     axis (x label "simulated time ...") is logarithmic like the other accuracy-over-time figures."""
@@ -273,18 +290,7 @@ def _grid_panel(panel: Panel) -> Figure:
         if panel.xlabel.startswith("simulated time"):
             log_time_axis(ax)
         ax.grid(alpha=0.3)
-    for ax in axes[len(groups):]:
-        ax.set_axis_off()
-    for ax in axes[::cols]:
-        ax.set_ylabel(panel.ylabel, fontsize=8)
-    for i, ax in enumerate(axes[:len(groups)]):
-        if i + cols >= len(groups):  # nothing below it: its x axis is labelled
-            ax.xaxis.set_tick_params(labelbottom=True)
-            ax.set_xlabel(panel.xlabel, fontsize=8)
-    fig.suptitle(panel.title, fontsize=11)
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize=8)
-    return fig
+    return _label_small_multiples(fig, axes, panel, len(groups), cols)
 
 
 def _activations_panel(panel: Panel) -> Figure:
@@ -305,18 +311,7 @@ def _activations_panel(panel: Panel) -> Figure:
         ax.set_title(f"{group}" + (f": {curves[0][0].split(' (')[1].rstrip(')')}" if curves and " (" in curves[0][0]
                                    else ""), fontsize=9)
         ax.grid(alpha=0.3)
-    for ax in axes[len(groups):]:
-        ax.set_axis_off()
-    for ax in axes[::cols]:
-        ax.set_ylabel(panel.ylabel, fontsize=8)
-    for i, ax in enumerate(axes[:len(groups)]):
-        if i + cols >= len(groups):
-            ax.xaxis.set_tick_params(labelbottom=True)
-            ax.set_xlabel(panel.xlabel, fontsize=8)
-    fig.suptitle(panel.title, fontsize=11)
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize=8)
-    return fig
+    return _label_small_multiples(fig, axes, panel, len(groups), cols)
 
 
 #: Panel kind -> drawing function (see :data:`neurocompare.comparison.PANEL_KINDS`).

@@ -159,7 +159,6 @@ def measure_model_study(
 ) -> ModelRuns:
     """The runs of :func:`model_study` for ``models`` (any subset: each model's numbers do not depend on the others
     measured with it, so parts measured in two processes and merged with ``|`` are the whole)."""
-    from ..backends.activation import measured_activation
     from .twins import design_of, model_twin
 
     twin_epochs = check_int("measure_model_study", "twin_epochs", twin_epochs, minimum=0, hint="(0: each twin's own design)")
@@ -182,8 +181,7 @@ def measure_model_study(
                                                rate_scale_hz=backend.rate_scale_hz, dt_ms=backend.dt_ms)
                     variants.append(twin)
                     out.model_ann[n], out.designs[n] = trained.accuracy(x, y), design
-                    act = measured_activation(specs[n], rate_scale_hz=backend.rate_scale_hz, dt_ms=dt,
-                                              smooth=design.smooth)
+                    act = trained.activation_fn  # the measured activation it was trained on
                     out.activations[n] = (act.x, act.measured[1], act.y)
             results = run_side_by_side(backend.replace(dt_ms=dt), variants, x, seed=seed)
             for k, res in enumerate(results):

@@ -85,8 +85,7 @@ def model_twin(model: Any, *, seed: int = 0, rate_scale_hz: float = 1000.0, dt_m
     spec = _spec(model)
     dt = dt_ms if exact_dt else model_dt(spec, dt_ms, fast=True)
     act = measured_activation(spec, rate_scale_hz=rate_scale_hz, dt_ms=dt, smooth=design.smooth)
-    trained = train_mlp(seed=seed, epochs=design.epochs, activation=act.name if "@" in act.name else act, data=data,
-                        temperature=design.temperature)
+    trained = train_mlp(seed=seed, epochs=design.epochs, activation=act, data=data, temperature=design.temperature)
     circuit = convert_trained(trained, bits=bits).circuit
     return trained, with_models(circuit, neuron=spec, synapse=design.synapse if synapse is None else synapse)
 

@@ -20,10 +20,12 @@ import warnings
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+import numpy as np
+
 from .errors import BackendError, ParameterError
 from .training import TrainedNetwork
 
-__all__ = ["log_to_mlflow", "log_training", "DEFAULT_TRACKING_URI"]
+__all__ = ["log_to_mlflow", "log_training", "log_learning", "DEFAULT_TRACKING_URI"]
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,16 @@ def log_to_mlflow(
     uri = DEFAULT_TRACKING_URI if tracking_uri is None else str(tracking_uri)
     params: dict[str, Any] = {"seed": trained.seed, **trained.hyperparameters, **(extra_params or {})}
     params = {k: (",".join(map(str, v)) if isinstance(v, (tuple, list)) else v) for k, v in params.items()}
+    run_id = _store(owner, uri, experiment, run_name, artifact_location, params, trained.history, extra_metrics or {},
+                    paths)
+    log.info("logged run %s to %s (experiment %r)", run_id, uri, experiment)
+    return run_id
+
+
+def _store(owner: str, uri: str, experiment: str, run_name: str | None, artifact_location: str | None,
+           params: Mapping[str, Any], hist: Any, metrics: Mapping[str, float], paths: Sequence[Path]) -> str:
+    """One MLflow run with everything :func:`_log_run` logs; a failing store marks the run FAILED and raises a
+    BackendError naming the store."""
     # MLflow and its sqlalchemy store raise deprecation warnings of their own; they are not ours.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -99,14 +111,13 @@ def log_to_mlflow(
             client = mlflow.tracking.MlflowClient(tracking_uri=uri)
             exp_id = _experiment_id(client, experiment, uri, artifact_location)
             run_id = client.create_run(exp_id, run_name=run_name).info.run_id
-            _log_run(client, run_id, params, trained.history, extra_metrics or {}, paths)
+            _log_run(client, run_id, params, hist, metrics, paths)
             client.set_terminated(run_id)
         except Exception as exc:
             if run_id is not None:
                 with contextlib.suppress(Exception):
                     client.set_terminated(run_id, status="FAILED")
             raise BackendError(f"{owner}: MLflow store {uri!r} failed: {type(exc).__name__}: {exc}") from exc
-    log.info("logged run %s to %s (experiment %r)", run_id, uri, experiment)
     return run_id
 
 
@@ -174,3 +185,59 @@ def log_training(
     with tempfile.TemporaryDirectory(prefix="neurocompare-mlflow-") as tmp:
         figures = render_panels(panels, tmp)
         return log_to_mlflow(trained, tracking_uri=tracking_uri, figures=figures, extra_metrics=metrics)
+
+
+class _Checkpoints:
+    """A learning study's checkpoints in the shape ``_log_run`` logs: ``epochs`` (images seen) and ``metrics()``."""
+
+    def __init__(self, study: Any) -> None:
+        self.epochs = study.checkpoints
+        run = study.run
+        changes = np.concatenate([[0], run.synapse_changes()])
+        self._series = {
+            **{f"accuracy_{name}": np.nan_to_num(acc, nan=-1.0) for name, acc in study.accuracy.items()},
+            "synapses": run.counts.sum(axis=(1, 2)).astype(float),
+            "mean_count": run.counts.mean(axis=(1, 2)),
+            "synapse_changes": changes.astype(float),
+            "theta_mean": run.theta.mean(axis=1), "theta_min": run.theta.min(axis=1),
+            "theta_max": run.theta.max(axis=1),
+        }
+
+    def metrics(self) -> dict[str, np.ndarray]:
+        return self._series
+
+
+def log_learning(study: Any, *, tracking_uri: str, experiment: str = "neurocompare-learning",
+                 metrics: Mapping[str, float] | None = None, run_name: str | None = None) -> str:
+    """Log a :class:`~neurocompare.studies.learning.LearningStudy` to MLflow; returns the run id.
+
+    Logged: the network and rule as parameters (plus seed, simulator, target); per checkpoint (``step`` = training
+    images seen) the accuracy of each learner (-1 before it can be asked), the number of synapses, the mean count,
+    synapses formed plus removed since the last checkpoint and the thresholds (mean, min, max); ``metrics`` once;
+    as artifacts the counts and thresholds of every checkpoint (``learning_checkpoints.npz``) and the study's
+    figures.
+    """
+    from .report import render_panels
+
+    owner = "log_learning"
+    if not isinstance(experiment, str) or not experiment:
+        raise ParameterError(f"{owner}: experiment must be a non-empty name; got {experiment!r}.")
+    uri = str(tracking_uri)
+    net, run = study.network, study.run
+    flat: dict[str, Any] = {}
+    for key, value in net.to_dict().items():
+        if isinstance(value, dict):
+            flat.update({f"{key}.{k}": v for k, v in value.items()})
+        else:
+            flat[key] = value
+    params = {**flat, "seed": run.seed, "simulator": run.simulator, "target": run.info.get("target"),
+              "images": run.info.get("images")}
+    with tempfile.TemporaryDirectory(prefix="neurocompare-mlflow-") as tmp:
+        figures = [Path(p) for p in render_panels(study.panels, tmp)]
+        arrays = Path(tmp) / "learning_checkpoints.npz"
+        np.savez_compressed(arrays, checkpoints=study.checkpoints, counts=run.counts, theta=run.theta,
+                            images=run.images)
+        run_id = _store(owner, uri, experiment, run_name, None, params, _Checkpoints(study), metrics or {},
+                        [*figures, arrays])
+    log.info("logged learning run %s to %s (experiment %r)", run_id, uri, experiment)
+    return run_id

@@ -21,9 +21,9 @@ PACKAGE = Path(neurocompare.__file__).resolve().parent
 LAYERS = {
     "errors": 0, "_validation": 0, "limits": 0,
     "results": 1, "activations": 1, "options": 1, "progress": 1, "notebook": 1,
-    "models": 2, "rounding": 2, "nir": 2, "populations": 2, "circuit": 2, "inputs": 2, "circuit_io": 2, "encoding": 2, "datasets": 2, "neo_export": 2, "spike_input": 2, "input_files": 2,
+    "models": 2, "rounding": 2, "nir": 2, "populations": 2, "circuit": 2, "plasticity": 2, "inputs": 2, "circuit_io": 2, "encoding": 2, "datasets": 2, "neo_export": 2, "spike_input": 2, "input_files": 2,
     "backends": 3, "metrics": 3,
-    "comparison": 4, "table": 4, "glossary": 4, "probes": 4, "compare": 4, "crosscheck": 4, "convergence": 4, "convert": 4, "training": 4, "parallel": 4,
+    "comparison": 4, "table": 4, "glossary": 4, "probes": 4, "compare": 4, "crosscheck": 4, "convergence": 4, "convert": 4, "training": 4, "competitive": 4, "parallel": 4,
     "studies": 5,
     "scenarios": 6, "sweep": 6, "report": 6, "tracking": 6, "demo": 6, "explorer": 6,
     "cli": 7, "__main__": 7, "__init__": 8,

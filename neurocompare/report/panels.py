@@ -21,6 +21,7 @@ import math
 from typing import Any, Callable, Sequence
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -315,6 +316,45 @@ def _activations_panel(panel: Panel) -> Figure:
 
 
 #: Panel kind -> drawing function (see :data:`neurocompare.comparison.PANEL_KINDS`).
+def _images_seen_panel(panel: Panel) -> Figure:
+    """Lines over training images seen: a logarithmic x axis with a tick at every checkpoint (they double)."""
+    fig = _series_panel(panel)
+    ax = fig.axes[0]
+    seen = np.asarray(panel.x, dtype=float)
+    seen = seen[seen > 0]
+    if len(seen) > 1:
+        ax.set_xscale("log")
+        ax.set_xticks(seen, [f"{v:g}" for v in seen], fontsize=8, rotation=30)
+        ax.minorticks_off()
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def _mosaic_panel(panel: Panel) -> Figure:
+    """Many small images (receptive fields) as one mosaic: ``cols`` per row (10, or the number of columns the
+    titles say share a prefix), each tile scaled to its own maximum, its title drawn under it in small type."""
+    images = np.asarray(panel.series["images"], dtype=float)
+    n, h, w = images.shape
+    cols = 10 if n >= 10 else n
+    rows = int(math.ceil(n / cols))
+    gap, below = max(1, w // 8), max(3, (3 * h) // 8)  # between tiles; under each tile, room for its title
+    mosaic = np.full((rows * (h + below), cols * (w + gap) - gap), np.nan)
+    for k in range(n):
+        r, c = divmod(k, cols)
+        top = images[k].max()
+        mosaic[r * (h + below):r * (h + below) + h, c * (w + gap):c * (w + gap) + w] = images[k] / top if top > 0 else 0
+    fig = new_figure(0.95 * cols + 0.4, 1.3 * rows + 0.8)
+    ax = fig.subplots()
+    ax.imshow(mosaic, cmap=colormaps["gray_r"].with_extremes(bad="white"), vmin=0.0, vmax=1.0,
+              interpolation="nearest")
+    for k, title in enumerate(panel.columns[:n]):
+        r, c = divmod(k, cols)
+        ax.text(c * (w + gap) + w / 2 - 0.5, r * (h + below) + h, title, ha="center", va="top", fontsize=6)
+    ax.set_axis_off()
+    ax.set_title(panel.title, fontsize=11)
+    return fig
+
+
 _PANEL_DRAWERS: dict[str, Callable[[Panel], Figure]] = {
     "table": _table_panel,
     "images": _images_panel,
@@ -330,4 +370,7 @@ _NAMED_DRAWERS: dict[tuple[str, str], Callable[[Panel], Figure]] = {
     ("error_budget_bars", "bars"): _budget_bars_panel,
     ("grid", "lines"): _grid_panel,
     ("activations", "lines"): _activations_panel,
+    ("receptive_fields", "images"): _mosaic_panel,
+    ("learning_curves", "lines"): _images_seen_panel,
+    ("thresholds", "lines"): _images_seen_panel,
 }

@@ -271,7 +271,8 @@ class LearningNetwork:
         counts = np.asarray(counts)
         theta = np.broadcast_to(np.asarray(theta, dtype=float), (self.n_learners,))
         inhibit = -(1 - np.eye(self.n_learners, dtype=np.int64))
-        return Circuit(name, description=f"{self.n_learners} learners over {self.n_inputs} inputs, learned counts",
+        what = "learned counts, lateral inhibition" if inhibition else "learned counts (the lateral inhibition left out)"
+        return Circuit(name, description=f"{self.n_learners} learners over {self.n_inputs} inputs: {what}",
                        inputs=[InputPopulation("pixels", self.n_inputs)],
                        populations=[NeuronPopulation("learners", self.n_learners, bias=-theta, activation="relu",
                                                      neuron=self.neuron, synapse=self.synapse)],

@@ -30,7 +30,7 @@ def build_circuit(*, seed=0):
 
 def run(*, seed=0, progress=None, passes=3, n_learners=100, train_images=0, test_images=0, neuron="", synapse="",
         simulator="brian2", target="auto", test_thresholds="mean", mlflow=""):
-    """``passes`` over the training set (1-3); ``train_images``/``test_images``: the first that many (0: all);
+    """``passes`` over the training set (1-20); ``train_images``/``test_images``: the first that many (0: all);
     ``neuron``, ``synapse``: the learners' models (e.g. "izhikevich:RS", "exp_current"); ``simulator``: "brian2"
     or "reference"; ``test_thresholds``: "mean" (learned thresholds flattened for testing) or "learned";
     ``mlflow``: a tracking URI to log the counts, thresholds and accuracy per checkpoint to."""

@@ -55,7 +55,7 @@ def test_selectivity_is_preferred_over_all_classes():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"passes": 4}, "passes must be an integer in 1..3"),
+    ({"passes": 0}, "passes must be an integer in 1..20"),
     ({"simulator": "nest"}, "unknown simulator 'nest'"),
     ({"test_thresholds": "median"}, "unknown test_thresholds 'median'"),
     ({"train_images": 5}, "need at least 10 training images"),

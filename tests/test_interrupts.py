@@ -20,11 +20,14 @@ from pathlib import Path
 import psutil
 import pytest
 
+from neurocompare.scenarios import find_scenarios
 from neurocompare.sweep import sweep
 
 from .sweep.helpers import TINY, read_rows, stable
 
 NC = [sys.executable, "-m", "neurocompare"]
+#: The scenarios ``run --all`` runs (the installed scripts).
+N_ALL = len(find_scenarios()) - 1  # the built-in demo is not part of --all
 #: Seconds from the signal to the exit of the command's process (the policy says 5; CI may be slow).
 LIMIT_S = 6.0
 
@@ -150,11 +153,11 @@ def test_signal_to_the_group_stops_run_all_and_keeps_finished_reports(tmp_path, 
     status, took, text, left = _interrupt(cmd, sig, one_recorded, cwd=tmp_path)
     lines = [line for line in text.splitlines() if line.strip()]
     assert status == 128 + sig and took < LIMIT_S and "Traceback" not in text and not left, (status, took, text, left)
-    assert lines[0].startswith("running 7 scenario(s), 2 at a time:"), text
+    assert lines[0].startswith(f"running {N_ALL} scenario(s), 2 at a time:"), text
     recorded = {p.name for p in out.iterdir() if recorded_run(p)}
     printed = {line.split(":")[0] for line in lines if "report written" in line}
     assert recorded and printed == recorded, (printed, recorded)
-    assert lines[-1].startswith(f"neurocompare: interrupted ({signal.Signals(sig).name}); {len(recorded)} of 7 "
+    assert lines[-1].startswith(f"neurocompare: interrupted ({signal.Signals(sig).name}); {len(recorded)} of {N_ALL} "
                                 "report(s) finished and intact ("), lines[-1]
     if sig != signal.SIGINT:
         return
@@ -173,7 +176,7 @@ def test_signal_to_the_group_stops_run_all_and_keeps_finished_reports(tmp_path, 
         proc.communicate(timeout=30)
     kept = {line.split(":")[0] for line in head if "kept the finished report" in line}
     assert kept == recorded, head
-    rest = 7 - len(recorded)
+    rest = N_ALL - len(recorded)
     assert head[-1].startswith(f"running {rest} scenario(s), {min(2, rest)} at a time:"), head
     assert not set(head[-1].split(":", 1)[1].replace(",", " ").split()) & recorded, head  # only the rest runs
 

@@ -32,6 +32,9 @@ from .results import Result, RunInfo, SpikeTrains, VoltageTrace
 from .spike_input import GivenSpikes
 from .datasets import load_digits_split
 from .training import TrainedNetwork, train_mlp
+from .plasticity import CountSTDP, LearningNetwork
+from .backends.learning import train_counts
+from .competitive import label_neurons, learn_competitive, vote
 
 from .notebook import enable_inline_figures as _enable_inline_figures
 
@@ -75,6 +78,12 @@ __all__ = [
     "TrainedNetwork",
     "load_digits_split",
     "train_mlp",
+    "CountSTDP",
+    "LearningNetwork",
+    "train_counts",
+    "learn_competitive",
+    "label_neurons",
+    "vote",
     "BUILTIN_ACTIVATIONS",
     "TabulatedActivation",
     "measured_activation",

@@ -8,7 +8,8 @@
 - :mod:`.conversion`: a converted classifier's accuracy over time and its error budget;
 - :mod:`.neuron_fi`: a neuron model's f-I profile (rheobase, onset type, adaptation, saturation);
 - :mod:`.neuron_models`: every neuron model's f-I fits, onset, rheobase, adaptation, latency, reliability;
-- :mod:`.synapses`: delta, current and conductance synapses (summation window, effective weight, inhibition).
+- :mod:`.synapses`: delta, current and conductance synapses (summation window, effective weight, inhibition);
+- :mod:`.learning`: learning on synapse counts beside competitive learning and gradient descent.
 """
 
 from .common import (binned_rates, metric, model_dt, model_steps, run_side_by_side, with_activation, with_delays,

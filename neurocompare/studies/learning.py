@@ -29,6 +29,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from ..backends.brian2 import SpikingBackend
+from ..backends.learning import train_counts
 from ..backends.reference import ReferenceBackend
 from ..comparison import Panel
 from ..competitive import CompetitiveRun, gradient_curve, label_neurons, learn_competitive, vote
@@ -38,7 +39,7 @@ from ..plasticity import SIMULATORS, LearningNetwork, LearningRun, cost_per_imag
 from .._validation import check_choice, check_int
 from .common import metric, model_dt
 
-__all__ = ["LearningStudy", "learning_study", "learning_checkpoints", "selectivity_of", "train_counts"]
+__all__ = ["LearningStudy", "learning_study", "learning_checkpoints", "selectivity_of"]
 
 log = logging.getLogger(__name__)
 
@@ -50,17 +51,6 @@ _DELTA_MODELS = ("lif", "adaptive_lif")
 _NAMES = {"spiking": "spiking: STDP on synapse counts (no labels)",
           "competitive": "artificial: competitive learning (no labels)",
           "gradient": "artificial: gradient descent (labels)"}
-
-
-def train_counts(net: LearningNetwork, stream: Any, *, seed: int, simulator: str = "brian2", checkpoints: Any = None,
-                 target: str = "auto", progress: Callable[[float, float], None] | None = None) -> LearningRun:
-    """Train ``net`` on ``stream`` in ``simulator`` ("brian2" or "reference")."""
-    check_choice("train_counts", "simulator", simulator, SIMULATORS)
-    if simulator == "brian2":
-        from ..backends.brian2.plasticity import learn_brian2
-        return learn_brian2(net, stream, seed=seed, checkpoints=checkpoints, target=target, progress=progress)
-    from ..backends.reference.plasticity import learn_reference
-    return learn_reference(net, stream, seed=seed, checkpoints=checkpoints, progress=progress)
 
 
 def learning_checkpoints(n_train: int, passes: int) -> np.ndarray:

@@ -23,7 +23,7 @@ def test_quick_values_replace_defaults_only():
 
 
 @pytest.mark.parametrize("name", ["demo", "single_neuron", "logic_gates", "feature_detectors", "recurrent_loop",
-                                  "digits", "neuron_models", "synapses"])
+                                  "digits", "neuron_models", "synapses", "learning"])
 def test_no_scenario_run_looks_at_quick(name):
     module = load_scenario(get_scenario(name))
     assert "quick" not in module.run.__code__.co_varnames

@@ -58,7 +58,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ._validation import check_int, check_positive, check_real, float_array
+from ._validation import check_int, check_positive, check_real, check_seed, float_array
 from .circuit import Circuit, InputPopulation, NeuronPopulation, Projection
 from .encoding import get_encoding
 from .errors import ParameterError
@@ -246,10 +246,14 @@ class LearningNetwork:
     def stream(self, x: Any, order: Sequence[int], *, seed: int) -> InputStream:
         """Poisson spikes (Bernoulli per step, the package's ``poisson`` encoding) of images ``x[order]`` shown one
         after another, each for ``presentation_ms``; each presentation draws its own spikes (seeded)."""
+        owner = "LearningNetwork.stream"
         values = self.input_values(x)
+        seed = check_seed(seed, owner=owner)
         order = np.asarray(order, dtype=np.int64)
-        if order.ndim != 1 or (len(order) and (order.min() < 0 or order.max() >= len(values))):
-            raise ParameterError(f"LearningNetwork.stream: order must index the {len(values)} images.")
+        if order.ndim != 1 or len(order) == 0 or order.min() < 0 or order.max() >= len(values):
+            raise ParameterError(f"{owner}: order must index the {len(values)} images (at least one); got "
+                                 f"{order.size} entries" + (f" from {order.min()} to {order.max()}." if order.size
+                                                            else "."))
         trains = get_encoding("poisson").encode("pixels", values[order], rate_scale_hz=self.rate_scale_hz,
                                                duration_ms=self.presentation_ms, dt_ms=self.dt_ms, seed=seed)
         s = self.steps_per_image

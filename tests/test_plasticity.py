@@ -124,8 +124,12 @@ def test_bad_network_and_images_are_named(digits):
         net.input_values(np.ones((2, 63)))
     with pytest.raises(ParameterError, match="images must be finite"):
         net.input_values(np.full((1, 64), np.nan))
-    with pytest.raises(ParameterError, match="order must index the 3 images"):
+    with pytest.raises(ParameterError, match=r"order must index the 3 images \(at least one\); got 2 entries from 0 to 3"):
         net.stream(digits.x_train[:3], [0, 3], seed=0)
+    with pytest.raises(ParameterError, match="at least one"):
+        net.stream(digits.x_train[:3], [], seed=0)
+    with pytest.raises(ParameterError, match="seed must be a non-negative integer"):
+        net.stream(digits.x_train[:3], [0], seed=-1)
     stream = net.stream(digits.x_train[:3], [0, 1], seed=0)
     with pytest.raises(ParameterError, match="checkpoints must be whole numbers of images in"):
         learn_reference(net, stream, seed=0, checkpoints=[5])

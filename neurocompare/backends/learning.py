@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .._validation import check_choice
+from .._validation import check_choice, check_seed
 from ..plasticity import SIMULATORS, LearningNetwork, LearningRun
 
 __all__ = ["train_counts"]
@@ -16,6 +16,7 @@ def train_counts(net: LearningNetwork, stream: Any, *, seed: int, simulator: str
     generation, "auto", "numpy" or "cython") or "reference" (the numpy reference simulator). Both implement the rule
     of :mod:`neurocompare.plasticity` and give identical counts on the same stream."""
     check_choice("train_counts", "simulator", simulator, SIMULATORS)
+    seed = check_seed(seed, owner="train_counts")
     if simulator == "brian2":
         from .brian2.plasticity import learn_brian2
         return learn_brian2(net, stream, seed=seed, checkpoints=checkpoints, target=target, progress=progress)

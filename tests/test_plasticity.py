@@ -26,15 +26,18 @@ def _pair(net, x, order, seed=0, checkpoints=(5,)):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", ["lif_delta", "lif_exp_current", "izhikevich_rs"])
+@pytest.mark.parametrize("case", ["lif_delta", "lif_exp_current", "izhikevich_rs", "adaptive_lif_conductance"])
 def test_brian2_and_the_reference_simulator_learn_identical_counts(digits, case):
     """The crosscheck of the rule: the same stream gives the same spikes, counts, thresholds and potentials in Brian2
-    (numpy target) and the reference simulator (two implementations written from one docstring). Guard: learners
-    fired and counts moved."""
+    (numpy target) and the reference simulator (two implementations written from one docstring), for LIF with each
+    synapse model, an adaptive LIF (a second state variable with a unit) and Izhikevich RS. Guard: learners fired and
+    counts moved."""
     nets = {"lif_delta": LearningNetwork(n_learners=12),
             "lif_exp_current": LearningNetwork(n_learners=8, synapse="exp_current", presentation_ms=50.0),
             "izhikevich_rs": LearningNetwork(n_learners=6, neuron=Izhikevich.preset("RS"), dt_ms=0.05,
-                                             presentation_ms=20.0, mean_rate_hz=150.0)}
+                                             presentation_ms=20.0, mean_rate_hz=150.0),
+            "adaptive_lif_conductance": LearningNetwork(n_learners=8, neuron="adaptive_lif", synapse="conductance",
+                                                        presentation_ms=50.0)}
     net = nets[case]
     ref, b2 = _pair(net, digits.x_train, np.arange(12))
     assert ref.responses.sum() > 50  # they fired

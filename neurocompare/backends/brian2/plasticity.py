@@ -95,7 +95,11 @@ class _LearningBuilder(Builder):
         period = net.presentation_ms * 1e-3 * b2.second
         model, synapse = self.models["learners"], self.synapse_models["learners"]
         fall = rule.theta_plus * net.rate_scale_hz * rule.target_rate_hz * net.presentation_ms * 1e-3
-        rest = [f"I_bias += {fall!r} * Hz"] + [f"{var} = {float(value)!r}" for var, value in model.initial.items()]
+        rest = [f"I_bias += {fall!r} * Hz"]
+        for var, value in model.initial.items():  # the model's initial state, in each variable's unit
+            dim = learners.variables[var].dim
+            unit = "" if dim.is_dimensionless else f" * ({b2.get_unit(dim)})"
+            rest.append(f"{var} = {float(value)!r}{unit}")
         if isinstance(synapse, ExpCurrentSynapse):
             rest.append("I_syn = 0 * Hz")
         elif isinstance(synapse, ExpConductanceSynapse):

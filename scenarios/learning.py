@@ -20,7 +20,7 @@ from neurocompare.compare import compare
 from neurocompare.scenarios import run_script
 from neurocompare.studies.learning import learning_study
 
-QUICK = {"train_images": 160, "test_images": 80, "passes": 1}
+QUICK = {"train_images": 160, "test_images": 80, "passes": 1, "label_images": 160}
 
 
 def build_circuit(*, seed=0):
@@ -29,14 +29,16 @@ def build_circuit(*, seed=0):
 
 
 def run(*, seed=0, progress=None, passes=3, n_learners=100, train_images=0, test_images=0, neuron="", synapse="",
-        simulator="brian2", target="auto", test_thresholds="mean", mlflow=""):
+        simulator="brian2", target="auto", test_thresholds="mean", label_images=500, mlflow=""):
     """``passes`` over the training set (1-20); ``train_images``/``test_images``: the first that many (0: all);
     ``neuron``, ``synapse``: the learners' models (e.g. "izhikevich:RS", "exp_current"); ``simulator``: "brian2"
     or "reference"; ``test_thresholds``: "mean" (learned thresholds flattened for testing) or "learned";
+    ``label_images``: training images that label the neurons after training (0: all);
     ``mlflow``: a tracking URI to log the counts, thresholds and accuracy per checkpoint to."""
     study = learning_study(seed=seed, passes=passes, n_learners=n_learners, train_images=train_images,
                            test_images=test_images, neuron=neuron, synapse=synapse, simulator=simulator,
-                           target=target, test_thresholds=test_thresholds, progress=progress)
+                           target=target, test_thresholds=test_thresholds, label_images=label_images,
+                           progress=progress)
     net = study.network
     clock = dict(duration_ms=net.presentation_ms, dt_ms=net.dt_ms, encoding="poisson",
                  rate_scale_hz=net.rate_scale_hz)

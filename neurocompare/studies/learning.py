@@ -8,10 +8,11 @@ on the same images in the same order:
 - **artificial, unsupervised**: competitive learning (:func:`neurocompare.competitive.learn_competitive`);
 - **artificial, with labels**: gradient descent (scikit-learn's Adam, a 64-100-10 network).
 
-The unsupervised learners' neurons are labelled by their responses to the last pass's worth of training images
-before each checkpoint (Diehl & Cook 2015), and an image's class is the label whose neurons responded most on
-average. The spiking learners are tested with plasticity off, each test image from rest for the presentation time,
-in one batched run per checkpoint; their thresholds at test are the learned ones flattened to their mean
+At each checkpoint the unsupervised learners' neurons are labelled by their responses, after that much training and
+with plasticity off, to the first ``label_images`` training images (default 500; Diehl & Cook 2015 label on the
+training set with learning off), and a test image's class is the label whose neurons responded most on average.
+The spiking learners run with plasticity off, each image from rest for the presentation time, in batched runs;
+their thresholds at test are the learned ones flattened to their mean
 (``test_thresholds="mean"``): the thresholds are a learning device that shares the images out, and kept per
 neuron they bias the competition (both are measured at the end). The study measures accuracy against training
 images, receptive fields over training, counts and thresholds over training, selectivity, the cost of learning,
@@ -46,6 +47,8 @@ log = logging.getLogger(__name__)
 #: Test thresholds: the learned ones flattened to their mean, or kept per neuron.
 TEST_THRESHOLDS = ("mean", "learned")
 LEARNERS = ("spiking", "competitive", "gradient")
+#: Most images per batched spiking run (each holds its own copy of the network, inhibition included).
+CHUNK = 360
 #: Neuron models whose learners take delta synapses by default (the others: exponential-current synapses).
 _DELTA_MODELS = ("lif", "adaptive_lif")
 _NAMES = {"spiking": "spiking: STDP on synapse counts (no labels)",
@@ -108,7 +111,8 @@ class LearningStudy:
 
 
 class _Evaluator:
-    """Test accuracy of learned counts: one batched spiking run of the test set, responses voted by labels."""
+    """Responses of learned counts with plasticity off (batched spiking runs, each image from rest, at most
+    :data:`CHUNK` images per run), and test accuracy by vote."""
 
     def __init__(self, net: LearningNetwork, simulator: str, target: str, x_values: np.ndarray, y: np.ndarray,
                  seed: int) -> None:
@@ -118,25 +122,25 @@ class _Evaluator:
             else ReferenceBackend(**clock)
         self.net, self.x, self.y, self.seed = net, x_values, y, seed
 
-    def responses(self, counts: np.ndarray, theta: np.ndarray) -> np.ndarray:
-        result = self.backend.run(self.net.circuit(counts, theta), {"pixels": self.x}, seed=self.seed)
-        return result.spikes["learners"].counts()
+    def responses(self, counts: np.ndarray, theta: np.ndarray, x: np.ndarray | None = None) -> np.ndarray:
+        x = self.x if x is None else x
+        circuit = self.net.circuit(counts, theta)
+        return np.concatenate([self.backend.run(circuit, {"pixels": x[lo:lo + CHUNK]}, seed=self.seed + lo)
+                               .spikes["learners"].counts() for lo in range(0, len(x), CHUNK)])
 
     def accuracy(self, responses: np.ndarray, labels: np.ndarray) -> float:
         return float(np.mean(vote(responses, labels) == self.y))
 
 
-def _label_window(order: np.ndarray, m: int, n_train: int) -> slice:
-    return slice(max(0, m - n_train), m)
-
-
 def learning_study(*, seed: int = 0, passes: int = 3, n_learners: int = 100, train_images: int = 0,
                    test_images: int = 0, neuron: Any = "", synapse: Any = "", simulator: str = "brian2",
-                   target: str = "auto", test_thresholds: str = "mean", data: DigitsSplit | None = None,
+                   target: str = "auto", test_thresholds: str = "mean", label_images: int = 500,
+                   data: DigitsSplit | None = None,
                    progress: Callable[[str, float, float], None] | None = None) -> LearningStudy:
     """Train the three learners and measure them (see the module docstring).
 
-    ``train_images``/``test_images``: the first that many of the seeded split (0: all); ``passes``: over the
+    ``train_images``/``test_images``: the first that many of the seeded split (0: all); ``label_images``: the
+    first that many training images label the neurons (0: all); ``passes``: over the
     training set (1-20); ``neuron``, ``synapse``: the spiking learners' models (names or specs); ``simulator``:
     "brian2" or "reference"; ``target``: Brian2's code generation.
     """
@@ -145,6 +149,7 @@ def learning_study(*, seed: int = 0, passes: int = 3, n_learners: int = 100, tra
     n_learners = check_int(owner, "n_learners", n_learners, minimum=2, maximum=10_000)
     train_images = check_int(owner, "train_images", train_images, minimum=0)
     test_images = check_int(owner, "test_images", test_images, minimum=0)
+    label_images = check_int(owner, "label_images", label_images, minimum=0)
     simulator = check_choice(owner, "simulator", simulator, SIMULATORS)
     test_thresholds = check_choice(owner, "test_thresholds", test_thresholds, TEST_THRESHOLDS)
     data = data if data is not None else load_digits_split(seed=seed)
@@ -177,6 +182,9 @@ def learning_study(*, seed: int = 0, passes: int = 3, n_learners: int = 100, tra
     grad, grad_cost = gradient_curve(x_train, y_train, x_test, y_test, order, marks, hidden=n_learners, seed=seed)
 
     x_values = net.input_values(x_test)
+    n_label = min(label_images or n_train, n_train)  # labelling images: the first of the training set
+    label_values, y_label = net.input_values(x_train[:n_label]), y_train[:n_label]
+    xs_label = x_train[:n_label] / np.linalg.norm(x_train[:n_label], axis=1, keepdims=True)
     evaluator = _Evaluator(net, simulator, "auto" if target == "cython" else target, x_values, y_test, seed)
     xs_unit = x_test / np.linalg.norm(x_test, axis=1, keepdims=True)
     acc = {name: np.full(len(marks), np.nan) for name in (*LEARNERS, "spiking_as_ann")}
@@ -186,11 +194,11 @@ def learning_study(*, seed: int = 0, passes: int = 3, n_learners: int = 100, tra
     for i, m in enumerate(marks):
         if m == 0:
             continue
-        window = _label_window(order, int(m), n_train)
-        y_window = y_train[order[window]]
-        lab_s = label_neurons(run.responses[window], y_window)
-        lab_c = label_neurons(comp.responses[window], y_window)
         theta = _test_theta(run.theta[i], test_thresholds)
+        label_resp = {"spiking": evaluator.responses(run.counts[i], theta, label_values),
+                      "competitive": _one_hot_winners(xs_label @ comp.weights[i].T)}
+        lab_s = label_neurons(label_resp["spiking"], y_label)
+        lab_c = label_neurons(label_resp["competitive"], y_label)
         resp = evaluator.responses(run.counts[i], theta)
         acc["spiking"][i] = evaluator.accuracy(resp, lab_s)
         acc["spiking_as_ann"][i] = float(np.mean(vote(_one_hot_winners(x_values @ run.counts[i].T.astype(float)),
@@ -202,19 +210,16 @@ def learning_study(*, seed: int = 0, passes: int = 3, n_learners: int = 100, tra
             say("testing checkpoints", (i + 1) / len(marks), time.perf_counter() - eval_start)
     eval_time = time.perf_counter() - eval_start
 
-    last = _label_window(order, int(marks[-1]), n_train)
-    y_last = y_train[order[last]]
-    labels = {"spiking": label_neurons(run.responses[last], y_last),
-              "competitive": label_neurons(comp.responses[last], y_last)}
+    labels = {"spiking": lab_s, "competitive": lab_c}  # the last checkpoint's
     test_theta = _test_theta(run.final_theta, test_thresholds)
     other = _test_theta(run.final_theta, "learned" if test_thresholds == "mean" else "mean")
-    other_acc = evaluator.accuracy(evaluator.responses(run.final_counts, other), labels["spiking"])
+    other_labels = label_neurons(evaluator.responses(run.final_counts, other, label_values), y_label)
+    other_acc = evaluator.accuracy(evaluator.responses(run.final_counts, other), other_labels)
     # the competitive weights as synapse counts (each row to the rule's norm, rounded, bounded), run as spikes
     comp_counts = np.clip(np.rint(comp.weights[-1] * net.rule.norm), 0, net.rule.c_max).astype(np.int64)
     comp_as_snn = evaluator.accuracy(evaluator.responses(comp_counts, np.full(n_learners, test_theta.mean())),
                                      labels["competitive"])
-    sel = {"spiking": selectivity_of(run.responses[last], y_last),
-           "competitive": selectivity_of(comp.responses[last], y_last)}
+    sel = {name: selectivity_of(label_resp[name], y_label) for name in label_resp}
     cost = cost_per_image(net, run)
     metrics = _metrics(net, run, comp, marks, acc, labels, sel, cost, grad_cost, comp_as_snn, other_acc,
                        test_thresholds, train_time, eval_time, final_responses, y_test)
@@ -294,7 +299,7 @@ def _panels(net, run, comp, marks, acc, labels, sel, cost, grad_cost, comp_as_sn
     panels = [Panel("learning_curves", "Accuracy against training images",
                     f"Test accuracy after each number of training images ({len(run.images) // n_train} passes over "
                     f"{n_train} images, the same order for all). Unsupervised learners: neurons labelled by their "
-                    "responses to the last pass's worth of images; no point before the first image. Three learners, "
+                    "responses to training images with learning off; no point before the first image. Three learners, "
                     "one architecture (64 inputs, the same number of learning neurons).",
                     "lines", x=marks, series={_NAMES[k]: acc[k] for k in LEARNERS},
                     xlabel="training images seen", ylabel="test accuracy (fraction)")]

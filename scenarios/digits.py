@@ -17,7 +17,7 @@ import numpy as np
 from neurocompare import SpikingBackend
 from neurocompare.compare import compare
 from neurocompare.convert import convert_trained
-from neurocompare.studies import (DIGITS_MODELS, ModelRuns, coding_study, confusion_panels, error_budget,
+from neurocompare.studies import (DIGITS_MODELS, ModelRuns, coding_study, confusion_panels, error_budget, image_count,
                                   measure_model_study, model_dt, model_parts, model_study_results, sample_images_panel,
                                   training_panels, with_models)
 from neurocompare.metrics import readout
@@ -42,9 +42,10 @@ def run(*, seed=0, progress=None, bits=5, duration_ms=100.0, encoding="regular",
     ``budget_times_ms`` and duration_ms; ``models``: the per-model accuracy study; ``neuron``, ``synapse``: another
     neuron / synapse model for the spiking network (e.g. "lif", "exp_current"); ``fast_dt``: the model's study step;
     ``twin_epochs``: train the model twins (study and budget) that many epochs instead of their design's (0)."""
+    n_test = image_count("digits", "test_images", test_images)
     trained = train_mlp(seed=seed, epochs=epochs)
     conv = convert_trained(trained, bits=bits)
-    n = test_images or len(trained.y_test)
+    n = n_test or len(trained.y_test)
     x, y = trained.x_test[:n], trained.y_test[:n]
     ann_acc = trained.accuracy(x, y)
     times = np.arange(1.0, duration_ms + 0.5, 1.0)

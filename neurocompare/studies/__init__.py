@@ -12,8 +12,8 @@
 - :mod:`.learning`: learning on synapse counts beside competitive learning and gradient descent.
 """
 
-from .common import (binned_rates, metric, model_dt, model_steps, run_side_by_side, with_activation, with_delays,
-                     with_models)
+from .common import (binned_rates, image_count, metric, model_dt, model_steps, run_side_by_side, with_activation,
+                     with_delays, with_models)
 from .conversion import (
     DIGITS_MODELS,
     BudgetTerm,
@@ -45,7 +45,8 @@ from .recurrent import recurrent_dynamics
 from .selectivity import rank_correlations, selectivity, synthetic_houses
 
 __all__ = [
-    "metric", "with_activation", "with_delays", "with_models", "model_dt", "model_steps", "run_side_by_side", "binned_rates",
+    "metric", "image_count", "with_activation", "with_delays", "with_models", "model_dt", "model_steps", "run_side_by_side",
+    "binned_rates",
     "FICurve", "fi_curve", "fi_panel", "membrane_panel", "activation_sweep",
     "TRUTH", "XOR_INPUTS", "IF_NEURON", "xor_circuit", "trial_agreement", "truth_table_rows", "gate_robustness", "linear_xor",
     "synthetic_houses", "selectivity", "rank_correlations", "recurrent_dynamics",

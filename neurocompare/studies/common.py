@@ -17,6 +17,7 @@ import numpy as np
 
 from ..backends.brian2 import SpikingBackend
 from ..circuit import Circuit
+from .._validation import check_int
 from ..errors import ParameterError
 from ..metrics import Metric
 from ..models import neuron_from_name, synapse_from_dict
@@ -24,6 +25,12 @@ from ..results import Result
 
 __all__ = ["metric", "with_activation", "with_delays", "with_models", "model_dt", "model_steps", "run_side_by_side",
            "binned_rates"]
+
+
+def image_count(owner: str, name: str, value: Any) -> int:
+    """A number of images to use, ``0`` for all: an integer >= 0, else a ParameterError naming it (a negative count
+    would otherwise slice off images from the end, silently)."""
+    return check_int(owner, name, value, minimum=0, hint="(0: all)")
 
 
 def metric(value: float, unit: str, description: str) -> Metric:

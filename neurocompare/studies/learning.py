@@ -38,7 +38,7 @@ from ..datasets import DigitsSplit, load_digits_split
 from ..errors import ParameterError
 from ..plasticity import SIMULATORS, LearningNetwork, LearningRun, cost_per_image
 from .._validation import check_choice, check_int
-from .common import metric, model_dt
+from .common import image_count, metric, model_dt
 
 __all__ = ["LearningStudy", "learning_study", "learning_checkpoints", "selectivity_of"]
 
@@ -147,9 +147,8 @@ def learning_study(*, seed: int = 0, passes: int = 3, n_learners: int = 100, tra
     owner = "learning_study"
     passes = check_int(owner, "passes", passes, minimum=1, maximum=20)
     n_learners = check_int(owner, "n_learners", n_learners, minimum=2, maximum=10_000)
-    train_images = check_int(owner, "train_images", train_images, minimum=0)
-    test_images = check_int(owner, "test_images", test_images, minimum=0)
-    label_images = check_int(owner, "label_images", label_images, minimum=0)
+    train_images, test_images, label_images = (image_count(owner, name, value) for name, value in (
+        ("train_images", train_images), ("test_images", test_images), ("label_images", label_images)))
     simulator = check_choice(owner, "simulator", simulator, SIMULATORS)
     test_thresholds = check_choice(owner, "test_thresholds", test_thresholds, TEST_THRESHOLDS)
     data = data if data is not None else load_digits_split(seed=seed)

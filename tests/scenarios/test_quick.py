@@ -88,3 +88,15 @@ def test_a_quick_hodgkin_huxley_run_records_its_step(tmp_path):
     c = run_scenario("single_neuron", out_dir=tmp_path / "q", seed=0, quick=True, options={"neuron": "hodgkin_huxley"})
     assert c.parameters["dt_ms"] == 0.025  # the run, as recorded in metrics.json and the report
     assert "0.025" in (tmp_path / "q" / "report.md").read_text()
+
+
+@pytest.mark.parametrize("name, option", [("digits", "test_images"), ("learning", "train_images"),
+                                          ("learning", "label_images")])
+def test_a_negative_image_count_is_named_before_any_work(name, option, tmp_path):
+    """A negative count would slice images off the end of the data, silently (x[:-5]); it is an error at once."""
+    from neurocompare.errors import ParameterError
+    from neurocompare.scenarios import run_scenario
+
+    with pytest.raises(ParameterError, match=rf"{option} must be an integer >= 0 \(0: all\); got -5"):
+        run_scenario(name, out_dir=tmp_path / "out", quick=True, options={option: -5})
+    assert not (tmp_path / "out").exists()

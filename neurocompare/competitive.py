@@ -19,6 +19,7 @@ by scikit-learn's Adam (today's training), on the same image order, for the lear
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -28,7 +29,8 @@ from ._validation import check_int, check_positive, check_real, float_array
 from .errors import ParameterError
 from .plasticity import check_checkpoints
 
-__all__ = ["CompetitiveRun", "learn_competitive", "label_neurons", "vote", "gradient_curve"]
+__all__ = ["CompetitiveRun", "learn_competitive", "respond", "one_hot_winners", "unit_rows", "label_neurons", "vote",
+           "gradient_curve"]
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,23 @@ class CompetitiveRun:
         return out
 
 
-def _unit_rows(x: np.ndarray) -> np.ndarray:
+def unit_rows(x: np.ndarray) -> np.ndarray:
+    """Each row divided by its Euclidean norm (rows of zeros stay)."""
     n = np.linalg.norm(x, axis=1, keepdims=True)
     return x / np.where(n > 0, n, 1.0)
+
+
+def one_hot_winners(scores: np.ndarray) -> np.ndarray:
+    """(n, units) int: 1 where each row's score is largest (the first of equal ones), else 0."""
+    out = np.zeros_like(scores, dtype=np.int64)
+    out[np.arange(len(scores)), np.argmax(scores, axis=1)] = 1
+    return out
+
+
+def respond(x: Any, weights: np.ndarray) -> np.ndarray:
+    """The trained layer's answer to images ``x``, learning off: one-hot winners of ``w_k . x_hat`` (the thresholds,
+    flattened to their mean as the spiking learners' at test, cancel out)."""
+    return one_hot_winners(unit_rows(np.asarray(x, dtype=float)) @ np.asarray(weights).T)
 
 
 def learn_competitive(x: Any, order: Sequence[int], *, n_units: int = 100, eta: float = 0.1,
@@ -69,9 +85,9 @@ def learn_competitive(x: Any, order: Sequence[int], *, n_units: int = 100, eta: 
     theta_plus = check_positive(owner, "theta_plus", theta_plus, allow_zero=True)
     marks = check_checkpoints(checkpoints, len(order), owner=owner)
     start = time.perf_counter()
-    xs = _unit_rows(x)
+    xs = unit_rows(x)
     rng = np.random.default_rng([int(seed), 0xC0F])
-    w = _unit_rows(rng.uniform(0.0, 1.0, (n_units, x.shape[1])))
+    w = unit_rows(rng.uniform(0.0, 1.0, (n_units, x.shape[1])))
     theta = np.zeros(n_units)
     winners = np.empty(len(order), dtype=np.int64)
     snaps_w, snaps_t = [w.copy()], [theta.copy()]
@@ -142,7 +158,6 @@ def gradient_curve(x_train: Any, y_train: Any, x_test: Any, y_test: Any, order: 
     xtr, ytr = np.asarray(x_train, dtype=float), np.asarray(y_train)
     order = np.asarray(order, dtype=np.int64)
     acc = [np.nan]  # before any image: no network to ask (scikit-learn fits before it predicts)
-    import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # scikit-learn's convergence notices per partial_fit
         for lo, hi in zip(marks[:-1], marks[1:]):

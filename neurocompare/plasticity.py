@@ -52,8 +52,7 @@ are scaled; then the step runs as every step does (state update, arriving spikes
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -62,9 +61,11 @@ from ._validation import check_int, check_positive, check_real, check_seed, floa
 from .circuit import Circuit, InputPopulation, NeuronPopulation, Projection
 from .encoding import get_encoding
 from .errors import ParameterError
-from .models import LIF, check_neuron, check_synapse, effective_synapse, neuron_from_name, synapse_from_dict
+from .models import (LIF, check_neuron, check_synapse, effective_synapse, neuron_from_name, neuron_to_dict,
+                     synapse_from_dict, synapse_to_dict)
 
-__all__ = ["CountSTDP", "LearningNetwork", "InputStream", "LearningRun", "Z_MAX_MARGIN", "SIMULATORS"]
+__all__ = ["CountSTDP", "LearningNetwork", "InputStream", "LearningRun", "Z_MAX_MARGIN", "SIMULATORS",
+           "check_checkpoints", "check_stream", "responses_by_image", "cost_per_image"]
 
 #: ``z_max = c_max + 1 - Z_MAX_MARGIN``: the largest potential, whose floor is ``c_max``.
 Z_MAX_MARGIN = 2.0 ** -20
@@ -122,7 +123,7 @@ class CountSTDP:
         return float(self.c_max + 1) - Z_MAX_MARGIN
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,13 @@ class LearningNetwork:
     def steps_per_image(self) -> int:
         return int(round(self.presentation_ms / self.dt_ms))
 
+    def threshold_currents(self, unit: float = 1.0) -> tuple[float, float]:
+        """The thresholds' steps as currents (1/s, times a model's potential unit ``unit``): the rise per spike,
+        ``theta_plus x rate_scale``, and the fall after each image, that rise x ``target_rate x presentation`` (a
+        learner firing at the target rate keeps its threshold)."""
+        rise = self.rule.theta_plus * self.rate_scale_hz * unit
+        return rise, rise * self.rule.target_rate_hz * self.presentation_ms * 1e-3
+
     def replace(self, **changes: Any) -> "LearningNetwork":
         return replace(self, **changes)
 
@@ -275,7 +283,8 @@ class LearningNetwork:
         counts = np.asarray(counts)
         theta = np.broadcast_to(np.asarray(theta, dtype=float), (self.n_learners,))
         inhibit = -(1 - np.eye(self.n_learners, dtype=np.int64))
-        what = "learned counts, lateral inhibition" if inhibition else "learned counts (the lateral inhibition left out)"
+        what = ("learned counts, lateral inhibition" if inhibition
+                else "learned counts (the lateral inhibition left out)")
         return Circuit(name, description=f"{self.n_learners} learners over {self.n_inputs} inputs: {what}",
                        inputs=[InputPopulation("pixels", self.n_inputs)],
                        populations=[NeuronPopulation("learners", self.n_learners, bias=-theta, activation="relu",
@@ -285,7 +294,6 @@ class LearningNetwork:
                                       if inhibition else [])])
 
     def to_dict(self) -> dict[str, Any]:
-        from .models import neuron_to_dict, synapse_to_dict
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("neuron", "synapse", "rule")}
         return {**out, "neuron": neuron_to_dict(self.neuron), "synapse": synapse_to_dict(self.synapse),
                 "rule": self.rule.to_dict()}
@@ -366,15 +374,13 @@ def responses_by_image(step: np.ndarray, neuron: np.ndarray, *, n_images: int, s
     return out
 
 
-def cost_per_image(network: LearningNetwork, run: LearningRun) -> dict[str, float]:
+def cost_per_image(run: LearningRun) -> dict[str, float]:
     """Synaptic work of learning per training image, counted from the run: every arriving input spike updates the
     trace of its ``n_learners`` synapses, every learner spike updates its ``n_inputs`` synapses (and one
     threshold), and the scaling after each image touches every synapse."""
-    n = max(run.info.get("images", len(run.images)), 1)
+    network, n = run.network, max(len(run.images), 1)
     pre, post = run.info["input_spikes"], run.info["learner_spikes"]
     synapses = network.n_inputs * network.n_learners
     return {"trace_updates": pre * network.n_learners / n, "weight_updates": post * network.n_inputs / n,
             "scaling_updates": float(synapses), "transmissions": run.info["synaptic_events"] / n}
 
-
-__all__ += ["check_checkpoints", "check_stream", "responses_by_image", "cost_per_image"]

@@ -22,9 +22,8 @@ competitive weights rounded to synapse counts and run as spikes).
 
 from __future__ import annotations
 
-import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -33,7 +32,8 @@ from ..backends.brian2 import SpikingBackend
 from ..backends.learning import train_counts
 from ..backends.reference import ReferenceBackend
 from ..comparison import Panel
-from ..competitive import CompetitiveRun, gradient_curve, label_neurons, learn_competitive, vote
+from ..competitive import (CompetitiveRun, gradient_curve, label_neurons, learn_competitive, one_hot_winners, respond,
+                           vote)
 from ..datasets import DigitsSplit, load_digits_split
 from ..errors import ParameterError
 from ..plasticity import SIMULATORS, LearningNetwork, LearningRun, cost_per_image
@@ -41,8 +41,6 @@ from .._validation import check_choice, check_int
 from .common import image_count, metric, model_dt
 
 __all__ = ["LearningStudy", "learning_study", "learning_checkpoints", "selectivity_of"]
-
-log = logging.getLogger(__name__)
 
 #: Test thresholds: the learned ones flattened to their mean, or kept per neuron.
 TEST_THRESHOLDS = ("mean", "learned")
@@ -76,12 +74,6 @@ def selectivity_of(responses: np.ndarray, labels: np.ndarray, n_classes: int = 1
     total = means.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(total > 0, means.max(axis=0) / np.where(total > 0, total, 1.0), np.nan)
-
-
-def _one_hot_winners(scores: np.ndarray) -> np.ndarray:
-    out = np.zeros_like(scores, dtype=np.int64)
-    out[np.arange(len(scores)), np.argmax(scores, axis=1)] = 1
-    return out
 
 
 @dataclass(frozen=True)
@@ -170,12 +162,11 @@ def learning_study(*, seed: int = 0, passes: int = 3, n_learners: int = 100, tra
     rng = np.random.default_rng([int(seed), 0x1EA4])
     order = np.concatenate([rng.permutation(n_train) for _ in range(passes)])
     marks = learning_checkpoints(n_train, passes)
-    say = (lambda stage, f, s: progress(stage, f, s)) if progress is not None else None
 
     start = time.perf_counter()
     stream = net.stream(x_train, order, seed=seed)
     run = train_counts(net, stream, seed=seed, simulator=simulator, checkpoints=marks, target=target,
-                       progress=(lambda f, s: say("learning (spiking)", f, s)) if say else None)
+                       progress=(lambda f, s: progress("learning (spiking)", f, s)) if progress else None)
     train_time = time.perf_counter() - start
     comp = learn_competitive(x_train, order, n_units=n_learners, seed=seed, checkpoints=marks)
     grad, grad_cost = gradient_curve(x_train, y_train, x_test, y_test, order, marks, hidden=n_learners, seed=seed)
@@ -183,9 +174,7 @@ def learning_study(*, seed: int = 0, passes: int = 3, n_learners: int = 100, tra
     x_values = net.input_values(x_test)
     n_label = min(label_images or n_train, n_train)  # labelling images: the first of the training set
     label_values, y_label = net.input_values(x_train[:n_label]), y_train[:n_label]
-    xs_label = x_train[:n_label] / np.linalg.norm(x_train[:n_label], axis=1, keepdims=True)
     evaluator = _Evaluator(net, simulator, "auto" if target == "cython" else target, x_values, y_test, seed)
-    xs_unit = x_test / np.linalg.norm(x_test, axis=1, keepdims=True)
     acc = {name: np.full(len(marks), np.nan) for name in (*LEARNERS, "spiking_as_ann")}
     acc["gradient"] = grad
     eval_start = time.perf_counter()
@@ -195,18 +184,16 @@ def learning_study(*, seed: int = 0, passes: int = 3, n_learners: int = 100, tra
             continue
         theta = _test_theta(run.theta[i], test_thresholds)
         label_resp = {"spiking": evaluator.responses(run.counts[i], theta, label_values),
-                      "competitive": _one_hot_winners(xs_label @ comp.weights[i].T)}
+                      "competitive": respond(x_train[:n_label], comp.weights[i])}
         lab_s = label_neurons(label_resp["spiking"], y_label)
         lab_c = label_neurons(label_resp["competitive"], y_label)
         resp = evaluator.responses(run.counts[i], theta)
         acc["spiking"][i] = evaluator.accuracy(resp, lab_s)
-        acc["spiking_as_ann"][i] = float(np.mean(vote(_one_hot_winners(x_values @ run.counts[i].T.astype(float)),
-                                                      lab_s) == y_test))
-        acc["competitive"][i] = float(np.mean(vote(_one_hot_winners(xs_unit @ comp.weights[i].T - comp.theta[i].mean()),
-                                                   lab_c) == y_test))
+        acc["spiking_as_ann"][i] = evaluator.accuracy(one_hot_winners(x_values @ run.counts[i].T.astype(float)), lab_s)
+        acc["competitive"][i] = evaluator.accuracy(respond(x_test, comp.weights[i]), lab_c)
         final_responses = resp
-        if say:
-            say("testing checkpoints", (i + 1) / len(marks), time.perf_counter() - eval_start)
+        if progress:
+            progress("testing checkpoints", (i + 1) / len(marks), time.perf_counter() - eval_start)
     eval_time = time.perf_counter() - eval_start
 
     labels = {"spiking": lab_s, "competitive": lab_c}  # the last checkpoint's
@@ -218,12 +205,12 @@ def learning_study(*, seed: int = 0, passes: int = 3, n_learners: int = 100, tra
     comp_counts = np.clip(np.rint(comp.weights[-1] * net.rule.norm), 0, net.rule.c_max).astype(np.int64)
     comp_as_snn = evaluator.accuracy(evaluator.responses(comp_counts, np.full(n_learners, test_theta.mean())),
                                      labels["competitive"])
-    sel = {name: selectivity_of(label_resp[name], y_label) for name in label_resp}
-    cost = cost_per_image(net, run)
-    metrics = _metrics(net, run, comp, marks, acc, labels, sel, cost, grad_cost, comp_as_snn, other_acc,
-                       test_thresholds, train_time, eval_time, final_responses, y_test)
-    panels = _panels(net, run, comp, marks, acc, labels, sel, cost, grad_cost, comp_as_snn, order, y_train, n_train)
-    return LearningStudy(net, run, comp, marks, acc, labels, x_values, y_test, test_theta, metrics, panels)
+    study = LearningStudy(net, run, comp, marks, acc, labels, x_values, y_test, test_theta, {})
+    found = _Found(selectivity={name: selectivity_of(label_resp[name], y_label) for name in label_resp},
+                   cost=cost_per_image(run), gradient_cost=grad_cost, competitive_as_snn=comp_as_snn,
+                   other_thresholds_accuracy=other_acc, test_thresholds=test_thresholds, train_time_s=train_time,
+                   test_time_s=eval_time, final_responses=final_responses, n_train=n_train)
+    return replace(study, metrics=_metrics(study, found), panels=_panels(study, found))
 
 
 def _test_theta(theta: np.ndarray, how: str) -> np.ndarray:
@@ -236,8 +223,25 @@ def _specialists(sel: np.ndarray, labels: np.ndarray) -> tuple[int, int]:
     return int(good.sum()), int(len(np.unique(labels[good & (labels >= 0)])))
 
 
-def _metrics(net, run, comp, marks, acc, labels, sel, cost, grad_cost, comp_as_snn, other_acc, test_thresholds,
-             train_time, eval_time, final_responses, y_test) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Found:
+    """What :func:`learning_study` measured beyond the :class:`LearningStudy` fields, for its metrics and panels."""
+
+    selectivity: Mapping[str, np.ndarray]
+    cost: Mapping[str, float]
+    gradient_cost: Mapping[str, float]
+    competitive_as_snn: float
+    other_thresholds_accuracy: float
+    test_thresholds: str
+    train_time_s: float
+    test_time_s: float
+    final_responses: np.ndarray | None
+    n_train: int
+
+
+def _metrics(study: LearningStudy, found: _Found) -> dict[str, Any]:
+    run, comp, marks, acc, labels = study.run, study.competitive, study.checkpoints, study.accuracy, study.labels
+    sel, cost, grad_cost, test_thresholds = found.selectivity, found.cost, found.gradient_cost, found.test_thresholds
     m: dict[str, Any] = {}
     for name in LEARNERS:
         m[f"learning_accuracy.{name}"] = metric(float(acc[name][-1]), "fraction",
@@ -250,11 +254,11 @@ def _metrics(net, run, comp, marks, acc, labels, sel, cost, grad_cost, comp_as_s
     m["learning_accuracy.spiking_as_ann"] = metric(float(acc["spiking_as_ann"][-1]), "fraction",
                                                    "the spiking-learned counts read as an artificial winner-take-all "
                                                    "layer (argmax of counts x input), labelled as the spiking neurons")
-    m["learning_accuracy.competitive_as_snn"] = metric(comp_as_snn, "fraction",
+    m["learning_accuracy.competitive_as_snn"] = metric(found.competitive_as_snn, "fraction",
                                                        "the competitive network's weights rounded to synapse counts "
                                                        "(rows to the rule's norm) and run as the spiking network")
     other = "learned" if test_thresholds == "mean" else "mean"
-    m[f"learning_accuracy.spiking_thresholds_{other}"] = metric(other_acc, "fraction",
+    m[f"learning_accuracy.spiking_thresholds_{other}"] = metric(found.other_thresholds_accuracy, "fraction",
                                                                 f"the spiking learners tested with thresholds {other} "
                                                                 f"(instead of {test_thresholds})")
     for name in ("spiking", "competitive"):
@@ -279,10 +283,11 @@ def _metrics(net, run, comp, marks, acc, labels, sel, cost, grad_cost, comp_as_s
     m["learning_synapses"] = metric(float(run.final_counts.sum()), "synapses", "synapses of the learned network")
     m["learning_synapse_changes"] = metric(float(run.synapse_changes().sum()), "synapses",
                                            "synapses formed plus removed over training (net between checkpoints)")
-    m["learning_time_s.train"] = metric(train_time, "s", f"spiking training ({run.info['target']}, dt "
+    m["learning_time_s.train"] = metric(found.train_time_s, "s", f"spiking training ({run.info['target']}, dt "
                                         f"{run.info['dt_ms']} ms, {run.info['steps']} steps)")
-    m["learning_time_s.test"] = metric(eval_time, "s", "spiking test runs at every checkpoint")
-    silent = float(np.mean(final_responses.sum(axis=1) == 0)) if final_responses is not None else float("nan")
+    m["learning_time_s.test"] = metric(found.test_time_s, "s", "spiking test runs at every checkpoint")
+    final = found.final_responses
+    silent = float(np.mean(final.sum(axis=1) == 0)) if final is not None else float("nan")
     m["learning_silent_test_images"] = metric(silent, "fraction", "test images no spiking learner answered")
     return m
 
@@ -291,8 +296,10 @@ def _field_images(counts: np.ndarray, side: int) -> np.ndarray:
     return counts.reshape(len(counts), side, -1)
 
 
-def _panels(net, run, comp, marks, acc, labels, sel, cost, grad_cost, comp_as_snn, order, y_train,
-            n_train) -> list[Panel]:
+def _panels(study: LearningStudy, found: _Found) -> list[Panel]:
+    net, run, comp, marks, acc, labels = (study.network, study.run, study.competitive, study.checkpoints,
+                                          study.accuracy, study.labels)
+    sel, cost, grad_cost, n_train = found.selectivity, found.cost, found.gradient_cost, found.n_train
     side = int(round(np.sqrt(net.n_inputs)))
     square = side * side == net.n_inputs
     panels = [Panel("learning_curves", "Accuracy against training images",
@@ -326,7 +333,8 @@ def _panels(net, run, comp, marks, acc, labels, sel, cost, grad_cost, comp_as_sn
                                          for k in range(len(w))]))
     edges = np.arange(net.rule.c_max + 2)
     hist = np.stack([np.histogram(c.ravel(), bins=edges)[0] for c in run.counts])
-    panels.append(Panel("count_histograms", "Synapse counts per connection over training (colour: log(1 + connections))",
+    panels.append(Panel("count_histograms",
+                        "Synapse counts per connection over training (colour: log(1 + connections))",
                         "Rows: checkpoints (images seen); columns: synapses per connection.", "heatmap",
                         series={"values": np.log1p(hist)}, xlabel="synapses per connection", ylabel="images seen",
                         columns=[str(c) if c % 5 == 0 else "" for c in edges[:-1]],
@@ -353,7 +361,8 @@ def _panels(net, run, comp, marks, acc, labels, sel, cost, grad_cost, comp_as_sn
                                f"{cost['transmissions']:,.0f} synaptic events"],
                               [_NAMES["competitive"], f"{comp.info['macs_per_image']:,} MACs",
                                f"forward pass; {comp.info['weight_updates_per_image']} weight updates"],
-                              [_NAMES["gradient"], f"{grad_cost['macs_forward'] + grad_cost['macs_backward']:,.0f} MACs",
+                              [_NAMES["gradient"],
+                               f"{grad_cost['macs_forward'] + grad_cost['macs_backward']:,.0f} MACs",
                                f"forward {grad_cost['macs_forward']:,.0f}, backward {grad_cost['macs_backward']:,.0f}; "
                                f"{grad_cost['parameters_updated_per_image']:,.0f} parameters updated"]]))
     panels.append(Panel("conversion_both_ways", "What survives conversion the other way",
@@ -361,6 +370,6 @@ def _panels(net, run, comp, marks, acc, labels, sel, cost, grad_cost, comp_as_sn
                         "table", columns=["learned by", "run as spikes", "run as artificial winner-take-all"],
                         rows=[["spiking (synapse counts)", f"{acc['spiking'][-1]:.1%}",
                                f"{acc['spiking_as_ann'][-1]:.1%} (counts x input)"],
-                              ["artificial (competitive)", f"{comp_as_snn:.1%} (weights to counts)",
+                              ["artificial (competitive)", f"{found.competitive_as_snn:.1%} (weights to counts)",
                                f"{acc['competitive'][-1]:.1%}"]]))
     return panels

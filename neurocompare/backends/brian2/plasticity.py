@@ -43,7 +43,7 @@ class _LearningBuilder(Builder):
                  marks: np.ndarray) -> None:
         circuit = net.circuit(np.zeros((net.n_learners, net.n_inputs), dtype=np.int64), name="learning")
         super().__init__(backend, circuit, {"pixels": np.zeros((1, net.n_inputs))}, 1, seed, {})
-        self.net, self.stream, self.marks = net, stream, marks
+        self.net, self.stream, self.marks = net, stream, {int(m) for m in marks}
         self.snap_counts: list[np.ndarray] = []
         self.snap_theta: list[np.ndarray] = []
         self.plastic: Any = None
@@ -84,18 +84,17 @@ class _LearningBuilder(Builder):
         inhibition = self.circuit.projections[1]
         lateral = self._synapses(b2, inhibition, learners, learners, dt, 1)
         homeostasis = b2.Synapses(learners, learners, on_pre="I_bias_post -= theta_plus_hz",
-                                  namespace={"theta_plus_hz": rule.theta_plus * net.rate_scale_hz * b2.Hz},
+                                  namespace={"theta_plus_hz": net.threshold_currents()[0] * b2.Hz},
                                   dt=dt, name="homeostasis")
         homeostasis.connect(j="i")
         self.objects += [plastic, lateral, homeostasis, *self._boundary(b2, plastic, learners)]
         return {"pixels->learners": plastic, "learners->learners": lateral}
 
     def _boundary(self, b2: Any, plastic: Any, learners: Any) -> list[Any]:
-        net, rule = self.net, self.net.rule
+        net = self.net
         period = net.presentation_ms * 1e-3 * b2.second
         model, synapse = self.models["learners"], self.synapse_models["learners"]
-        fall = rule.theta_plus * net.rate_scale_hz * rule.target_rate_hz * net.presentation_ms * 1e-3
-        rest = [f"I_bias += {fall!r} * Hz"]
+        rest = [f"I_bias += {net.threshold_currents()[1]!r} * Hz"]
         for var, value in model.initial.items():  # the model's initial state, in each variable's unit
             dim = learners.variables[var].dim
             unit = "" if dim.is_dimensionless else f" * ({b2.get_unit(dim)})"
@@ -106,29 +105,22 @@ class _LearningBuilder(Builder):
             rest += ["g_exc = 0 * Hz", "g_inh = 0 * Hz"]
         to_rest = learners.run_regularly("\n".join(rest), dt=period, when="start", order=0, name="learners_rest")
         traces = plastic.run_regularly("xtr = 0", dt=period, when="start", order=1, name="traces_rest")
-        n_k, n_j, norm, z_max = net.n_learners, net.n_inputs, rule.norm, rule.z_max
-        marks = {int(m) for m in self.marks}
-        steps_per_image = net.steps_per_image
-        dt_s = net.dt_ms * 1e-3
-
-        def scale(t: Any) -> None:
-            image = int(round(float(t / b2.second) / dt_s)) // steps_per_image
-            self.scale(image, marks, n_k, n_j, norm, z_max)
-
-        op = b2.NetworkOperation(scale, dt=period, when="start", order=2, name="synaptic_scaling")
+        steps_per_image, dt_s = net.steps_per_image, net.dt_ms * 1e-3
+        op = b2.NetworkOperation(lambda t: self.scale(int(round(float(t / b2.second) / dt_s)) // steps_per_image),
+                                 dt=period, when="start", order=2, name="synaptic_scaling")
         return [to_rest, traces, op]
 
-    def scale(self, image: int, marks: set[int], n_k: int, n_j: int, norm: float, z_max: float) -> None:
-        """Synaptic scaling after an image (each learner's potentials to Euclidean norm ``norm``, clipped), and the
+    def scale(self, image: int) -> None:
+        """Synaptic scaling after an image (each learner's potentials to the rule's Euclidean norm, clipped), and the
         snapshot when ``image`` images have been seen."""
-        plastic = self.plastic
-        z = np.asarray(plastic.z_[:], dtype=float).reshape(n_k, n_j)
+        net, plastic = self.net, self.plastic
+        z = np.asarray(plastic.z_[:], dtype=float).reshape(net.n_learners, net.n_inputs)
         length = np.sqrt(np.sum(z * z, axis=1))
-        factor = np.where(length > 0, norm / np.where(length > 0, length, 1.0), 1.0)
-        z = np.clip(z * factor[:, None], 0.0, z_max)
+        factor = np.where(length > 0, net.rule.norm / np.where(length > 0, length, 1.0), 1.0)
+        z = np.clip(z * factor[:, None], 0.0, net.rule.z_max)
         plastic.z_[:] = z.ravel()
         plastic.c_[:] = np.floor(z).ravel()
-        if image in marks:
+        if image in self.marks:
             self.snap_counts.append(np.floor(z).astype(np.int64))
             self.snap_theta.append(-np.asarray(self.groups["learners"].I_bias_[:]) / self.net.rate_scale_hz)
 
@@ -148,12 +140,9 @@ def learn_brian2(net: LearningNetwork, stream: InputStream, *, seed: int, checkp
     sim = builder.build()
     result = sim.run(progress=progress)
     b2 = import_brian2()
-    rule = net.rule  # the last boundary, after the run: thresholds fall, then scaling and the last snapshot
-    learners = builder.groups["learners"]
-    learners.I_bias_[:] = np.asarray(learners.I_bias_[:]) + rule.theta_plus * net.rate_scale_hz * \
-        rule.target_rate_hz * net.presentation_ms * 1e-3
-    builder.scale(stream.n_images, {int(m) for m in marks}, net.n_learners, net.n_inputs, net.rule.norm,
-                  net.rule.z_max)
+    learners = builder.groups["learners"]  # the last boundary, after the run: thresholds fall, scaling, snapshot
+    learners.I_bias_[:] = np.asarray(learners.I_bias_[:]) + net.threshold_currents()[1]
+    builder.scale(stream.n_images)
     trains = result.spikes["learners"]
     steps = np.round(np.asarray(trains.time_ms) / net.dt_ms).astype(np.int64)
     responses = responses_by_image(steps, trains.neuron, n_images=stream.n_images,
@@ -161,7 +150,7 @@ def learn_brian2(net: LearningNetwork, stream: InputStream, *, seed: int, checkp
     wall = time.perf_counter() - start
     # synapses reached: input synapses counted as they arrived, inhibition by the learner spikes that arrived
     arrived = int(np.sum(steps < stream.n_steps - 1))
-    transmissions = int(np.sum(builder.groups["learners"].delivered_[:])) + arrived * (net.n_learners - 1)
+    transmissions = int(np.sum(learners.delivered_[:])) + arrived * (net.n_learners - 1)
     info = {"simulator": "brian2", "target": sim.target, "brian2_version": b2.__version__, "dt_ms": net.dt_ms,
             "seed": seed, "images": stream.n_images, "steps": stream.n_steps, "wall_time_s": wall,
             "build_time_s": sim.build_time_s, "input_spikes": int(len(stream.step)),

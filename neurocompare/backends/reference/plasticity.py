@@ -23,7 +23,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ...plasticity import InputStream, LearningNetwork, LearningRun, check_stream
-from .backend import ReferenceBackend
+from .backend import TARGET, ReferenceBackend
 from .models import reference_step
 from .population import Population
 from .synapses import synaptic_state
@@ -81,8 +81,7 @@ def learn_reference(net: LearningNetwork, stream: InputStream, *, seed: int, che
     dt_s = net.dt_ms * _S_PER_MS
     n_k, n_j, s = net.n_learners, net.n_inputs, net.steps_per_image
     # currents are stored times the model's potential unit (as every reference population's bias)
-    theta_plus_hz = rule.theta_plus * net.rate_scale_hz * pop.unit
-    theta_fall_hz = theta_plus_hz * rule.target_rate_hz * net.presentation_ms * _S_PER_MS
+    theta_plus_hz, theta_fall_hz = net.threshold_currents(pop.unit)
     inv_tau = 1.0 / (rule.tau_pre_ms * _S_PER_MS)
     k_pull, eta, z_max = rule.k, rule.eta, rule.z_max
     z = net.initial_potentials(seed)
@@ -139,11 +138,12 @@ def learn_reference(net: LearningNetwork, stream: InputStream, *, seed: int, che
                 transmissions += int(hit.sum())
             slot[0] = arriving
             pop.deliver(0, free)
-            for k in fired_prev:  # 'syn_0' post: the rule, trace decayed to t first
-                x[k] = x[k] * np.exp(inv_tau * (-(t - last[k])))
-                last[k] = t
-                z[k] = np.clip(z[k] + eta * (k_pull * x[k] - z[k]), 0.0, z_max)
-                c[k] = np.floor(z[k])
+            if len(fired_prev):  # 'syn_0' post: the rule on the rows of the learners that fired, trace decayed first
+                f = fired_prev
+                x[f] = x[f] * np.exp(inv_tau * (-(t - last[f])))
+                last[f] = t
+                z[f] = np.clip(z[f] + eta * (k_pull * x[f] - z[f]), 0.0, z_max)
+                c[f] = np.floor(z[f])
         spiked = pop.threshold(n, free)
         pop.reset(spiked)
         fired_prev = np.flatnonzero(spiked[0])
@@ -153,7 +153,7 @@ def learn_reference(net: LearningNetwork, stream: InputStream, *, seed: int, che
     wall = time.perf_counter() - start
     if progress is not None:
         progress(1.0, wall)
-    info = {"simulator": "reference", "target": "numpy-reference", "dt_ms": net.dt_ms, "seed": seed,
+    info = {"simulator": "reference", "target": TARGET, "dt_ms": net.dt_ms, "seed": seed,
             "images": stream.n_images, "steps": stream.n_steps, "wall_time_s": wall,
             "input_spikes": int(len(stream.step)), "learner_spikes": int(responses.sum()),
             "synaptic_events": transmissions}

@@ -20,7 +20,8 @@ KEYS = ("learning_accuracy.spiking_as_ann", "learning_accuracy.competitive_as_sn
         "specialists.competitive", "selectivity_median.spiking", "selectivity_median.competitive",
         "learning_cost.spiking_synaptic_updates_per_image", "learning_cost.spiking_transmissions_per_image",
         "learning_cost.competitive_macs_per_image", "learning_cost.gradient_macs_per_image",
-        "learning_synapses", "learning_synapse_changes", "learning_time_s.train", "learning_time_s.test")
+        "learning_synapses", "learning_synapse_changes")
+TIMES = ("learning_train_time_s", "learning_test_time_s")
 
 
 def one(seed: int, simulator: str) -> dict:
@@ -29,7 +30,8 @@ def one(seed: int, simulator: str) -> dict:
     t0 = time.perf_counter()
     s = learning_study(seed=seed, simulator=simulator)
     return {"seed": seed, "checkpoints": s.checkpoints, "accuracy": dict(s.accuracy),
-            "metrics": {k: m.value for k, m in s.metrics.items()}, "info": dict(s.run.info),
+            "metrics": {**{k: m.value for k, m in s.metrics.items()}, **{k: s.times[k] for k in TIMES}},
+            "info": dict(s.run.info),
             "wall": time.perf_counter() - t0}
 
 
@@ -63,7 +65,7 @@ def main() -> None:
         f"seed {r['seed']}: spiking {100 * r['accuracy']['spiking'][-1]:.2f}, competitive "
         f"{100 * r['accuracy']['competitive'][-1]:.2f}, gradient {100 * r['accuracy']['gradient'][-1]:.2f}"
         for r in runs) + ".", "", "| measure | mean | per seed |", "|---|---|---|"]
-    for key in KEYS:
+    for key in (*KEYS, *TIMES):
         v = [r["metrics"][key] for r in runs]
         fmt = (lambda x: f"{100 * x:.2f} %") if key.startswith(("learning_accuracy", "selectivity")) else \
             (lambda x: f"{x:,.1f}")

@@ -12,6 +12,8 @@ left out: a synchronous artificial layer would turn it into an oscillation; the 
 kinds is in the study's figures).
 """
 
+from dataclasses import replace
+
 import numpy as np
 
 from neurocompare.backends.brian2 import SpikingBackend
@@ -50,7 +52,8 @@ def run(*, seed=0, progress=None, passes=3, n_learners=100, train_images=0, test
         from neurocompare.tracking import log_learning
         log_learning(study, tracking_uri=mlflow,
                      metrics={k: m.value for k, m in metrics.items() if np.isfinite(m.value)})
-    return c.with_extras(metrics=metrics, panels=study.panels)
+    # wall times go with the parameters (metrics are what a second run of the same code reproduces)
+    return replace(c.with_extras(metrics=metrics, panels=study.panels), parameters={**c.parameters, **study.times})
 
 
 if __name__ == "__main__":

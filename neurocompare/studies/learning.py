@@ -81,7 +81,9 @@ class LearningStudy:
     """Everything :func:`learning_study` measured (see the module docstring).
 
     ``accuracy[learner]`` is the test accuracy after each number of images in ``checkpoints`` (NaN where a learner
-    cannot be asked yet); ``labels[learner]`` the final neuron labels of the unsupervised learners.
+    cannot be asked yet); ``labels[learner]`` the final neuron labels of the unsupervised learners; ``times`` the wall
+    times of the spiking training and of the labelling and test runs, with the Brian2 target and the steps (kept
+    out of ``metrics``, which two runs of the same code must reproduce exactly).
     """
 
     network: LearningNetwork
@@ -95,6 +97,7 @@ class LearningStudy:
     test_theta: np.ndarray
     metrics: Mapping[str, Any]
     panels: list[Panel] = field(default_factory=list)
+    times: Mapping[str, Any] = field(default_factory=dict)
 
     def circuit(self, *, inhibition: bool = True) -> Any:
         """The trained spiking network (final counts, test thresholds) as a circuit, without plasticity (and without
@@ -208,9 +211,11 @@ def learning_study(*, seed: int = 0, passes: int = 3, n_learners: int = 100, tra
     study = LearningStudy(net, run, comp, marks, acc, labels, x_values, y_test, test_theta, {})
     found = _Found(selectivity={name: selectivity_of(label_resp[name], y_label) for name in label_resp},
                    cost=cost_per_image(run), gradient_cost=grad_cost, competitive_as_snn=comp_as_snn,
-                   other_thresholds_accuracy=other_acc, test_thresholds=test_thresholds, train_time_s=train_time,
-                   test_time_s=eval_time, final_responses=final_responses, n_train=n_train)
-    return replace(study, metrics=_metrics(study, found), panels=_panels(study, found))
+                   other_thresholds_accuracy=other_acc, test_thresholds=test_thresholds,
+                   final_responses=final_responses, n_train=n_train)
+    times = {"learning_train_time_s": train_time, "learning_test_time_s": eval_time,
+             "learning_target": run.info["target"], "learning_dt_ms": net.dt_ms, "learning_steps": run.info["steps"]}
+    return replace(study, metrics=_metrics(study, found), panels=_panels(study, found), times=times)
 
 
 def _test_theta(theta: np.ndarray, how: str) -> np.ndarray:
@@ -233,8 +238,6 @@ class _Found:
     competitive_as_snn: float
     other_thresholds_accuracy: float
     test_thresholds: str
-    train_time_s: float
-    test_time_s: float
     final_responses: np.ndarray | None
     n_train: int
 
@@ -283,9 +286,6 @@ def _metrics(study: LearningStudy, found: _Found) -> dict[str, Any]:
     m["learning_synapses"] = metric(float(run.final_counts.sum()), "synapses", "synapses of the learned network")
     m["learning_synapse_changes"] = metric(float(run.synapse_changes().sum()), "synapses",
                                            "synapses formed plus removed over training (net between checkpoints)")
-    m["learning_time_s.train"] = metric(found.train_time_s, "s", f"spiking training ({run.info['target']}, dt "
-                                        f"{run.info['dt_ms']} ms, {run.info['steps']} steps)")
-    m["learning_time_s.test"] = metric(found.test_time_s, "s", "spiking test runs at every checkpoint")
     final = found.final_responses
     silent = float(np.mean(final.sum(axis=1) == 0)) if final is not None else float("nan")
     m["learning_silent_test_images"] = metric(silent, "fraction", "test images no spiking learner answered")

@@ -100,3 +100,6 @@ def test_the_quick_scenario_writes_its_report(tmp_path):
     assert {"extra_learning_curves", "extra_receptive_fields_over_training", "circuit"} <= figures
     html = (tmp_path / "report.html").read_text()
     assert "What survives conversion the other way" in html
+    # wall times are parameters, not metrics (a second run of the same code reproduces every metric)
+    assert not [k for k in doc["metrics"] if "time_s" in k]
+    assert doc["parameters"]["learning_train_time_s"] > 0 and doc["parameters"]["learning_target"] == "numpy"
